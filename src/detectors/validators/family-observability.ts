@@ -1,0 +1,7 @@
+/**
+ * Offline validators for the observability rule family (rules/*.yml files of that family). Each entry is named by
+ * the rules that use it; see validator.ts for the contract.
+ */
+import type { Validator } from './validator.js';
+
+export const observabilityValidators: readonly Validator[] = [];

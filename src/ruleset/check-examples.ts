@@ -1,0 +1,70 @@
+/**
+ * Our RuleTester: runs a rule's examples through the real detector and says, per example, whether the
+ * rule captured exactly the generated fake (positive) or stayed quiet (negative). The test suite turns
+ * each result into a named test; `sprawl rules check` prints them for users' own rules.
+ */
+import { findMatches } from '../detectors/pattern.js';
+import { compileRuleset } from './compile-rules.js';
+import { ExampleFiller, SeededRandom } from './fake-secrets.js';
+import { matcherSpecOf, type Rule } from './rule.js';
+
+export interface ExampleResult {
+  ruleId: string;
+  kind: 'positive' | 'negative';
+  /** `rules/github.yml:14 example 2 (yaml)`: where to look when it fails. */
+  name: string;
+  ok: boolean;
+  /** Why it failed; never contains the fake itself, only its length and redacted shape. */
+  problem?: string;
+}
+
+/** The seed is fixed so that a failure reproduces; change it to shake out lucky passes. */
+export const DEFAULT_EXAMPLE_SEED = 'sprawl-examples-v1';
+
+export function checkRuleExamples(rule: Rule, allRules: ReadonlyMap<string, Rule>, seed = DEFAULT_EXAMPLE_SEED): ExampleResult[] {
+  const ruleset = compileRuleset([matcherSpecOf(rule)]);
+  const random = new SeededRandom(`${seed}\0${rule.id}`);
+  const results: ExampleResult[] = [];
+  const ruleById = (id: string) => allRules.get(id);
+
+  for (const example of rule.examples) {
+    const name = `${rule.origin.file}:${example.line} ${example.label}`;
+    let problem: string | undefined;
+    try {
+      const filler = new ExampleFiller(rule, random, ruleById);
+      const text = filler.fill(example.text);
+      const expected = filler.fill(example.secret);
+      const matches = findMatches(Buffer.from(text), ruleset);
+      const captured = matches.map((match) => match.secret);
+      if (matches.length === 0) problem = `expected a match capturing ${describe(expected)}, got no match`;
+      else if (!captured.includes(expected)) problem = `expected to capture ${describe(expected)}, captured ${captured.map(describe).join(', ')}`;
+      else {
+        const match = matches.find((candidate) => candidate.secret === expected)!;
+        if (match.verdict?.kind === 'checksum-failed') problem = `the generated fake failed its own checksum validator`;
+      }
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+    results.push({ ruleId: rule.id, kind: 'positive', name, ok: problem === undefined, ...(problem ? { problem } : {}) });
+  }
+
+  rule.negativeExamples.forEach((example, index) => {
+    const name = `${rule.origin.file}:${example.line} negative example ${index + 1}`;
+    let problem: string | undefined;
+    try {
+      const text = new ExampleFiller(rule, random, ruleById).fill(example.text);
+      const matches = findMatches(Buffer.from(text), ruleset);
+      if (matches.length > 0) problem = `expected no match, captured ${matches.map((match) => describe(match.secret)).join(', ')}`;
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+    results.push({ ruleId: rule.id, kind: 'negative', name, ok: problem === undefined, ...(problem ? { problem } : {}) });
+  });
+  return results;
+}
+
+/** Enough to debug a pattern (length, ends) without printing a key-shaped string in CI logs. */
+function describe(value: string): string {
+  const visible = Math.min(4, Math.floor(value.length / 5));
+  return `"${value.slice(0, visible)}…${visible > 0 ? value.slice(-visible) : ''}" (${value.length} chars)`;
+}

@@ -1,0 +1,77 @@
+/**
+ * Turns rule specs into RE2 programs: one keyword set for the prefilter and one regex per rule. It runs
+ * inside each worker (RE2 objects cannot cross threads) and in the main thread for `rules check`.
+ * RE2 runs in linear time, so no pattern, not even a user's `(a+)+$`, can hang a scan.
+ */
+import RE2 from 're2';
+import { validatorNamed } from '../detectors/validators/index.js';
+import type { Validator } from '../detectors/validators/validator.js';
+import type { RuleMatcherSpec } from './rule.js';
+
+/** RE2's multi-pattern matcher: one linear pass over the bytes says which keywords occur. */
+type KeywordSet = ReturnType<typeof RE2.Set>;
+
+export interface CompiledRule {
+  spec: RuleMatcherSpec;
+  /** Global, with indices, so that one Buffer is walked match by match at byte offsets. */
+  regex: RE2;
+  /** `secret` when the pattern names that group, else 1. */
+  secretGroup: 'secret' | 1;
+  validator: Validator | undefined;
+}
+
+export interface CompiledRuleset {
+  rules: CompiledRule[];
+  /** One case-insensitive pattern per distinct keyword; `rulesByKeyword[i]` are the rules keyword i unlocks. */
+  keywordSet: KeywordSet | undefined;
+  rulesByKeyword: CompiledRule[][];
+  /** Ids of `generic` rules, whose matches give way to specific ones on the same bytes. */
+  genericRuleIds: ReadonlySet<string>;
+}
+
+export function compileRuleset(specs: readonly RuleMatcherSpec[]): CompiledRuleset {
+  const rules = specs.map(compileRule);
+  const keywordIndex = new Map<string, number>();
+  const rulesByKeyword: CompiledRule[][] = [];
+  for (const rule of rules) {
+    for (const keyword of rule.spec.keywords) {
+      const normalised = keyword.toLowerCase();
+      let index = keywordIndex.get(normalised);
+      if (index === undefined) {
+        index = rulesByKeyword.length;
+        keywordIndex.set(normalised, index);
+        rulesByKeyword.push([]);
+      }
+      const unlocked = rulesByKeyword[index]!;
+      if (!unlocked.includes(rule)) unlocked.push(rule);
+    }
+  }
+  const keywordPatterns = [...keywordIndex.keys()].map(escapeForRe2);
+  const keywordSet = keywordPatterns.length > 0 ? new RE2.Set(keywordPatterns, 'iu') : undefined;
+  const genericRuleIds = new Set(specs.filter((spec) => spec.generic).map((spec) => spec.id));
+  return { rules, keywordSet, rulesByKeyword, genericRuleIds };
+}
+
+function compileRule(spec: RuleMatcherSpec): CompiledRule {
+  return {
+    spec,
+    regex: new RE2(spec.pattern, 'gdu'),
+    secretGroup: /\(\?P?<secret>/.test(spec.pattern) ? 'secret' : 1,
+    validator: spec.validator ? validatorNamed(spec.validator) : undefined,
+  };
+}
+
+/** The rules whose keywords occur in the bytes: one pass of the keyword set, then a lookup. */
+export function candidateRules(ruleset: CompiledRuleset, bytes: Buffer): CompiledRule[] {
+  if (!ruleset.keywordSet) return [];
+  const hits = ruleset.keywordSet.match(bytes);
+  if (hits.length === 0) return [];
+  if (hits.length === 1) return ruleset.rulesByKeyword[hits[0]!]!;
+  const unique = new Set<CompiledRule>();
+  for (const hit of hits) for (const rule of ruleset.rulesByKeyword[hit]!) unique.add(rule);
+  return [...unique];
+}
+
+function escapeForRe2(literal: string): string {
+  return literal.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}

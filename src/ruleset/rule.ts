@@ -1,0 +1,110 @@
+/**
+ * The rule format: what one entry of `rules/*.yml` says, after validation. Rules are data so that users
+ * can write, test (`sprawl rules check`) and ship their own; the fields below are the schema a rule
+ * author reads. `load-rules.ts` turns YAML into these objects; `compile-rules.ts` turns them into RE2
+ * programs inside each worker.
+ */
+
+/** How long a credential of this kind stays usable once copied (see DESIGN.md, "Lifetime classes"). */
+export type Lifetime = 'durable' | 'refresh' | 'short-lived' | 'unknown';
+export const LIFETIMES: readonly Lifetime[] = ['durable', 'refresh', 'short-lived', 'unknown'];
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+
+/** OWASP Non-Human Identity Top 10 (2025) ids, https://owasp.org/www-project-non-human-identities-top-10/ */
+export const NHI_TOP10: Readonly<Record<string, string>> = {
+  NHI1: 'Improper Offboarding',
+  NHI2: 'Secret Leakage',
+  NHI3: 'Vulnerable Third-Party NHI',
+  NHI4: 'Insecure Authentication',
+  NHI5: 'Overprivileged NHI',
+  NHI6: 'Insecure Cloud Deployment Configurations',
+  NHI7: 'Long-Lived Secrets',
+  NHI8: 'Environment Isolation',
+  NHI9: 'NHI Reuse',
+  NHI10: 'Human Use of NHI',
+};
+
+/** One positive example: a template whose `{{fake}}` the test generator fills with a format-valid fake. */
+export interface RuleExample {
+  /** The text to scan, with `{{fake}}` (this rule's fake) or `{{fake:other.rule}}` placeholders. */
+  text: string;
+  /** What the rule must capture, as a template; defaults to `{{fake}}`. */
+  secret: string;
+  /** 1-based line of this example in its YAML file, so failures point at it. */
+  line: number;
+  /** A short label for test names, such as the expansion context (`yaml`, `json`). */
+  label: string;
+}
+
+export interface NegativeExample {
+  /** Text that must not produce a match for this rule; may use `{{fake-bad-checksum}}`. */
+  text: string;
+  line: number;
+}
+
+export interface Rule {
+  /** Stable forever: `provider.kind[.variant]`, lower case. A rename is a new rule. */
+  id: string;
+  /** Human name, shown in reports: "GitHub personal access token (classic)". */
+  name: string;
+  /** One or two sentences on what the credential is and what it grants. */
+  description: string;
+  /** Short provider label (`aws`, `github`): the file's `provider` unless the rule overrides it. */
+  provider: string;
+  /** Declared lifetime class; detectors may refine it from the value (JWT `exp`, AWS key prefix). */
+  lifetime: Lifetime;
+  /** One sentence of evidence for the lifetime class, ideally citing the provider's documentation. */
+  lifetimeEvidence: string;
+  severity: Severity;
+  /** Case-insensitive literals, at least one of which occurs in every match: the prefilter keys on them. */
+  keywords: string[];
+  /** RE2 syntax. The secret is the group named `secret`, else group 1. */
+  pattern: string;
+  /** Minimum Shannon entropy (bits per character) of the secret; lower values are ignored. */
+  minEntropy?: number;
+  /**
+   * A generic rule (a secret-named assignment, a bare JWT) gives way to a specific rule that matches the
+   * same bytes, so one value is reported once, under its most precise name.
+   */
+  generic: boolean;
+  /** Name of an offline validator in `detectors/validators/` (checksum, structure). */
+  validator?: string;
+  /** A regex (randexp syntax) for the random part of a fake; the validator completes any checksum. */
+  fake?: string;
+  /** CWE ids, e.g. `CWE-798`. */
+  cwe: string[];
+  /** OWASP NHI Top 10 ids, e.g. `NHI2`. */
+  nhi: string[];
+  references: string[];
+  /** One line: what to do about a finding. */
+  remediation: string;
+  examples: RuleExample[];
+  negativeExamples: NegativeExample[];
+  /** Where the rule was defined, for error messages: `rules/github.yml:14`. */
+  origin: { file: string; line: number };
+}
+
+/**
+ * The part of a rule a worker needs to match: plain data, cheap to pass through `workerData`.
+ */
+export interface RuleMatcherSpec {
+  id: string;
+  pattern: string;
+  keywords: string[];
+  minEntropy?: number;
+  validator?: string;
+  generic: boolean;
+}
+
+export function matcherSpecOf(rule: Rule): RuleMatcherSpec {
+  return {
+    id: rule.id,
+    pattern: rule.pattern,
+    keywords: rule.keywords,
+    generic: rule.generic,
+    ...(rule.minEntropy !== undefined ? { minEntropy: rule.minEntropy } : {}),
+    ...(rule.validator !== undefined ? { validator: rule.validator } : {}),
+  };
+}
