@@ -1,7 +1,138 @@
 /**
- * Offline validators for the cloud rule family (rules/*.yml files of that family). Each entry is named by
- * the rules that use it; see validator.ts for the contract.
+ * Offline validators for the cloud rule family (rules/aws.yml, gcp.yml, azure.yml, cloud-platforms.yml).
+ * Each entry is named by the rules that use it; see validator.ts for the contract. None of these claims a
+ * checksum: they check structure (a decodable payload, a fixed signature) or drop documented examples.
  */
+import { createHash } from 'node:crypto';
+import { awsKeyIdValidator } from './aws-key-id.js';
 import type { Validator } from './validator.js';
 
-export const cloudValidators: readonly Validator[] = [];
+/**
+ * Values published in vendor documentation or shipped in SDKs as public constants, stored as SHA-256
+ * hashes so the repository holds no key-shaped strings. Each is public knowledge and grants nothing:
+ * - the Azure Storage emulator (Azurite) well-known account key for `devstoreaccount1`
+ *   (https://learn.microsoft.com/en-us/azure/storage/common/storage-use-azurite#connection-strings)
+ */
+const KNOWN_PUBLIC_VALUE_HASHES = new Set<string>([
+  '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',
+]);
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** Words that documentation and templates put where a credential goes. `fake` is left out on purpose. */
+const PLACEHOLDER_WORDS = /example|sample|placeholder|your[_-]?|changeme|change[_-]me|redacted|dummy|insert|replace[_-]?me|<|>|\$\{|\{\{/i;
+
+/** `abcdefgh`, `12345678`: an ascending run that no random token contains by chance. */
+function hasAscendingRun(value: string, length: number): boolean {
+  let run = 1;
+  for (let index = 1; index < value.length; index++) {
+    run = value.charCodeAt(index) === value.charCodeAt(index - 1) + 1 ? run + 1 : 1;
+    if (run >= length) return true;
+  }
+  return false;
+}
+
+/**
+ * For context-identified values (a 40-character AWS secret after `aws_secret_access_key`, an 88-character
+ * Azure storage key): drops documentation placeholders and known public example values.
+ */
+const cloudCredentialValue: Validator = {
+  name: 'cloud-credential-value',
+  check(secret) {
+    if (PLACEHOLDER_WORDS.test(secret)) return { kind: 'reject', reason: 'a documentation placeholder' };
+    if (KNOWN_PUBLIC_VALUE_HASHES.has(sha256(secret))) return { kind: 'reject', reason: 'a published, well-known example value' };
+    return { kind: 'valid', evidence: 'credential-shaped value in a provider-specific context, not a known placeholder' };
+  },
+};
+
+/**
+ * For prefixed tokens whose body is random (Google API keys): a body with an ascending run
+ * (`abcdefghij...`) or a placeholder word is a made-up example.
+ */
+const cloudRandomBody: Validator = {
+  name: 'cloud-random-body',
+  check(secret) {
+    if (PLACEHOLDER_WORDS.test(secret)) return { kind: 'reject', reason: 'a documentation placeholder' };
+    if (hasAscendingRun(secret, 6)) return { kind: 'reject', reason: 'an ascending run of characters: a made-up example' };
+    return { kind: 'valid', evidence: 'prefixed token with a random-looking body' };
+  },
+};
+
+/**
+ * AWS access key ids: the account-decoding check of aws-key-id, after dropping AWS's documentation ids,
+ * which all end in `EXAMPLE` (https://docs.aws.amazon.com/IAM/latest/UserGuide/security-creds.html).
+ */
+const awsAccessKeyId: Validator = {
+  name: 'aws-access-key-id',
+  check(secret) {
+    if (/EXAMPLE$/.test(secret)) return { kind: 'reject', reason: 'the AWS documentation example key id' };
+    return awsKeyIdValidator.check(secret);
+  },
+};
+
+/**
+ * An Azure shared access signature captured as its query string (`sv=...&se=...&sig=...`): reports the
+ * expiry `se` and permissions `sp`. Field meanings:
+ * https://learn.microsoft.com/en-us/rest/api/storageservices/create-service-sas#specify-the-signature
+ */
+const azureSas: Validator = {
+  name: 'azure-sas',
+  check(secret) {
+    const params = new Map<string, string>();
+    for (const part of secret.split(/&(?:amp;)?/)) {
+      const eq = part.indexOf('=');
+      if (eq > 0) params.set(part.slice(0, eq).toLowerCase(), part.slice(eq + 1));
+    }
+    const sig = params.get('sig');
+    if (!sig || sig.length < 20) return { kind: 'reject', reason: 'no signature in the SAS query' };
+    if (PLACEHOLDER_WORDS.test(sig)) return { kind: 'reject', reason: 'a documentation placeholder signature' };
+    const attributes: Record<string, string> = {};
+    const permissions = params.get('sp');
+    if (permissions) attributes.permissions = decodeURIComponent(permissions);
+    const expiry = params.get('se');
+    if (!expiry) {
+      attributes.expiry = 'none in token (stored access policy or none)';
+      return { kind: 'valid', evidence: 'SAS token with a signature and no se expiry field', attributes };
+    }
+    let decoded = expiry;
+    try {
+      decoded = decodeURIComponent(expiry);
+    } catch {
+      // keep the raw value
+    }
+    const when = Date.parse(decoded);
+    if (Number.isNaN(when)) return { kind: 'valid', evidence: 'SAS token with a signature', attributes: { ...attributes, expiresAt: decoded } };
+    attributes.expiresAt = new Date(when).toISOString();
+    if (when < Date.now()) attributes.expired = 'true';
+    return { kind: 'valid', evidence: `SAS token with a signature, expiring ${attributes.expiresAt}`, attributes };
+  },
+};
+
+function decodeBase64Json(value: string): Record<string, unknown> | undefined {
+  try {
+    const text = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A Cloudflare Tunnel token is base64 JSON `{"a": account tag, "t": tunnel id, "s": tunnel secret}`
+ * (https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/configure-tunnels/remote-tunnel-permissions/).
+ */
+const cloudflareTunnelToken: Validator = {
+  name: 'cloudflare-tunnel-token',
+  check(secret) {
+    const payload = decodeBase64Json(secret);
+    if (!payload || typeof payload.a !== 'string' || typeof payload.t !== 'string' || typeof payload.s !== 'string') {
+      return { kind: 'reject', reason: 'does not decode to a tunnel token payload {a, t, s}' };
+    }
+    return { kind: 'valid', evidence: 'decodes to a Cloudflare Tunnel token', attributes: { accountTag: payload.a, tunnelId: payload.t } };
+  },
+};
+
+export const cloudValidators: readonly Validator[] = [cloudCredentialValue, cloudRandomBody, awsAccessKeyId, azureSas, cloudflareTunnelToken];

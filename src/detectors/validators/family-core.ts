@@ -1,7 +1,119 @@
 /**
- * Offline validators for the core rule family (rules/*.yml files of that family). Each entry is named by
- * the rules that use it; see validator.ts for the contract.
+ * Offline validators for the core rule family (private keys, JWTs, generic assignments, connection
+ * strings, HTTP auth, credential files). Each entry is named by the rules that use it; see validator.ts
+ * for the contract.
  */
-import type { Validator } from './validator.js';
+import { judgePasswordLiteral, judgeTokenLiteral, judgeUrlPassword, judgeUserPass, type Judgement } from './credential-literal.js';
+import { decodeJwt, jwtValidator } from './jwt.js';
+import { privateKeyValidator } from './private-key.js';
+import type { Validator, ValidatorVerdict } from './validator.js';
 
-export const coreValidators: readonly Validator[] = [];
+function fromJudgement(judgement: Judgement, evidence: string): ValidatorVerdict {
+  return judgement.ok ? { kind: 'valid', evidence } : { kind: 'reject', reason: judgement.reason };
+}
+
+/** A PEM private key that was base64-encoded once more (Kubernetes secrets, env vars, CI variables). */
+const privateKeyBase64Validator: Validator = {
+  name: 'private-key-base64',
+  check(secret) {
+    const decoded = Buffer.from(secret.replace(/[^A-Za-z0-9+/=_-]/g, ''), 'base64').toString('latin1');
+    const begin = /-----BEGIN [A-Z0-9 ]{0,30}PRIVATE KEY(?: BLOCK)?-----/.exec(decoded);
+    if (!begin) return { kind: 'reject', reason: 'does not decode to a PEM private key' };
+    const rest = decoded.slice(begin.index);
+    const afterHeader = rest.slice(begin[0].length).replace(/^\r?\n?(?:[A-Za-z-]+:[^\n]*\n)*\r?\n?/, '');
+    if (!/^[A-Za-z0-9+/=]{16}/.test(afterHeader)) return { kind: 'reject', reason: 'the decoded PEM body is not base64' };
+    const inner = privateKeyValidator.check(rest);
+    if (inner.kind === 'reject' && rest.length > 120) {
+      // A truncated copy: the header and the start of the body decoded, which random text never does.
+      return { kind: 'valid', evidence: 'decodes to the start of a PEM private key', attributes: { encrypted: String(/ENCRYPTED/.test(rest)) } };
+    }
+    return inner.kind === 'valid' ? { ...inner, evidence: `base64 of a PEM block: ${inner.evidence}` } : inner;
+  },
+};
+
+/**
+ * A JWT as found in the wild: a full decode gives its claims; a token whose header decodes but whose
+ * payload was truncated or edited is kept at low severity (it is still most likely a pasted token).
+ */
+const jwtLenientValidator: Validator = {
+  name: 'jwt-lenient',
+  check(secret) {
+    if (decodeJwt(secret)) return jwtValidator.check(secret);
+    const [header = '', payload = ''] = secret.split('.');
+    const headerText = Buffer.from(header, 'base64url').toString('latin1');
+    const payloadText = Buffer.from(payload, 'base64url').toString('latin1');
+    if (/^\{\s*"/.test(headerText) && /"(?:alg|typ|kid)"/.test(headerText) && /^\{\s*"/.test(payloadText)) {
+      return { kind: 'checksum-failed', evidence: 'JWT-shaped: header and payload start as JSON but do not decode fully (truncated or edited)' };
+    }
+    return { kind: 'reject', reason: 'does not decode as a JWT' };
+  },
+};
+
+/** `Authorization: Basic <base64>`, Docker's `"auth"`: base64 of `user:password`. */
+const basicAuthValidator: Validator = {
+  name: 'basic-auth',
+  check(secret) {
+    const decoded = Buffer.from(secret, 'base64').toString('utf8');
+    if (!decoded.includes(':')) return { kind: 'reject', reason: 'does not decode to user:password' };
+    if (/[\u0000-\u001f\u007f\ufffd]/.test(decoded)) return { kind: 'reject', reason: 'decodes to binary, not user:password' };
+    const judgement = judgeUserPass(decoded);
+    if (!judgement.ok && !decoded.endsWith(':')) return { kind: 'reject', reason: judgement.reason };
+    const user = decoded.slice(0, decoded.indexOf(':'));
+    return { kind: 'valid', evidence: 'decodes to a user:password pair', attributes: { user } };
+  },
+};
+
+/** A password assigned in config or code: literal, not a reference or a placeholder. */
+const passwordLiteralValidator: Validator = {
+  name: 'password-literal',
+  check(secret) {
+    return fromJudgement(judgePasswordLiteral(secret, { minLength: 6, allowSpaces: true }), 'a literal password');
+  },
+};
+
+/** An HTTP token (bearer, API key header): literal, long enough, not a placeholder. */
+const httpTokenValidator: Validator = {
+  name: 'http-token',
+  check(secret) {
+    if (/^eyJ[\w-]+\.eyJ/.test(secret)) return { kind: 'reject', reason: 'a JWT: the jwt rule reports it with its claims' };
+    return fromJudgement(judgeTokenLiteral(secret), 'a literal token in an HTTP header');
+  },
+};
+
+/** `user:pass` given to curl `-u` / `--user`. */
+const userPassValidator: Validator = {
+  name: 'user-pass',
+  check(secret) {
+    return fromJudgement(judgeUserPass(secret), 'a literal user:password pair');
+  },
+};
+
+/** The password in `scheme://user:password@host` or an ODBC `Password=` field. */
+const urlPasswordValidator: Validator = {
+  name: 'url-password',
+  check(secret) {
+    return fromJudgement(judgeUrlPassword(secret.replace(/^\{(.*)\}$/, '$1').trim()), 'a literal password in a connection string');
+  },
+};
+
+/** WireGuard keys are Curve25519 keys: 32 bytes, 44 base64 characters. */
+const wireguardKeyValidator: Validator = {
+  name: 'wireguard-key',
+  check(secret) {
+    const bytes = Buffer.from(secret, 'base64');
+    if (bytes.length !== 32) return { kind: 'reject', reason: 'not a 32-byte key' };
+    if (bytes.every((byte) => byte === bytes[0])) return { kind: 'reject', reason: 'a constant placeholder key' };
+    return { kind: 'valid', evidence: 'decodes to a 32-byte Curve25519 key' };
+  },
+};
+
+export const coreValidators: readonly Validator[] = [
+  privateKeyBase64Validator,
+  jwtLenientValidator,
+  basicAuthValidator,
+  passwordLiteralValidator,
+  httpTokenValidator,
+  userPassValidator,
+  urlPasswordValidator,
+  wireguardKeyValidator,
+];

@@ -1,0 +1,96 @@
+/**
+ * Parses argv into a command and runs it; the only place that prints errors and chooses exit codes.
+ * User errors (UserError, bad flags) are one line and exit 2; anything else is a bug in sprawl: one line
+ * and exit 3, with the stack only under `--debug` (or SPRAWL_DEBUG=1).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { isUserError } from '../user-error.js';
+import { runRulesCheck, runRulesList } from './commands/rules.js';
+import { runScan } from './commands/scan.js';
+import { EXIT } from './exit-codes.js';
+import { toolVersion } from './version.js';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const debug = argv.includes('--debug') || process.env.SPRAWL_DEBUG === '1';
+  let exitCode: number = EXIT.clean;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its one-line message (or the help text).
+      return error.exitCode === 0 ? EXIT.clean : EXIT.userError;
+    }
+    if (isUserError(error)) {
+      process.stderr.write(`sprawl: ${error.message}\n`);
+      if (debug && error.cause) process.stderr.write(`${String((error.cause as Error).stack ?? error.cause)}\n`);
+      return EXIT.userError;
+    }
+    process.stderr.write(`sprawl: internal error: ${describeChain(error)}; this is a bug in sprawl; rerun with --debug for the stack\n`);
+    if (debug) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    return EXIT.internalError;
+  }
+}
+
+function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('sprawl')
+    .description('Find standing privilege: durable credentials and the paths that recreate them.')
+    .version(toolVersion())
+    .option('--debug', 'show stack traces for internal errors')
+    .exitOverride()
+    .showHelpAfterError('(run sprawl --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error, 3 internal error.',
+    );
+
+  program
+    .command('scan')
+    .description('scan a directory or file (default: the current directory)')
+    .argument('[path]', 'directory or file to scan', '.')
+    .addOption(new Option('-f, --format <format>', 'output format (default: text, or from the --output extension)').choices(['text', 'json', 'sarif']))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 on findings at or above this severity').choices(['low', 'medium', 'high', 'critical', 'none']).default('low'))
+    .option('-j, --threads <n>', 'worker threads (default: available cores)', parsePositiveInt)
+    .option('-e, --exclude <glob...>', 'leave out paths matching these globs (relative to the scan root)')
+    .option('-r, --rules <path...>', 'also load rules from these files or directories')
+    .option('--no-builtin-rules', 'use only the rules given with --rules')
+    .option('--no-ignore', 'do not honour .gitignore, .sprawlignore or sprawl:allow comments (audit mode)')
+    .option('--show-secrets', 'print raw secret values (redacted by default)')
+    .option('--color', 'force coloured text output')
+    .option('--no-color', 'never colour text output')
+    .action(async (scanPath: string, options) => setExitCode(await runScan(scanPath, options)));
+
+  const rules = program.command('rules').description('list or check detection rules');
+  rules
+    .command('list')
+    .description('print the rule catalogue')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('-r, --rules <path...>', 'also load rules from these files or directories')
+    .option('--no-builtin-rules', 'list only the rules given with --rules')
+    .action((options) => setExitCode(runRulesList(options)));
+  rules
+    .command('check')
+    .description('validate rule files and run their examples (default: the built-in rules)')
+    .argument('[files...]', 'rule files or directories')
+    .action((files: string[]) => setExitCode(runRulesCheck(files)));
+
+  return program;
+}
+
+function parsePositiveInt(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('expected a positive whole number.');
+  return number;
+}
+
+function describeChain(error: unknown): string {
+  const parts: string[] = [];
+  for (let current: unknown = error; current && parts.length < 5; current = (current as Error).cause) {
+    parts.push(current instanceof Error ? current.message : String(current));
+  }
+  return parts.join(': ');
+}

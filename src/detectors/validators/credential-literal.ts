@@ -1,0 +1,122 @@
+/**
+ * Judgement of short human-chosen credentials: passwords in config, `user:pass` pairs, the password of a
+ * connection URL, an HTTP bearer token. Unlike API keys these are often low-entropy (`D1fficult`), so
+ * entropy alone cannot decide; instead anything that is evidently not a literal is dropped: variable and
+ * template references, code, masking, documentation placeholders and the handful of words that stand in
+ * for a password in examples (`password`, `changeme`, `<your-password>`).
+ */
+
+export type Judgement = { ok: true } | { ok: false; reason: string };
+
+/** Whole values that only ever stand in for a password. */
+const PLACEHOLDER_EXACT = new Set([
+  'password', 'passwd', 'pass', 'pwd', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'pa$$word', 'secret', 'secrets', 'token',
+  'changeme', 'changeit', 'change_me', 'change-me', 'null', 'nil', 'none', 'undefined', 'empty', 'true', 'false',
+  'string', 'str', 'required', 'optional', 'default', 'value', 'test', 'testing', 'example', 'sample', 'dummy',
+  'fake', 'foo', 'bar', 'foobar', 'baz', 'qux', 'xxx', 'yyy', 'zzz', 'abc', 'user', 'username', 'usr', 'login',
+  'mypass', 'yourpass', 'apikey', 'api_key', 'api-key', 'key', 'auth', 'credentials', 'redacted', 'hidden',
+  'masked', 'placeholder', 'todo', 'tbd', 'n/a', 'na', 'pass123', 'password1', 'password123', '12345678',
+  '123456', '1234', 'hunter2', 'secret123', 'letmein', 'qwerty',
+]);
+
+/** Words that mark a documentation placeholder wherever they occur in the value. */
+const PLACEHOLDER_WORDS =
+  /(?:your|changeme|change[_-]me|placeholder|redacted|replace|insert[_-]|example|sample|dummy|<[^>]*>|&lt;|&gt;|\[[^\]]*\]|not[_-]?(?:a[_-]?)?(?:real|set)|secret[_-]?here|password[_-]?here|token[_-]?here|key[_-]?here|\bfixme\b|\btodo\b)/i;
+
+/** `${VAR}`, `$VAR`, `$(cmd)`, `{{ x }}`, `%(x)s`, `#{x}`, `%VAR%`, `@VAR@`, `%s`, `{0}`. */
+const REFERENCE =
+  /(?:\$\{|\$\(|^\$[A-Za-z_]|\{\{|\}\}|%\([\w.]+\)[sd]|#\{|^%[A-Za-z_][\w]*%$|^@[A-Za-z_]\w*@$|^%[sd]$|\{\d+\}|^\{[A-Za-z_]\w*\}$|^:[a-z_]+$)/;
+
+/** Code, not a literal: calls, indexing, member access on well-known objects, string concatenation. */
+const CODE =
+  /(?:\(\)|\w\(|\)\s*[;,.]?$|^\s*\+|\+\s*$|"\s*\+|\+\s*"|^(?:process\.env|os\.environ|os\.getenv|env\.|ENV\[|secrets\.|vars\.|config\.|settings\.|self\.|this\.|System\.getenv|params\.|request\.|req\.|args\.|options\.|opts\.|props\.)|\$_(?:POST|GET|REQUEST|ENV|SERVER)|^(?:arn|urn):)/;
+
+/** A run of one character, `***`, `...`, `…`. */
+const MASKED = /^(.)\1+$|\*{3,}|\.{3}|…|x{4,}|X{4,}/;
+
+const WORDS_OF_SHAPE = /^[#.][A-Za-z][\w-]*$/;
+
+export interface LiteralOptions {
+  /** Shortest acceptable value. */
+  minLength: number;
+  /** Allow whitespace inside the value (a quoted passphrase). */
+  allowSpaces?: boolean;
+}
+
+/** Is this value a literal password (not a reference, code or placeholder)? */
+export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judgement {
+  const value = stripQuotes(raw.trim());
+  if (value.length < options.minLength) return { ok: false, reason: 'too short' };
+  if (value.length > 200) return { ok: false, reason: 'too long for a password' };
+  if (!options.allowSpaces && /\s/.test(value)) return { ok: false, reason: 'contains whitespace' };
+  if (/[\r\n]/.test(value)) return { ok: false, reason: 'spans lines' };
+  if (PLACEHOLDER_EXACT.has(value.toLowerCase())) return { ok: false, reason: 'a placeholder word' };
+  if (/^(?:[a-z]+[_-])?(?:password|passwd|pass|pwd|secret|token|key)$/i.test(value)) return { ok: false, reason: 'names a password rather than being one' };
+  if (REFERENCE.test(value)) return { ok: false, reason: 'a variable or template reference' };
+  if (MASKED.test(value)) return { ok: false, reason: 'masked' };
+  if (PLACEHOLDER_WORDS.test(value)) return { ok: false, reason: 'a documentation placeholder' };
+  if (CODE.test(value)) return { ok: false, reason: 'a code expression' };
+  if (WORDS_OF_SHAPE.test(value)) return { ok: false, reason: 'a selector or anchor' };
+  if (/^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\|https?:\/\/|file:)/.test(value)) return { ok: false, reason: 'a path or URL' };
+  if (/^[A-Z_][A-Z0-9_]*$/.test(value) && value.includes('_') && /(?:PASS|PWD|SECRET|TOKEN|KEY)/.test(value)) {
+    return { ok: false, reason: 'the name of a variable' };
+  }
+  if (/^[a-z]+(?:[A-Z][a-z0-9]*)+$/.test(value) && /(?:Pass|Pwd|Secret|Token|Key)/.test(value)) {
+    return { ok: false, reason: 'the name of a variable' };
+  }
+  return { ok: true };
+}
+
+/** A token sent in an HTTP header or found after a token-named key: literal, and not a bare word. */
+export function judgeTokenLiteral(raw: string): Judgement {
+  const value = stripQuotes(raw.trim());
+  const basic = judgePasswordLiteral(value, { minLength: 8 });
+  if (!basic.ok) return basic;
+  if (/^[a-z]+(?:[._-][a-z]+)*$/i.test(value)) return { ok: false, reason: 'a plain word' };
+  if (/[{}<>()[\]]/.test(value)) return { ok: false, reason: 'template or code characters' };
+  return { ok: true };
+}
+
+/** `user:pass` as given to `curl -u`: a literal pair where at least one side is a credential. */
+export function judgeUserPass(raw: string): Judgement {
+  let pair = raw.trim();
+  // `"user":"pass"` and `'user:pass'` quoting styles.
+  pair = pair.replace(/^(["'])(.*)\1:(["'])(.*)\3$/, '$2:$4');
+  pair = stripQuotes(pair);
+  const colon = pair.indexOf(':');
+  if (colon < 0) return { ok: false, reason: 'no password in the pair' };
+  const user = pair.slice(0, colon);
+  const password = stripQuotes(pair.slice(colon + 1));
+  if (REFERENCE.test(user) || REFERENCE.test(password) || /\$\w/.test(pair)) return { ok: false, reason: 'a variable reference' };
+  if (/^<.*>$/.test(pair) || PLACEHOLDER_WORDS.test(pair)) return { ok: false, reason: 'a documentation placeholder' };
+  if (password === '') {
+    // An API key passed as the user name with an empty password (`curl -u sk_live_x:`).
+    return judgeTokenLiteral(user);
+  }
+  if (PLACEHOLDER_EXACT.has(password.toLowerCase()) || password.toLowerCase() === user.toLowerCase()) {
+    return { ok: false, reason: 'a placeholder password' };
+  }
+  return judgePasswordLiteral(password.replace(/^\{(.*)\}$/, '$1'), { minLength: 6 });
+}
+
+/** The password part of `scheme://user:pass@host` (already percent-encoded). */
+export function judgeUrlPassword(raw: string): Judgement {
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // keep the raw value: a stray % is fine in a password
+  }
+  if (decoded.length < 4 && !/^\d{4,}$/.test(decoded)) return { ok: false, reason: 'too short' };
+  if (/^(?:password|passwd|pass|pwd|changeme|changeit|your[_-]?password|pass(?:word)?[_-]?here|secret[_-]?here|xxx+|\*+|\.\.\.|x+|user|username|root|admin)$/i.test(decoded)) {
+    return { ok: false, reason: 'a placeholder password' };
+  }
+  if (REFERENCE.test(decoded) || /\$[A-Za-z_{(]/.test(decoded)) return { ok: false, reason: 'a variable reference' };
+  if (/^<.*>$|^\[.*\]$|^\{.*\}$|&lt;|your|placeholder|redacted/i.test(decoded)) return { ok: false, reason: 'a documentation placeholder' };
+  if (MASKED.test(decoded)) return { ok: false, reason: 'masked' };
+  return { ok: true };
+}
+
+function stripQuotes(value: string): string {
+  return value.replace(/^(["'`])(.*)\1$/s, '$2');
+}

@@ -1,0 +1,35 @@
+/**
+ * Counters for one scan, including everything that was not scanned and why. Nothing is skipped silently:
+ * these counts reach the text summary, the JSON report and SARIF `toolExecutionNotifications`.
+ */
+
+/** Why an input was not (fully) scanned. */
+export type SkipReason = 'binary' | 'symlink' | 'unreadable' | 'worker-crash' | 'special-file';
+
+export const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
+  binary: 'binary content (NUL bytes), not scanned',
+  symlink: 'symbolic link, not followed',
+  unreadable: 'could not be read',
+  'worker-crash': 'the scanner crashed on it twice',
+  'special-file': 'not a regular file (socket, FIFO, device)',
+};
+
+export interface SkippedInput {
+  path: string;
+  reason: SkipReason;
+  /** The underlying error, such as `EACCES`; never contains file contents. */
+  detail?: string;
+}
+
+export interface ScanStats {
+  filesScanned: number;
+  bytesScanned: number;
+  skipped: SkippedInput[];
+  durationMs: number;
+}
+
+export function countSkipsByReason(skipped: readonly SkippedInput[]): Partial<Record<SkipReason, number>> {
+  const counts: Partial<Record<SkipReason, number>> = {};
+  for (const entry of skipped) counts[entry.reason] = (counts[entry.reason] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,77 @@
+/**
+ * The pool of worker threads (piscina) that scan files. The main thread only hands out batches of paths.
+ * A batch whose worker dies (a crash, or running out of its memory limit) is not lost: each of its files
+ * is retried once on its own, and a file that fails again is reported as skipped with the reason.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { RuleMatcherSpec } from '../ruleset/rule.js';
+import type { FileOutcome, ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
+
+/** Memory cap per worker thread; a file that needs more fails alone instead of taking the process down. */
+const WORKER_HEAP_MB = 256;
+
+export interface WorkerPoolOptions {
+  rules: RuleMatcherSpec[];
+  /** Threads to use; defaults to the available cores. */
+  threads?: number;
+}
+
+export class WorkerPool {
+  private readonly piscina: Piscina;
+
+  constructor(options: WorkerPoolOptions) {
+    const threads = Math.max(1, options.threads ?? availableParallelism());
+    const setup: WorkerSetup = { rules: options.rules };
+    this.piscina = new Piscina({
+      filename: workerEntryPath(),
+      workerData: setup,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: 60_000,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
+  }
+
+  /** Scans one batch; never rejects: a crashed batch is retried file by file, then marked skipped. */
+  async scanBatch(task: ScanTask): Promise<FileOutcome[]> {
+    try {
+      return ((await this.piscina.run(task)) as ScanTaskResult).outcomes;
+    } catch {
+      return Promise.all(task.files.map((file) => this.scanAloneWithRetry(file)));
+    }
+  }
+
+  private async scanAloneWithRetry(file: ScanTask['files'][number]): Promise<FileOutcome> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const result = (await this.piscina.run({ files: [file] })) as ScanTaskResult;
+        return result.outcomes[0]!;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    return { relativePath: file.relativePath, kind: 'skipped', reason: 'worker-crash', detail: describeError(lastError) };
+  }
+
+  async close(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}
+
+/**
+ * The compiled worker entry. Under vitest this module runs from `src/` as TypeScript, which a worker
+ * thread cannot load, so the built copy in `dist/` is used (the test command builds first).
+ */
+function workerEntryPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) return fileURLToPath(new URL('../../dist/engine/worker.js', import.meta.url));
+  return fileURLToPath(new URL('./worker.js', import.meta.url));
+}
+
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.slice(0, 200);
+}

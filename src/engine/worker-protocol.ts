@@ -1,0 +1,41 @@
+/**
+ * What crosses the thread boundary between the main thread (`scan.ts`) and the workers (`worker.ts`):
+ * plain, structured-cloneable data. Paths go in; only matches and counters come back, never file
+ * contents. A secret value crosses as a plain string and is wrapped in `Secret` again on arrival.
+ */
+import type { ValidatorVerdict } from '../detectors/validators/validator.js';
+import type { RuleMatcherSpec } from '../ruleset/rule.js';
+import type { SkipReason } from './scan-stats.js';
+
+export interface WorkerSetup {
+  rules: RuleMatcherSpec[];
+}
+
+export interface ScanTask {
+  files: { absolutePath: string; relativePath: string }[];
+}
+
+/** A match located in its file, with the line around it for a redactable snippet. */
+export interface LocatedMatch {
+  ruleId: string;
+  secret: string;
+  /** 1-based; columns count UTF-16 code units, SARIF's default `columnKind`. */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  byteOffset: number;
+  /** Up to ~80 characters of the line before and after the secret. */
+  before: string;
+  after: string;
+  verdict?: Exclude<ValidatorVerdict, { kind: 'reject' }>;
+  allowed?: { reason: string };
+}
+
+export type FileOutcome =
+  | { relativePath: string; kind: 'scanned'; bytes: number; matches: LocatedMatch[] }
+  | { relativePath: string; kind: 'skipped'; reason: SkipReason; detail?: string };
+
+export interface ScanTaskResult {
+  outcomes: FileOutcome[];
+}

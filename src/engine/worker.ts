@@ -1,0 +1,18 @@
+/**
+ * Worker-thread entry (run by piscina from `worker-pool.ts`). Compiles the rules once per thread, then
+ * scans the files of each task itself: bytes are read here, never copied across threads, and only matches
+ * go back. Imports only the ruleset compiler, the detectors and the file scanner.
+ */
+import { workerData } from 'node:worker_threads';
+import { compileRuleset } from '../ruleset/compile-rules.js';
+import { CHUNK_BYTES, OVERLAP_BYTES, scanFile } from './file-scanner.js';
+import type { ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
+
+const setup = workerData as WorkerSetup;
+const ruleset = compileRuleset(setup.rules);
+/** One read buffer per thread, reused for every chunk of every file. */
+const buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES);
+
+export default function scanTask(task: ScanTask): ScanTaskResult {
+  return { outcomes: task.files.map((file) => scanFile(file, ruleset, buffer)) };
+}

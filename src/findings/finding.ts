@@ -1,0 +1,51 @@
+/**
+ * The finding: one credential (rule + secret value) with every place it occurs. This is what reporters
+ * print and what baselines key on. A finding answers: what credential, how long it lives and why we
+ * think so, where else it is (the sprawl), which controls it breaks, and what to do.
+ */
+import type { Lifetime, Rule, Severity } from '../ruleset/rule.js';
+import type { Provenance } from '../sources/provenance.js';
+import type { Fingerprint, SecretHash } from './fingerprint.js';
+import type { Secret } from './secret.js';
+
+/** One place a secret was seen. */
+export interface Occurrence {
+  provenance: Provenance;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Line text around the secret, without the secret itself. */
+  before: string;
+  after: string;
+  /** Present when the line carries `sprawl:allow`; the occurrence is reported as suppressed. */
+  allowed?: { reason: string };
+}
+
+/** What offline checks said about the value. */
+export type Validation =
+  | { status: 'valid'; evidence: string }
+  | { status: 'checksum-failed'; evidence: string }
+  | { status: 'not-checked' };
+
+export interface Finding {
+  fingerprint: Fingerprint;
+  secretHash: SecretHash;
+  secret: Secret;
+  rule: Rule;
+  lifetime: Lifetime;
+  /** A sentence of evidence for `lifetime`: from the rule, or from the value itself when it tells more. */
+  lifetimeEvidence: string;
+  /** ISO date when the value itself says when it expires (a JWT `exp`). */
+  expiresAt?: string;
+  severity: Severity;
+  /** GitHub's 0.0–10.0 `security-severity`, from severity, lifetime and validation. */
+  securitySeverity: number;
+  validation: Validation;
+  /** Facts the value revealed (AWS account, JWT issuer, key encrypted...). Never the value itself. */
+  attributes: Record<string, string>;
+  /** Every place it was seen, sorted by path then line: `occurrences.length` is the sprawl count. */
+  occurrences: Occurrence[];
+  /** True when every occurrence is allowed inline: reported as suppressed, not as a failure. */
+  suppressed: boolean;
+}

@@ -1,0 +1,33 @@
+/**
+ * What every reporter receives: the findings of one scan, the counters, and how to present values.
+ * Reporters are pure functions of a Report; `cli/` decides where their output goes.
+ */
+import type { ScanStats } from '../engine/scan-stats.js';
+import type { Finding, Occurrence } from '../findings/finding.js';
+import type { Rule } from '../ruleset/rule.js';
+
+export interface Report {
+  toolVersion: string;
+  /** Absolute path of the scan root; report paths are relative to it. */
+  root: string;
+  findings: Finding[];
+  stats: ScanStats;
+  rules: readonly Rule[];
+  /** Print raw secret values (`--show-secrets`). Off by default: everything is redacted. */
+  showSecrets: boolean;
+}
+
+export type Reporter = (report: Report) => string;
+
+export function displayedSecret(finding: Finding, report: Pick<Report, 'showSecrets'>): string {
+  return report.showSecrets ? finding.secret.reveal() : finding.secret.redacted();
+}
+
+/** The line around an occurrence, with the secret redacted unless raw values were asked for. */
+export function snippetOf(finding: Finding, occurrence: Occurrence, report: Pick<Report, 'showSecrets'>): string {
+  return `${occurrence.before}${displayedSecret(finding, report)}${occurrence.after}`.trim();
+}
+
+export function activeFindings(report: Report): Finding[] {
+  return report.findings.filter((finding) => !finding.suppressed);
+}

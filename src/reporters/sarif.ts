@@ -1,0 +1,260 @@
+/**
+ * SARIF 2.1.0 for GitHub code scanning. One result per occurrence (GitHub shows one location per alert),
+ * each pointing at the others through `relatedLocations`, so an alert shows the sprawl. Rules carry help,
+ * `security-severity`, tags (lifetime, OWASP NHI ids, CWE) and relationships into a CWE taxonomy.
+ * `partialFingerprints` are content-based (rule + keyed secret hash + path), never the raw secret and
+ * never a line number, so alerts survive edits. Skipped inputs become `toolExecutionNotifications`.
+ * Spec: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html ; GitHub's subset:
+ * https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
+ */
+import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import type * as Sarif from 'sarif';
+import { SKIP_REASON_TEXT } from '../engine/scan-stats.js';
+import type { Finding, Occurrence } from '../findings/finding.js';
+import { NHI_TOP10, type Rule, type Severity } from '../ruleset/rule.js';
+import { displayedSecret, snippetOf, type Report } from './report.js';
+
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const INFORMATION_URI = 'https://github.com/sprawl-scanner/sprawl';
+const SRCROOT = '%SRCROOT%';
+/** GitHub shows at most 1,000 locations per result; related locations beyond a few add only bytes. */
+const MAX_RELATED_LOCATIONS = 20;
+const MAX_NOTIFICATIONS_PER_REASON = 200;
+
+const LEVEL: Readonly<Record<Severity, Sarif.ReportingConfiguration.level>> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+};
+
+const CWE_NAMES: Readonly<Record<string, string>> = {
+  '798': 'Use of Hard-coded Credentials',
+  '522': 'Insufficiently Protected Credentials',
+  '613': 'Insufficient Session Expiration',
+  '312': 'Cleartext Storage of Sensitive Information',
+  '532': 'Insertion of Sensitive Information into Log File',
+  '321': 'Use of Hard-coded Cryptographic Key',
+  '259': 'Use of Hard-coded Password',
+  '256': 'Plaintext Storage of a Password',
+  '200': 'Exposure of Sensitive Information to an Unauthorized Actor',
+  '1391': 'Use of Weak Credentials',
+};
+
+export function writeSarif(report: Report): string {
+  const usedRules = uniqueRules(report.findings);
+  const ruleIndex = new Map(usedRules.map((rule, index) => [rule.id, index]));
+  const cweIds = [...new Set(usedRules.flatMap((rule) => rule.cwe.map(cweNumber)))].sort((a, b) => Number(a) - Number(b));
+
+  const log: Sarif.Log = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'sprawl',
+            semanticVersion: report.toolVersion,
+            version: report.toolVersion,
+            informationUri: INFORMATION_URI,
+            rules: usedRules.map(sarifRule),
+            supportedTaxonomies: cweIds.length > 0 ? [{ name: 'CWE', index: 0 }] : [],
+          },
+        },
+        ...(cweIds.length > 0 ? { taxonomies: [cweTaxonomy(cweIds)] } : {}),
+        originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(report.root) } },
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: skippedNotifications(report),
+          },
+        ],
+        results: report.findings.flatMap((finding) => finding.occurrences.map((occurrence, index) => sarifResult(finding, occurrence, index, ruleIndex, report))),
+        columnKind: 'utf16CodeUnits',
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function uniqueRules(findings: readonly Finding[]): Rule[] {
+  const byId = new Map<string, Rule>();
+  for (const finding of findings) byId.set(finding.rule.id, finding.rule);
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+function sarifRule(rule: Rule): Sarif.ReportingDescriptor {
+  const nhiTags = rule.nhi.map((id) => `owasp-nhi/${id.toLowerCase()}`);
+  const helpLines = [
+    rule.description,
+    '',
+    `Lifetime: ${rule.lifetime}. ${rule.lifetimeEvidence}`,
+    `Remediation: ${rule.remediation}`,
+    `Controls: ${[...rule.cwe, ...rule.nhi.map((id) => `OWASP ${id} ${NHI_TOP10[id]}`)].join(', ')}`,
+    `References: ${rule.references.join(' ')}`,
+  ];
+  return {
+    id: rule.id,
+    name: pascalCase(rule.id),
+    shortDescription: { text: rule.name },
+    fullDescription: { text: rule.description },
+    help: {
+      text: helpLines.join('\n'),
+      markdown: [
+        rule.description,
+        '',
+        `**Lifetime:** \`${rule.lifetime}\` — ${rule.lifetimeEvidence}`,
+        '',
+        `**Remediation:** ${rule.remediation}`,
+        '',
+        `**Controls:** ${[...rule.cwe, ...rule.nhi.map((id) => `OWASP ${id} (${NHI_TOP10[id]})`)].join(', ')}`,
+        '',
+        '**References:**',
+        ...rule.references.map((reference) => `- ${reference}`),
+      ].join('\n'),
+    },
+    ...(rule.references[0] ? { helpUri: rule.references[0] } : {}),
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: {
+      tags: ['security', 'secret', `lifetime/${rule.lifetime}`, ...nhiTags, ...rule.cwe.map((cwe) => `external/cwe/cwe-${cweNumber(cwe)}`)],
+      precision: rule.generic ? 'medium' : 'high',
+      'problem.severity': rule.severity === 'low' ? 'recommendation' : rule.severity === 'medium' ? 'warning' : 'error',
+      'security-severity': defaultSecuritySeverity(rule.severity),
+      provider: rule.provider,
+      lifetime: rule.lifetime,
+    },
+    relationships: rule.cwe.map((cwe) => ({
+      target: { id: cweNumber(cwe), toolComponent: { name: 'CWE', index: 0 } },
+      kinds: ['superset'],
+    })),
+  };
+}
+
+function sarifResult(finding: Finding, occurrence: Occurrence, occurrenceIndex: number, ruleIndex: ReadonlyMap<string, number>, report: Report): Sarif.Result {
+  const others = finding.occurrences.filter((_other, index) => index !== occurrenceIndex);
+  const sprawlNote =
+    finding.occurrences.length > 1 ? ` The same value appears in ${finding.occurrences.length} places.` : '';
+  const validationNote = finding.validation.status === 'not-checked' ? '' : ` ${finding.validation.evidence}.`;
+  return {
+    ruleId: finding.rule.id,
+    ruleIndex: ruleIndex.get(finding.rule.id)!,
+    level: LEVEL[finding.severity],
+    message: {
+      text: `${finding.rule.name} (${finding.lifetime}: ${finding.lifetimeEvidence}) ${displayedSecret(finding, report)}.${validationNote}${sprawlNote} ${finding.rule.remediation}`,
+    },
+    locations: [sarifLocation(finding, occurrence, report, true)],
+    ...(others.length > 0
+      ? {
+          relatedLocations: others.slice(0, MAX_RELATED_LOCATIONS).map((other, index) => ({
+            id: index + 1,
+            ...sarifLocation(finding, other, report, false),
+            message: { text: 'same secret' },
+          })),
+        }
+      : {}),
+    partialFingerprints: {
+      'sprawlFingerprint/v1': `${finding.fingerprint}:${pathHash(occurrence.provenance.path)}`,
+    },
+    ...(occurrence.allowed
+      ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: occurrence.allowed.reason || 'sprawl:allow comment' }] }
+      : {}),
+    properties: {
+      fingerprint: finding.fingerprint,
+      secretHash: finding.secretHash,
+      lifetime: finding.lifetime,
+      lifetimeEvidence: finding.lifetimeEvidence,
+      ...(finding.expiresAt ? { expiresAt: finding.expiresAt } : {}),
+      validation: finding.validation.status,
+      sprawlCount: finding.occurrences.length,
+      'security-severity': finding.securitySeverity.toFixed(1),
+      severity: finding.severity,
+      ...(Object.keys(finding.attributes).length > 0 ? { attributes: finding.attributes } : {}),
+    },
+  };
+}
+
+function sarifLocation(finding: Finding, occurrence: Occurrence, report: Report, withSnippet: boolean): Sarif.Location {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: encodeRelativeUri(occurrence.provenance.path), uriBaseId: SRCROOT },
+      region: {
+        startLine: occurrence.line,
+        startColumn: occurrence.column,
+        endLine: occurrence.endLine,
+        endColumn: occurrence.endColumn,
+        ...(withSnippet ? { snippet: { text: snippetOf(finding, occurrence, report) } } : {}),
+      },
+    },
+  };
+}
+
+function skippedNotifications(report: Report): Sarif.Notification[] {
+  const perReason = new Map<string, number>();
+  const notifications: Sarif.Notification[] = [];
+  for (const skipped of report.stats.skipped) {
+    const seen = (perReason.get(skipped.reason) ?? 0) + 1;
+    perReason.set(skipped.reason, seen);
+    if (seen > MAX_NOTIFICATIONS_PER_REASON) continue;
+    notifications.push({
+      level: skipped.reason === 'unreadable' || skipped.reason === 'worker-crash' ? 'warning' : 'note',
+      message: { text: `${skipped.path}: ${SKIP_REASON_TEXT[skipped.reason]}${skipped.detail ? ` (${skipped.detail})` : ''}` },
+      descriptor: { id: `skipped/${skipped.reason}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: encodeRelativeUri(skipped.path), uriBaseId: SRCROOT } } }],
+    });
+  }
+  for (const [reason, count] of perReason) {
+    if (count > MAX_NOTIFICATIONS_PER_REASON) {
+      notifications.push({
+        level: 'note',
+        message: { text: `${count} inputs skipped in all: ${SKIP_REASON_TEXT[reason as keyof typeof SKIP_REASON_TEXT]} (only the first ${MAX_NOTIFICATIONS_PER_REASON} are listed)` },
+        descriptor: { id: `skipped/${reason}` },
+      });
+    }
+  }
+  return notifications;
+}
+
+function cweTaxonomy(cweIds: readonly string[]): Sarif.ToolComponent {
+  return {
+    name: 'CWE',
+    version: '4.16',
+    informationUri: 'https://cwe.mitre.org/data/published/cwe_v4.16.pdf',
+    organization: 'MITRE',
+    shortDescription: { text: 'The MITRE Common Weakness Enumeration' },
+    taxa: cweIds.map((id) => ({
+      id,
+      name: CWE_NAMES[id] ?? `CWE-${id}`,
+      helpUri: `https://cwe.mitre.org/data/definitions/${id}.html`,
+    })),
+  };
+}
+
+function defaultSecuritySeverity(severity: Severity): string {
+  return { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' }[severity];
+}
+
+function cweNumber(cwe: string): string {
+  return cwe.replace(/^CWE-/, '');
+}
+
+function pascalCase(id: string): string {
+  return id
+    .split(/[.-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function pathHash(relativePath: string): string {
+  return createHash('sha256').update(relativePath).digest('hex').slice(0, 16);
+}
+
+/** Percent-encodes each path segment, keeping `/`, as RFC 3986 relative references need. */
+function encodeRelativeUri(relativePath: string): string {
+  return relativePath.split('/').map(encodeURIComponent).join('/');
+}
+
+function directoryUri(absolutePath: string): string {
+  const uri = pathToFileURL(absolutePath).href;
+  return uri.endsWith('/') ? uri : `${uri}/`;
+}

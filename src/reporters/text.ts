@@ -1,0 +1,77 @@
+/**
+ * Text output for people: one block per finding, most severe first, answering what it is, how long it
+ * lives, where else it is, which controls it breaks and what to do; then a summary line with counts and
+ * skipped inputs. Coloured only when asked (a TTY without NO_COLOR).
+ */
+import { createColors } from 'picocolors';
+import { countSkipsByReason, SKIP_REASON_TEXT, type SkipReason } from '../engine/scan-stats.js';
+import type { Finding } from '../findings/finding.js';
+import type { Severity } from '../ruleset/rule.js';
+import { NHI_TOP10 } from '../ruleset/rule.js';
+import { displayedSecret, snippetOf, type Report } from './report.js';
+
+/** Occurrences listed per finding before "and N more". */
+const MAX_LISTED_OCCURRENCES = 8;
+
+export function writeText(report: Report, options: { color: boolean }): string {
+  const colors = createColors(options.color);
+  const severityColor: Record<Severity, (text: string) => string> = {
+    critical: (text) => colors.bold(colors.red(text)),
+    high: colors.red,
+    medium: colors.yellow,
+    low: colors.cyan,
+  };
+  const lines: string[] = [];
+  for (const finding of report.findings) {
+    const label = finding.suppressed ? colors.dim('ALLOWED ') : severityColor[finding.severity](finding.severity.toUpperCase().padEnd(9));
+    lines.push(`${label}${colors.bold(finding.rule.id)}  ${colors.dim(finding.rule.name)}`);
+    lines.push(`  lifetime  ${finding.lifetime}: ${finding.lifetimeEvidence}${finding.expiresAt ? ` (expires ${finding.expiresAt})` : ''}`);
+    lines.push(`  secret    ${displayedSecret(finding, report)}${report.showSecrets ? '' : ' (redacted)'}   ${colors.dim(finding.fingerprint)}`);
+    if (finding.validation.status !== 'not-checked') lines.push(`  checked   ${finding.validation.evidence}`);
+    const places = finding.occurrences.length === 1 ? '1 place' : `${finding.occurrences.length} places`;
+    lines.push(`  sprawl    ${places}:`);
+    for (const occurrence of finding.occurrences.slice(0, MAX_LISTED_OCCURRENCES)) {
+      const allowed = occurrence.allowed ? colors.dim(` (allowed${occurrence.allowed.reason ? `: ${occurrence.allowed.reason}` : ''})`) : '';
+      lines.push(`            ${occurrence.provenance.path}:${occurrence.line}:${occurrence.column}${allowed}`);
+      lines.push(colors.dim(`              ${truncate(snippetOf(finding, occurrence, report), 120)}`));
+    }
+    if (finding.occurrences.length > MAX_LISTED_OCCURRENCES) lines.push(`            … and ${finding.occurrences.length - MAX_LISTED_OCCURRENCES} more`);
+    lines.push(`  controls  ${controlsOf(finding)}`);
+    lines.push(`  fix       ${finding.rule.remediation}`);
+    lines.push('');
+  }
+  lines.push(summaryLine(report, colors));
+  return `${lines.join('\n')}\n`;
+}
+
+function controlsOf(finding: Finding): string {
+  return [...finding.rule.cwe, ...finding.rule.nhi.map((id) => `OWASP ${id} ${NHI_TOP10[id]}`)].join(', ');
+}
+
+/** The closing summary alone, for the terminal when the report itself went to a file. */
+export function writeSummary(report: Report, options: { color: boolean }): string {
+  return `${summaryLine(report, createColors(options.color))}\n`;
+}
+
+function summaryLine(report: Report, colors: ReturnType<typeof createColors>): string {
+  const active = report.findings.filter((finding) => !finding.suppressed);
+  const suppressed = report.findings.length - active.length;
+  const occurrences = active.reduce((total, finding) => total + finding.occurrences.length, 0);
+  const megabytes = (report.stats.bytesScanned / 1e6).toFixed(1);
+  const seconds = (report.stats.durationMs / 1000).toFixed(2);
+  const parts = [
+    active.length === 0 ? colors.green('no findings') : colors.bold(`${active.length} finding${active.length === 1 ? '' : 's'} (${occurrences} occurrence${occurrences === 1 ? '' : 's'})`),
+    ...(suppressed > 0 ? [`${suppressed} allowed`] : []),
+    `${report.stats.filesScanned} files, ${megabytes} MB in ${seconds}s`,
+  ];
+  const skips = Object.entries(countSkipsByReason(report.stats.skipped)) as [SkipReason, number][];
+  if (skips.length > 0) parts.push(`skipped: ${skips.map(([reason, count]) => `${count} ${reason}`).join(', ')}`);
+  const problems = report.stats.skipped.filter((skipped) => skipped.reason === 'unreadable' || skipped.reason === 'worker-crash');
+  const details = problems.slice(0, 10).map((skipped) => colors.yellow(`  not scanned: ${skipped.path}: ${SKIP_REASON_TEXT[skipped.reason]}${skipped.detail ? ` (${skipped.detail})` : ''}`));
+  if (problems.length > 10) details.push(colors.yellow(`  … and ${problems.length - 10} more not scanned`));
+  return [`sprawl: ${parts.join('; ')}`, ...details].join('\n');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
