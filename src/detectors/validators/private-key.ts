@@ -10,7 +10,7 @@ const MIN_KEY_BODY_BYTES = 32;
 export const privateKeyValidator: Validator = {
   name: 'private-key',
   check(secret) {
-    const lines = secret.split(/\r?\n|\\n/);
+    const lines = secret.split(/\r?\n|\\r\\n|\\n|\\r/);
     const body = lines
       .filter((line) => !line.includes('-----') && !/^[A-Za-z-]+:/.test(line.trim()))
       .join('')
@@ -29,6 +29,9 @@ export const privateKeyValidator: Validator = {
 
 function isEncrypted(secret: string, body: Buffer): boolean {
   if (/ENCRYPTED/.test(secret)) return true;
+  // PuTTY .ppk files name their cipher on an `Encryption:` line (`none` when unencrypted).
+  const putty = /^Encryption: *(\S+)/m.exec(secret);
+  if (putty) return putty[1] !== 'none';
   const opensshMagic = 'openssh-key-v1\0';
   if (body.subarray(0, opensshMagic.length).toString('latin1') === opensshMagic) {
     const cipherLength = body.readUInt32BE(opensshMagic.length);
