@@ -13,6 +13,13 @@ const ruleset = compileRuleset(setup.rules);
 /** One read buffer per thread, reused for every chunk of every file. */
 const buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES);
 
+/**
+ * Fault injection for the crash-recovery test: a worker given a path containing this string dies, as a
+ * native crash or an out-of-memory kill would take it down. Unset in normal use.
+ */
+const crashOnPath = process.env.SPRAWL_TEST_CRASH_ON_PATH;
+
 export default function scanTask(task: ScanTask): ScanTaskResult {
+  if (crashOnPath && task.files.some((file) => file.relativePath.includes(crashOnPath))) process.exit(70);
   return { outcomes: task.files.map((file) => scanFile(file, ruleset, buffer)) };
 }

@@ -1,0 +1,114 @@
+/**
+ * `sprawl scan` end to end on real files: the built binary, the real worker pool, generated fakes.
+ */
+import { symlinkSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeMaker } from '../support/fakes.js';
+import { runCli, ScanEnv, scanJson } from '../support/scan-env.js';
+
+describe('sprawl scan of a working tree', () => {
+  const env = new ScanEnv();
+  const fakes = fakeMaker('scan-working-tree');
+  const token = fakes.fake('github.pat.classic');
+  const ignoredToken = fakes.fake('github.pat.classic');
+
+  beforeAll(() => {
+    env.write('config/app.env', `# app settings\nGITHUB_TOKEN=${token}\n`);
+    env.write('src/deploy.py', `import os\n\nheaders = {"Authorization": "token ${token}"}\n`);
+    env.write('docs/é-notes.md', `Ünïcödé line\n  use ${token} here\n`);
+    env.write('.gitignore', 'build/\n');
+    env.write('build/out.env', `GITHUB_TOKEN=${ignoredToken}\n`);
+    env.write('nested/.gitignore', '*.log\n');
+    env.write('nested/debug.log', `token=${ignoredToken}\n`);
+    env.write('.sprawlignore', 'vendor/\n');
+    env.write('vendor/lib.env', `GITHUB_TOKEN=${ignoredToken}\n`);
+    env.write('excluded/x.env', `GITHUB_TOKEN=${ignoredToken}\n`);
+    env.write('image.bin', Buffer.concat([Buffer.from([0x89, 0x50, 0x00, 0x00]), Buffer.from(`GITHUB_TOKEN=${ignoredToken}`)]));
+    symlinkSync('.', env.path('loop'));
+  });
+  afterAll(() => env.cleanup());
+
+  it('reports the token once, with every place it occurs (the sprawl)', () => {
+    const { exitCode, report } = scanJson([env.root, '--exclude', 'excluded/**']);
+    expect(exitCode).toBe(1);
+    expect(report.findings).toHaveLength(1);
+    const [finding] = report.findings;
+    expect(finding!.ruleId).toBe('github.pat.classic');
+    expect(finding!.severity).toBe('critical');
+    expect(finding!.lifetime).toBe('durable');
+    expect(finding!.validation.status).toBe('valid');
+    expect(finding!.sprawlCount).toBe(3);
+    expect(finding!.occurrences.map(({ path, line, column, endColumn }) => ({ path, line, column, endColumn }))).toEqual([
+      { path: 'config/app.env', line: 2, column: 14, endColumn: 14 + token.length },
+      { path: 'docs/é-notes.md', line: 2, column: 7, endColumn: 7 + token.length },
+      { path: 'src/deploy.py', line: 3, column: 36, endColumn: 36 + token.length },
+    ]);
+  });
+
+  it('honours nested .gitignore files, .sprawlignore and --exclude; --no-ignore shows everything', () => {
+    const ignoring = scanJson([env.root, '--exclude', 'excluded/**']).report;
+    const paths = ignoring.findings.flatMap((finding) => finding.occurrences.map((occurrence) => occurrence.path));
+    expect(paths).not.toContain('build/out.env');
+    expect(paths).not.toContain('nested/debug.log');
+    expect(paths).not.toContain('vendor/lib.env');
+    expect(paths).not.toContain('excluded/x.env');
+
+    const auditing = scanJson([env.root, '--no-ignore']).report;
+    const auditPaths = auditing.findings.flatMap((finding) => finding.occurrences.map((occurrence) => occurrence.path)).sort();
+    expect(auditPaths).toEqual(['build/out.env', 'config/app.env', 'docs/é-notes.md', 'excluded/x.env', 'nested/debug.log', 'src/deploy.py', 'vendor/lib.env']);
+  });
+
+  it('counts binary files and symbolic links as skipped, by reason, in every format', () => {
+    const { report } = scanJson([env.root]);
+    expect(report.summary.skipped).toEqual({ binary: 1, symlink: 1 });
+    expect(report.skipped).toEqual([
+      { path: 'image.bin', reason: 'binary' },
+      { path: 'loop', reason: 'symlink' },
+    ]);
+    const text = runCli(['scan', env.root, '--format', 'text']);
+    expect(text.stdout).toMatch(/skipped: 1 binary, 1 symlink/);
+    const sarif = JSON.parse(runCli(['scan', env.root, '--format', 'sarif']).stdout);
+    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications.map((note: { message: { text: string } }) => note.message.text);
+    expect(notes).toEqual(['image.bin: binary content (NUL bytes), not scanned', 'loop: symbolic link, not followed']);
+  });
+
+  it('never prints the raw value unless --show-secrets is given', () => {
+    for (const format of ['text', 'json', 'sarif']) {
+      const redacted = runCli(['scan', env.root, '--format', format, '--debug']);
+      expect(redacted.exitCode).toBe(1);
+      expect(redacted.stdout + redacted.stderr).not.toContain(token);
+      expect(redacted.stdout + redacted.stderr).not.toContain(ignoredToken);
+      const revealed = runCli(['scan', env.root, '--format', format, '--show-secrets']);
+      expect(revealed.stdout).toContain(token);
+    }
+  });
+
+  it('--fail-on decides the exit code', () => {
+    expect(runCli(['scan', env.root, '--fail-on', 'critical', '--format', 'json']).exitCode).toBe(1);
+    expect(runCli(['scan', env.root, '--fail-on', 'none', '--format', 'json']).exitCode).toBe(0);
+  });
+});
+
+describe('inline allow comments', () => {
+  const env = new ScanEnv();
+  const fakes = fakeMaker('allow-comments');
+  afterAll(() => env.cleanup());
+
+  it('suppress the line, keep the finding visible as allowed, and do not fail the run', () => {
+    const token = fakes.fake('github.pat.classic');
+    env.write('fixture.ts', `const token = '${token}'; // sprawl:allow test fixture for the client\n`);
+    const { exitCode, report } = scanJson([env.root]);
+    expect(exitCode).toBe(0);
+    expect(report.summary).toMatchObject({ findings: 0, suppressed: 1 });
+    expect(report.findings[0]!.occurrences[0]!.allowed).toEqual({ reason: 'test fixture for the client' });
+    const audit = scanJson([env.root, '--no-ignore']);
+    expect(audit.exitCode).toBe(1);
+  });
+
+  it('do not reach other lines', () => {
+    const token = fakes.fake('github.pat.classic');
+    env.write('two-lines.ts', `// sprawl:allow\nconst token = '${token}';\n`);
+    const { report } = scanJson([env.path('two-lines.ts')]);
+    expect(report.summary.findings).toBe(1);
+  });
+});
