@@ -44,6 +44,7 @@ function scanOpenFile(fd: number, relativePath: string, ruleset: CompiledRuleset
   let carried = 0; // bytes at the start of `buffer` kept from the previous chunk (its overlap)
   let fileOffset = 0; // file offset of buffer[0]
   let linesBefore = 0; // newlines in the file before buffer[0]
+  let columnBefore = 0; // UTF-16 units between the last newline before buffer[0] and buffer[0]
   let totalBytes = 0;
   let isFirstChunk = true;
 
@@ -60,10 +61,13 @@ function scanOpenFile(fd: number, relativePath: string, ruleset: CompiledRuleset
     // Matches starting in the overlap belong to the next chunk, which sees them whole.
     const acceptBefore = isLastChunk ? filled : filled - OVERLAP_BYTES;
     for (const match of findMatches(chunk, ruleset, { acceptBefore })) {
-      matches.push(locate(match, chunk, fileOffset, linesBefore));
+      matches.push(locate(match, chunk, { fileOffset, linesBefore, columnBefore }));
     }
     if (isLastChunk) break;
     linesBefore += countNewlines(chunk, 0, acceptBefore);
+    // A line longer than a chunk continues into the next one: carry its column forward.
+    const lastNewline = acceptBefore === 0 ? -1 : chunk.lastIndexOf(NEWLINE, acceptBefore - 1);
+    columnBefore = (lastNewline < 0 ? columnBefore : 0) + chunk.toString('utf8', lastNewline + 1, acceptBefore).length;
     buffer.copy(buffer, 0, acceptBefore, filled);
     fileOffset += acceptBefore;
     carried = filled - acceptBefore;
@@ -81,14 +85,26 @@ function readFully(fd: number, buffer: Buffer, from: number): number {
   return total;
 }
 
-function locate(match: RawMatch, chunk: Buffer, fileOffset: number, linesBefore: number): LocatedMatch {
+/** Where buffer[0] sits in the file. */
+interface ChunkPosition {
+  fileOffset: number;
+  linesBefore: number;
+  columnBefore: number;
+}
+
+function locate(match: RawMatch, chunk: Buffer, position: ChunkPosition): LocatedMatch {
   const { secretStart, secretEnd } = match;
-  const lineStart = secretStart === 0 ? 0 : chunk.lastIndexOf(NEWLINE, secretStart - 1) + 1;
-  const line = linesBefore + countNewlines(chunk, 0, secretStart) + 1;
-  const column = chunk.toString('utf8', lineStart, secretStart).length + 1;
+  const newlineBefore = secretStart === 0 ? -1 : chunk.lastIndexOf(NEWLINE, secretStart - 1);
+  const lineStart = newlineBefore + 1;
+  // No newline before the secret in this chunk: its line began in an earlier chunk.
+  const columnBase = newlineBefore < 0 ? position.columnBefore : 0;
+  const line = position.linesBefore + countNewlines(chunk, 0, secretStart) + 1;
+  const column = columnBase + chunk.toString('utf8', lineStart, secretStart).length + 1;
   const newlinesInSecret = countNewlines(chunk, secretStart, secretEnd);
-  const lastLineStart = newlinesInSecret === 0 ? lineStart : chunk.lastIndexOf(NEWLINE, secretEnd - 1) + 1;
-  const endColumn = chunk.toString('utf8', lastLineStart, secretEnd).length + 1;
+  const endColumn =
+    newlinesInSecret === 0
+      ? column + chunk.toString('utf8', secretStart, secretEnd).length
+      : chunk.toString('utf8', chunk.lastIndexOf(NEWLINE, secretEnd - 1) + 1, secretEnd).length + 1;
   let lineEnd = chunk.indexOf(NEWLINE, secretEnd);
   if (lineEnd < 0) lineEnd = chunk.length;
   const before = chunk.toString('utf8', Math.max(lineStart, secretStart - SNIPPET_CONTEXT_CHARS * 4), secretStart).slice(-SNIPPET_CONTEXT_CHARS);
@@ -100,7 +116,7 @@ function locate(match: RawMatch, chunk: Buffer, fileOffset: number, linesBefore:
     column,
     endLine: line + newlinesInSecret,
     endColumn,
-    byteOffset: fileOffset + secretStart,
+    byteOffset: position.fileOffset + secretStart,
     before,
     after,
     ...(match.verdict ? { verdict: match.verdict } : {}),

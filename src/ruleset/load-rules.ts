@@ -55,7 +55,7 @@ export function loadRules(rulesPaths: readonly string[]): Rule[] {
 }
 
 export function loadRuleFile(file: string): Rule[] {
-  const displayName = path.relative(process.cwd(), file) || file;
+  const displayName = displayNameOf(file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -232,6 +232,12 @@ function parseNegativeExamples(
     if (typeof value !== 'string') return fail(`negative example ${index + 1} must be a string`, 'negative_examples');
     return { text: value, line: lineOf(item as Node) };
   });
+}
+
+/** Built-in rules show as `rules/x.yml`; a user's rule file as the path they gave. */
+function displayNameOf(file: string): string {
+  const builtin = path.relative(BUILTIN_RULES_DIR, file);
+  return builtin.startsWith('..') || path.isAbsolute(builtin) ? file : `rules/${builtin.split(path.sep).join('/')}`;
 }
 
 function ruleError(file: string, line: number, id: string, message: string): UserError {

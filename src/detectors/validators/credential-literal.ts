@@ -15,8 +15,8 @@ const PLACEHOLDER_EXACT = new Set([
   'string', 'str', 'required', 'optional', 'default', 'value', 'test', 'testing', 'example', 'sample', 'dummy',
   'fake', 'foo', 'bar', 'foobar', 'baz', 'qux', 'xxx', 'yyy', 'zzz', 'abc', 'user', 'username', 'usr', 'login',
   'mypass', 'yourpass', 'apikey', 'api_key', 'api-key', 'key', 'auth', 'credentials', 'redacted', 'hidden',
-  'masked', 'placeholder', 'todo', 'tbd', 'n/a', 'na', 'pass123', 'password1', 'password123', '12345678',
-  '123456', '1234', 'hunter2', 'secret123', 'letmein', 'qwerty',
+  'masked', 'placeholder', 'todo', 'tbd', 'n/a', 'na', 'password1', 'password123', '12345678',
+  '123456', '1234', 'hunter2',
 ]);
 
 /** Words that mark a documentation placeholder wherever they occur in the value. */
@@ -87,7 +87,7 @@ export function judgeUserPass(raw: string): Judgement {
   if (colon < 0) return { ok: false, reason: 'no password in the pair' };
   const user = pair.slice(0, colon);
   const password = stripQuotes(pair.slice(colon + 1));
-  if (REFERENCE.test(user) || REFERENCE.test(password) || /\$\w/.test(pair)) return { ok: false, reason: 'a variable reference' };
+  if (REFERENCE.test(user) || REFERENCE.test(password) || /\$[({]/.test(pair)) return { ok: false, reason: 'a variable reference' };
   if (/^<.*>$/.test(pair) || PLACEHOLDER_WORDS.test(pair)) return { ok: false, reason: 'a documentation placeholder' };
   if (password === '') {
     // An API key passed as the user name with an empty password (`curl -u sk_live_x:`).
@@ -108,7 +108,7 @@ export function judgeUrlPassword(raw: string): Judgement {
     // keep the raw value: a stray % is fine in a password
   }
   if (decoded.length < 4 && !/^\d{4,}$/.test(decoded)) return { ok: false, reason: 'too short' };
-  if (/^(?:password|passwd|pass|pwd|changeme|changeit|your[_-]?password|pass(?:word)?[_-]?here|secret[_-]?here|xxx+|\*+|\.\.\.|x+|user|username|root|admin)$/i.test(decoded)) {
+  if (/^(?:password|passwd|pass|pwd|changeme|changeit|your[_-]?password|pass(?:word)?[_-]?here|secret[_-]?here|xxx+|\*+|\.\.\.|x+|user|username|root|admin|guest|anonymous|test|demo)$/i.test(decoded)) {
     return { ok: false, reason: 'a placeholder password' };
   }
   if (REFERENCE.test(decoded) || /\$[A-Za-z_{(]/.test(decoded)) return { ok: false, reason: 'a variable reference' };

@@ -54,7 +54,7 @@ const basicAuthValidator: Validator = {
   name: 'basic-auth',
   check(secret) {
     const decoded = Buffer.from(secret, 'base64').toString('utf8');
-    if (!decoded.includes(':')) return { kind: 'reject', reason: 'does not decode to user:password' };
+    if (!decoded.includes(':') || /^\s*[{[]/.test(decoded)) return { kind: 'reject', reason: 'does not decode to user:password' };
     if (/[\u0000-\u001f\u007f\ufffd]/.test(decoded)) return { kind: 'reject', reason: 'decodes to binary, not user:password' };
     const judgement = judgeUserPass(decoded);
     if (!judgement.ok && !decoded.endsWith(':')) return { kind: 'reject', reason: judgement.reason };

@@ -186,7 +186,24 @@ export const literalPasswordValidator: Validator = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------------
+// `.npmrc` `_auth` (and similar `auth` fields): base64 of `user:password`, the HTTP Basic credential
+// (https://docs.npmjs.com/cli/v10/configuring-npm/npmrc#auth-related-configuration).
+
+export const basicAuthBase64Validator: Validator = {
+  name: 'basic-auth-base64',
+  check(secret) {
+    const decoded = Buffer.from(secret, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 1 || colon === decoded.length - 1 || /[\u0000-\u001f\ufffd]/.test(decoded)) {
+      return { kind: 'reject', reason: 'does not decode to user:password' };
+    }
+    return { kind: 'valid', evidence: 'decodes to user:password', attributes: { user: decoded.slice(0, colon) } };
+  },
+};
+
 export const devtoolsValidators: readonly Validator[] = [
+  basicAuthBase64Validator,
   gitlabRoutableValidator,
   pypiMacaroonValidator,
   jfrogReferenceTokenValidator,

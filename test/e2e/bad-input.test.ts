@@ -1,0 +1,125 @@
+/**
+ * Hostile and broken inputs: each must end the scan cleanly, report the problem and exit with the
+ * documented code (0 clean, 1 findings, 2 usage or input error), never with a stack trace.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { CHUNK_BYTES, OVERLAP_BYTES } from '../../src/engine/file-scanner.js';
+import { fakeMaker } from '../support/fakes.js';
+import { runCli, ScanEnv, scanJson } from '../support/scan-env.js';
+
+const env = new ScanEnv();
+const fakes = fakeMaker('bad-input');
+afterAll(() => env.cleanup());
+
+describe('usage and input errors exit 2 with one line naming the problem', () => {
+  it('a path that does not exist', () => {
+    const result = runCli(['scan', env.path('no-such-dir')]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`sprawl: ${env.path('no-such-dir')}: no such file or directory\n`);
+  });
+
+  it('an unknown option', () => {
+    const result = runCli(['scan', '--no-such-flag']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe("error: unknown option '--no-such-flag'");
+  });
+
+  it('a rule whose pattern RE2 cannot compile names the file, line and rule', () => {
+    const rules = env.write('rules/lookahead.yml', ruleFileWithPattern("'(?=secret)(a+)'"));
+    const result = runCli(['scan', env.path('rules'), '--rules', rules]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`sprawl: ${rules}:10: rule acme.key: pattern does not compile (invalid perl operator: (?=)\n`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a rule file that is not valid YAML', () => {
+    const rules = env.write('rules/broken.yml', 'rules:\n  - id: [unclosed\n');
+    const result = runCli(['rules', 'check', rules]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^sprawl: ${rules.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: invalid YAML \\(.+\\)\\n$`));
+  });
+
+  it('an output file in a directory that does not exist, leaving nothing behind', () => {
+    env.write('clean/readme.md', 'nothing here\n');
+    const result = runCli(['scan', env.path('clean'), '--output', env.path('missing-dir/report.sarif')]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`sprawl: ${env.path('missing-dir/report.sarif')}: cannot write the report (ENOENT)\n`);
+  });
+});
+
+describe('inputs that must not break a scan', () => {
+  it('a single-line file many times the chunk size, with secrets across every chunk boundary', () => {
+    const tokens = [fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic')];
+    // Around the end of the first read (CHUNK + OVERLAP), around the accept line (CHUNK), and deep in the third chunk.
+    const offsets = [CHUNK_BYTES + OVERLAP_BYTES - 20, CHUNK_BYTES - 20, 2 * CHUNK_BYTES + 5, 3 * CHUNK_BYTES - 7];
+    const length = 4 * CHUNK_BYTES + 12345;
+    const line = Buffer.alloc(length, 'a');
+    offsets.forEach((offset, index) => {
+      line.write(` ${tokens[index]} `, offset - 1);
+    });
+    env.write('huge/one-line.txt', line);
+    const { report } = scanJson([env.path('huge')]);
+    expect(report.summary.filesScanned).toBe(1);
+    const found = report.findings.map((finding) => ({ column: finding.occurrences[0]!.column, count: finding.sprawlCount, line: finding.occurrences[0]!.line }));
+    expect(found.sort((a, b) => a.column - b.column)).toEqual([...offsets].sort((a, b) => a - b).map((offset) => ({ column: offset + 1, count: 1, line: 1 })));
+  });
+
+  it('line numbers stay right across chunks in a many-line file', () => {
+    const token = fakes.fake('github.pat.classic');
+    const filler = 'x = 1\n'.repeat(Math.ceil((2.5 * CHUNK_BYTES) / 6));
+    env.write('lines/long.py', `${filler}TOKEN = "${token}"\n`);
+    const { report } = scanJson([env.path('lines')]);
+    expect(report.findings[0]!.occurrences[0]).toMatchObject({ line: filler.split('\n').length, column: 10 });
+  });
+
+  it('invalid UTF-8 around a secret', () => {
+    const token = fakes.fake('github.pat.classic');
+    env.write('utf8/bad.txt', Buffer.concat([Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x0a]), Buffer.from(`token=${token}\n`), Buffer.from([0xed, 0xa0, 0x80])]));
+    const { report } = scanJson([env.path('utf8')]);
+    expect(report.findings.map((finding) => finding.occurrences[0]!.line)).toEqual([2]);
+  });
+
+  it('a catastrophic-backtracking pattern runs in linear time under RE2', () => {
+    const rules = env.write('rules-redos/redos.yml', ruleFileWithPattern("'((a+)+)$'"));
+    env.write('redos/input.txt', `${'a'.repeat(200_000)}!\n`);
+    const result = runCli(['scan', env.path('redos'), '--rules', rules, '--no-builtin-rules', '--format', 'json']);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).summary.filesScanned).toBe(1);
+  });
+
+  it('a worker that crashes on one file: the file is retried, then reported, and the scan goes on', () => {
+    const token = fakes.fake('github.pat.classic');
+    env.write('crash/fine.env', `TOKEN=${token}\n`);
+    env.write('crash/crashme.env', `TOKEN=${token}\n`);
+    const { exitCode, report } = scanJson([env.path('crash')], { env: { SPRAWL_TEST_CRASH_ON_PATH: 'crashme' } });
+    expect(exitCode).toBe(1);
+    expect(report.findings[0]!.occurrences.map((occurrence) => occurrence.path)).toEqual(['fine.env']);
+    expect(report.skipped).toEqual([{ path: 'crashme.env', reason: 'worker-crash', detail: expect.stringMatching(/exit|terminated/i) }]);
+    const text = runCli(['scan', env.path('crash')], { env: { SPRAWL_TEST_CRASH_ON_PATH: 'crashme' } });
+    expect(text.stdout).toContain('not scanned: crashme.env: the scanner crashed on it twice');
+  });
+});
+
+/** A replacer function, because `$'` in a replacement string means something to String.replace. */
+function ruleFileWithPattern(pattern: string): string {
+  return RULE_FILE.replace('PATTERN', () => pattern);
+}
+
+const RULE_FILE = `provider: acme
+rules:
+  - id: acme.key
+    name: Acme key
+    description: test rule
+    lifetime: durable
+    lifetime_evidence: test
+    severity: high
+    keywords: [aaaa, secret]
+    pattern: PATTERN
+    cwe: [CWE-798]
+    nhi: [NHI2]
+    references: [https://example.com]
+    remediation: none
+    examples:
+      - text: 'aaaa'
+        secret: 'aaaa'
+`;
