@@ -2,19 +2,24 @@
  * Inline suppression: a line that contains `sprawl:allow` (in any comment syntax, with an optional reason
  * after it) does not raise findings. The finding is still counted and reported as suppressed, so an
  * audit (`--no-ignore`) can see what was allowed and why.
+ * Only the 4 KiB on either side of the secret are searched, so a megabyte-long minified line with
+ * thousands of candidates costs linear time, not quadratic.
  */
 const MARKER = Buffer.from('sprawl:allow');
 const NEWLINE = 0x0a;
+const SEARCH_WINDOW_BYTES = 4096;
 
 export function allowCommentOn(bytes: Buffer, start: number, end: number): { reason: string } | undefined {
-  // lastIndexOf with a negative offset would count from the end, so a match at 0 needs its own case.
-  const lineStart = start === 0 ? 0 : bytes.lastIndexOf(NEWLINE, start - 1) + 1;
-  let lineEnd = bytes.indexOf(NEWLINE, Math.max(end - 1, lineStart));
-  if (lineEnd < 0) lineEnd = bytes.length;
-  const markerAt = bytes.indexOf(MARKER, lineStart);
-  if (markerAt < 0 || markerAt >= lineEnd) return undefined;
+  const windowStart = Math.max(0, start - SEARCH_WINDOW_BYTES);
+  const windowEnd = Math.min(bytes.length, end + SEARCH_WINDOW_BYTES);
+  const before = bytes.subarray(windowStart, start);
+  const lineStart = windowStart + before.lastIndexOf(NEWLINE) + 1;
+  const newlineAfter = bytes.subarray(end, windowEnd).indexOf(NEWLINE);
+  const lineEnd = newlineAfter < 0 ? windowEnd : end + newlineAfter;
+  const markerAt = bytes.subarray(lineStart, lineEnd).indexOf(MARKER);
+  if (markerAt < 0) return undefined;
   const reason = bytes
-    .toString('utf8', markerAt + MARKER.length, lineEnd)
+    .toString('utf8', lineStart + markerAt + MARKER.length, lineEnd)
     .replace(/\*\/|-->|#}|%>|\r/g, '')
     .replace(/^[\s:=-]+/, '')
     .trim();

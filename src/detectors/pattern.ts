@@ -1,13 +1,27 @@
 /**
- * The pattern detector: runs the candidate rules (those whose keywords the prefilter saw) over a chunk of
- * bytes and returns their matches at byte offsets. It keeps bytes as bytes: only the few captured values
- * are turned into strings. Entropy floors and offline validators drop what is not a credential; a
- * `generic` rule's match gives way to a specific rule's match on the same bytes.
+ * The pattern detector: finds rule matches in a chunk of bytes and returns them at byte offsets.
+ *
+ * Why blocks: a megabyte of real code contains "key", "token" and "secret" somewhere, so choosing rules
+ * per chunk would run almost every context rule over every byte (measured: ~2 MB/s with 600 rules).
+ * Instead the chunk is cut into blocks of a few kilobytes; the keyword set runs once per block (with a
+ * margin on each side, so a keyword just across the edge still counts), and a rule's regex runs only on
+ * the windows of the blocks where one of its keywords occurs. A match belongs to the block it starts in,
+ * so neighbouring windows never report it twice. `multiline` rules, whose matches can outgrow a window,
+ * run over the whole chunk when any block holds their keyword.
+ *
+ * Bytes stay bytes: only the captured values become strings. Entropy floors and offline validators drop
+ * what is not a credential; a `generic` rule's match gives way to a specific rule's on the same bytes.
  */
-import { candidateRules, type CompiledRule, type CompiledRuleset } from '../ruleset/compile-rules.js';
+import { type CompiledRule, type CompiledRuleset } from '../ruleset/compile-rules.js';
 import { allowCommentOn } from './allow-comment.js';
 import { shannonEntropy } from './entropy.js';
 import type { ValidatorVerdict } from './validators/validator.js';
+
+/** Bytes per block; small enough to keep rules off text without their keywords, large enough to amortise calls. */
+export const BLOCK_BYTES = 8 * 1024;
+/** How far a window reaches past its block: longer than any single-line match a rule is allowed. */
+export const WINDOW_MARGIN_BYTES = 1024;
+const NEWLINE = 0x0a;
 
 /**
  * Six or more of one masking character (`xxxxxx`, `******`, `000000`) never occur in a real random token
@@ -35,20 +49,76 @@ export interface FindMatchesOptions {
 
 export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: FindMatchesOptions = {}): RawMatch[] {
   const acceptBefore = options.acceptBefore ?? bytes.length;
+  const keywordSet = ruleset.keywordSet;
+  if (!keywordSet) return [];
   const matches: RawMatch[] = [];
-  for (const rule of candidateRules(ruleset, bytes)) collectRuleMatches(rule, bytes, acceptBefore, matches);
+  const wholeChunkRules = new Set<CompiledRule>();
+
+  for (let blockStart = 0; blockStart < acceptBefore; ) {
+    const blockEnd = blockBoundaryAfter(bytes, Math.min(blockStart + BLOCK_BYTES, acceptBefore), acceptBefore);
+    const windowStart = lineStartNear(bytes, Math.max(0, blockStart - WINDOW_MARGIN_BYTES), blockStart);
+    const windowEnd = lineEndNear(bytes, Math.min(bytes.length, blockEnd + WINDOW_MARGIN_BYTES));
+    const window = bytes.subarray(windowStart, windowEnd);
+    const hits = keywordSet.match(window);
+    if (hits.length > 0) {
+      const seen = new Set<CompiledRule>();
+      for (const hit of hits) {
+        for (const rule of ruleset.rulesByKeyword[hit]!) {
+          if (seen.has(rule)) continue;
+          seen.add(rule);
+          if (rule.spec.multiline) wholeChunkRules.add(rule);
+          else collectRuleMatches(rule, bytes, windowStart, windowEnd, blockStart, blockEnd, matches);
+        }
+      }
+    }
+    blockStart = blockEnd;
+  }
+  for (const rule of wholeChunkRules) collectRuleMatches(rule, bytes, 0, bytes.length, 0, acceptBefore, matches);
   return dropGenericOverlaps(matches, ruleset);
 }
 
-function collectRuleMatches(rule: CompiledRule, bytes: Buffer, acceptBefore: number, into: RawMatch[]): void {
+/** Ends a block at a newline when one is near, so most windows hold whole lines. */
+function blockBoundaryAfter(bytes: Buffer, target: number, limit: number): number {
+  if (target >= limit) return limit;
+  const newline = bytes.subarray(target, Math.min(limit, target + WINDOW_MARGIN_BYTES)).indexOf(NEWLINE);
+  return newline < 0 ? target : target + newline + 1;
+}
+
+/** The start of the line holding `from`, if it begins after `floor`'s margin; else `from` itself. */
+function lineStartNear(bytes: Buffer, from: number, blockStart: number): number {
+  if (from === 0) return 0;
+  const newline = bytes.subarray(from, blockStart).indexOf(NEWLINE);
+  return newline < 0 ? from : from + newline + 1;
+}
+
+function lineEndNear(bytes: Buffer, to: number): number {
+  if (to >= bytes.length) return bytes.length;
+  const newline = bytes.subarray(to - Math.min(to, WINDOW_MARGIN_BYTES / 2), to).lastIndexOf(NEWLINE);
+  return newline < 0 ? to : to - Math.min(to, WINDOW_MARGIN_BYTES / 2) + newline + 1;
+}
+
+/** Runs one rule over `bytes[windowStart, windowEnd)`, keeping matches that start in `[acceptFrom, acceptTo)`. */
+function collectRuleMatches(
+  rule: CompiledRule,
+  bytes: Buffer,
+  windowStart: number,
+  windowEnd: number,
+  acceptFrom: number,
+  acceptTo: number,
+  into: RawMatch[],
+): void {
   const { regex } = rule;
+  const window = windowStart === 0 && windowEnd === bytes.length ? bytes : bytes.subarray(windowStart, windowEnd);
   regex.lastIndex = 0;
-  for (let found = regex.exec(bytes); found !== null; found = regex.exec(bytes)) {
+  for (let found = regex.exec(window); found !== null; found = regex.exec(window)) {
     if (found[0].length === 0) regex.lastIndex++; // an empty match must not stall the walk
-    if (found.index >= acceptBefore) break;
+    const matchStart = windowStart + found.index;
+    if (matchStart < acceptFrom) continue;
+    if (matchStart >= acceptTo) break;
     const span = rule.secretGroup === 'secret' ? found.indices?.groups?.secret : found.indices?.[1];
     if (!span) continue;
-    const [secretStart, secretEnd] = span;
+    const secretStart = windowStart + span[0];
+    const secretEnd = windowStart + span[1];
     const secret = bytes.toString('utf8', secretStart, secretEnd);
     if (PLACEHOLDER_RUN.test(secret)) continue;
     if (rule.spec.minEntropy !== undefined && shannonEntropy(secret) < rule.spec.minEntropy) continue;
@@ -66,12 +136,17 @@ function collectRuleMatches(rule: CompiledRule, bytes: Buffer, acceptBefore: num
   }
 }
 
-/** Generic rules are the fallback: where a specific rule found the same bytes, its match wins. */
+/**
+ * Generic rules are the fallback: where a more specific rule found the same bytes, its match wins.
+ * Specificity has three steps: provider rules, then generic rules of a provider (a loose Twitter
+ * secret), then the catch-all `generic` provider (`password = "…"`).
+ */
 function dropGenericOverlaps(matches: RawMatch[], ruleset: CompiledRuleset): RawMatch[] {
-  const isGeneric = (match: RawMatch) => ruleset.genericRuleIds.has(match.ruleId);
-  const specific = matches.filter((match) => !isGeneric(match));
-  if (specific.length === matches.length) return matches;
-  return matches.filter(
-    (match) => !isGeneric(match) || !specific.some((other) => other.secretStart < match.secretEnd && match.secretStart < other.secretEnd),
-  );
+  const levelOf = (match: RawMatch) => ruleset.specificityOf.get(match.ruleId) ?? 0;
+  if (matches.every((match) => levelOf(match) === 0)) return matches;
+  return matches.filter((match) => {
+    const level = levelOf(match);
+    if (level === 0) return true;
+    return !matches.some((other) => levelOf(other) < level && other.secretStart < match.secretEnd && match.secretStart < other.secretEnd);
+  });
 }

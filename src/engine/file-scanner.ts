@@ -60,9 +60,9 @@ function scanOpenFile(fd: number, relativePath: string, ruleset: CompiledRuleset
     const chunk = buffer.subarray(0, filled);
     // Matches starting in the overlap belong to the next chunk, which sees them whole.
     const acceptBefore = isLastChunk ? filled : filled - OVERLAP_BYTES;
-    for (const match of findMatches(chunk, ruleset, { acceptBefore })) {
-      matches.push(locate(match, chunk, { fileOffset, linesBefore, columnBefore }));
-    }
+    const found = findMatches(chunk, ruleset, { acceptBefore }).sort((a, b) => a.secretStart - b.secretStart);
+    const locator = new MatchLocator(chunk, { fileOffset, linesBefore, columnBefore });
+    for (const match of found) matches.push(locator.locate(match));
     if (isLastChunk) break;
     linesBefore += countNewlines(chunk, 0, acceptBefore);
     // A line longer than a chunk continues into the next one: carry its column forward.
@@ -92,36 +92,78 @@ interface ChunkPosition {
   columnBefore: number;
 }
 
-function locate(match: RawMatch, chunk: Buffer, position: ChunkPosition): LocatedMatch {
-  const { secretStart, secretEnd } = match;
-  const newlineBefore = secretStart === 0 ? -1 : chunk.lastIndexOf(NEWLINE, secretStart - 1);
-  const lineStart = newlineBefore + 1;
-  // No newline before the secret in this chunk: its line began in an earlier chunk.
-  const columnBase = newlineBefore < 0 ? position.columnBefore : 0;
-  const line = position.linesBefore + countNewlines(chunk, 0, secretStart) + 1;
-  const column = columnBase + chunk.toString('utf8', lineStart, secretStart).length + 1;
-  const newlinesInSecret = countNewlines(chunk, secretStart, secretEnd);
-  const endColumn =
-    newlinesInSecret === 0
-      ? column + chunk.toString('utf8', secretStart, secretEnd).length
-      : chunk.toString('utf8', chunk.lastIndexOf(NEWLINE, secretEnd - 1) + 1, secretEnd).length + 1;
-  let lineEnd = chunk.indexOf(NEWLINE, secretEnd);
-  if (lineEnd < 0) lineEnd = chunk.length;
-  const before = chunk.toString('utf8', Math.max(lineStart, secretStart - SNIPPET_CONTEXT_CHARS * 4), secretStart).slice(-SNIPPET_CONTEXT_CHARS);
-  const after = chunk.toString('utf8', secretEnd, Math.min(lineEnd, secretEnd + SNIPPET_CONTEXT_CHARS * 4)).replace(/\r$/, '').slice(0, SNIPPET_CONTEXT_CHARS);
-  return {
-    ruleId: match.ruleId,
-    secret: match.secret,
-    line,
-    column,
-    endLine: line + newlinesInSecret,
-    endColumn,
-    byteOffset: position.fileOffset + secretStart,
-    before,
-    after,
-    ...(match.verdict ? { verdict: match.verdict } : {}),
-    ...(match.allowed ? { allowed: match.allowed } : {}),
-  };
+/**
+ * Turns byte offsets into lines, columns and snippets for matches sorted by offset, walking the chunk
+ * once: a minified file with thousands of candidates on one megabyte-long line costs linear time.
+ */
+class MatchLocator {
+  private offset = 0;
+  private line: number;
+  /** Offset of the current line's start in the chunk, or -1 while the line began in an earlier chunk. */
+  private lineStart = -1;
+  /** The column cursor: UTF-16 units from the line start to `columnOffset`. */
+  private columnOffset = 0;
+  private column: number;
+
+  constructor(
+    private readonly chunk: Buffer,
+    private readonly position: ChunkPosition,
+  ) {
+    this.line = position.linesBefore + 1;
+    this.column = position.columnBefore;
+  }
+
+  locate(match: RawMatch): LocatedMatch {
+    const { chunk } = this;
+    const { secretStart, secretEnd } = match;
+    this.advanceTo(secretStart);
+    const line = this.line;
+    const column = this.column + 1;
+    const newlinesInSecret = countNewlines(chunk, secretStart, secretEnd);
+    const endColumn =
+      newlinesInSecret === 0
+        ? column + chunk.toString('utf8', secretStart, secretEnd).length
+        : chunk.toString('utf8', chunk.lastIndexOf(NEWLINE, secretEnd - 1) + 1, secretEnd).length + 1;
+    const snippetStart = Math.max(this.lineStart, secretStart - SNIPPET_CONTEXT_CHARS * 4, 0);
+    const afterWindow = chunk.subarray(secretEnd, Math.min(chunk.length, secretEnd + SNIPPET_CONTEXT_CHARS * 4));
+    const newlineAfter = afterWindow.indexOf(NEWLINE);
+    const before = chunk.toString('utf8', snippetStart, secretStart).slice(-SNIPPET_CONTEXT_CHARS);
+    const after = afterWindow
+      .toString('utf8', 0, newlineAfter < 0 ? afterWindow.length : newlineAfter)
+      .replace(/\r$/, '')
+      .slice(0, SNIPPET_CONTEXT_CHARS);
+    return {
+      ruleId: match.ruleId,
+      secret: match.secret,
+      line,
+      column,
+      endLine: line + newlinesInSecret,
+      endColumn,
+      byteOffset: this.position.fileOffset + secretStart,
+      before,
+      after,
+      ...(match.verdict ? { verdict: match.verdict } : {}),
+      ...(match.allowed ? { allowed: match.allowed } : {}),
+    };
+  }
+
+  /** Moves the line and column cursors forward to `target` (offsets only ever grow). */
+  private advanceTo(target: number): void {
+    const { chunk } = this;
+    if (target < this.offset) throw new Error('MatchLocator offsets must not go backwards');
+    for (let at = chunk.indexOf(NEWLINE, this.offset); at >= 0 && at < target; at = chunk.indexOf(NEWLINE, at + 1)) {
+      this.line++;
+      this.lineStart = at + 1;
+    }
+    this.offset = target;
+    if (this.lineStart > this.columnOffset) {
+      // A newline was crossed: count the column from the new line's start.
+      this.columnOffset = this.lineStart;
+      this.column = 0;
+    }
+    this.column += chunk.toString('utf8', this.columnOffset, target).length;
+    this.columnOffset = target;
+  }
 }
 
 function countNewlines(bytes: Buffer, from: number, to: number): number {

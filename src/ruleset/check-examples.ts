@@ -3,7 +3,7 @@
  * rule captured exactly the generated fake (positive) or stayed quiet (negative). The test suite turns
  * each result into a named test; `sprawl rules check` prints them for users' own rules.
  */
-import { findMatches } from '../detectors/pattern.js';
+import { BLOCK_BYTES, findMatches } from '../detectors/pattern.js';
 import { compileRuleset } from './compile-rules.js';
 import { ExampleFiller, SeededRandom } from './fake-secrets.js';
 import { matcherSpecOf, type Rule } from './rule.js';
@@ -17,6 +17,12 @@ export interface ExampleResult {
   /** Why it failed; never contains the fake itself, only its length and redacted shape. */
   problem?: string;
 }
+
+/**
+ * Every positive example is also checked placed across a block boundary of the pattern detector, where
+ * a rule whose matches outgrow a window (and that is not marked `multiline`) would be cut short.
+ */
+const BOUNDARY_FILLER = 'x\n'.repeat(Math.floor((BLOCK_BYTES - 24) / 2));
 
 /** The seed is fixed so that a failure reproduces; change it to shake out lucky passes. */
 export const DEFAULT_EXAMPLE_SEED = 'sprawl-examples-v1';
@@ -34,13 +40,15 @@ export function checkRuleExamples(rule: Rule, allRules: ReadonlyMap<string, Rule
       const filler = new ExampleFiller(rule, random, ruleById);
       const text = filler.fill(example.text);
       const expected = filler.fill(example.secret);
-      const matches = findMatches(Buffer.from(text), ruleset);
-      const captured = matches.map((match) => match.secret);
-      if (matches.length === 0) problem = `expected a match capturing ${describe(expected)}, got no match`;
-      else if (!captured.includes(expected)) problem = `expected to capture ${describe(expected)}, captured ${captured.map(describe).join(', ')}`;
-      else {
-        const match = matches.find((candidate) => candidate.secret === expected)!;
-        if (match.verdict?.kind === 'checksum-failed') problem = `the generated fake failed its own checksum validator`;
+      for (const [where, scanned] of [['', text], [' placed across a block boundary', BOUNDARY_FILLER + text]] as const) {
+        const matches = findMatches(Buffer.from(scanned), ruleset);
+        const captured = matches.map((match) => match.secret);
+        if (matches.length === 0) problem = `expected a match capturing ${describe(expected)}, got no match${where}`;
+        else if (!captured.includes(expected)) problem = `expected to capture ${describe(expected)}, captured ${captured.map(describe).join(', ')}${where}`;
+        else if (matches.find((candidate) => candidate.secret === expected)!.verdict?.kind === 'checksum-failed') {
+          problem = `the generated fake failed its own checksum validator`;
+        }
+        if (problem) break;
       }
     } catch (error) {
       problem = (error as Error).message;

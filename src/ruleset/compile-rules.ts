@@ -25,8 +25,11 @@ export interface CompiledRuleset {
   /** One case-insensitive pattern per distinct keyword; `rulesByKeyword[i]` are the rules keyword i unlocks. */
   keywordSet: KeywordSet | undefined;
   rulesByKeyword: CompiledRule[][];
-  /** Ids of `generic` rules, whose matches give way to specific ones on the same bytes. */
-  genericRuleIds: ReadonlySet<string>;
+  /**
+   * How general each rule is: 0 for provider rules, 1 for a provider's `generic` fallback, 2 for the
+   * catch-all `generic` provider. A match gives way to a less general one on the same bytes.
+   */
+  specificityOf: ReadonlyMap<string, number>;
 }
 
 export function compileRuleset(specs: readonly RuleMatcherSpec[]): CompiledRuleset {
@@ -48,8 +51,8 @@ export function compileRuleset(specs: readonly RuleMatcherSpec[]): CompiledRules
   }
   const keywordPatterns = [...keywordIndex.keys()].map(escapeForRe2);
   const keywordSet = keywordPatterns.length > 0 ? new RE2.Set(keywordPatterns, 'iu') : undefined;
-  const genericRuleIds = new Set(specs.filter((spec) => spec.generic).map((spec) => spec.id));
-  return { rules, keywordSet, rulesByKeyword, genericRuleIds };
+  const specificityOf = new Map(specs.map((spec) => [spec.id, !spec.generic ? 0 : spec.id.startsWith('generic.') ? 2 : 1]));
+  return { rules, keywordSet, rulesByKeyword, specificityOf };
 }
 
 function compileRule(spec: RuleMatcherSpec): CompiledRule {
@@ -59,17 +62,6 @@ function compileRule(spec: RuleMatcherSpec): CompiledRule {
     secretGroup: /\(\?P?<secret>/.test(spec.pattern) ? 'secret' : 1,
     validator: spec.validator ? validatorNamed(spec.validator) : undefined,
   };
-}
-
-/** The rules whose keywords occur in the bytes: one pass of the keyword set, then a lookup. */
-export function candidateRules(ruleset: CompiledRuleset, bytes: Buffer): CompiledRule[] {
-  if (!ruleset.keywordSet) return [];
-  const hits = ruleset.keywordSet.match(bytes);
-  if (hits.length === 0) return [];
-  if (hits.length === 1) return ruleset.rulesByKeyword[hits[0]!]!;
-  const unique = new Set<CompiledRule>();
-  for (const hit of hits) for (const rule of ruleset.rulesByKeyword[hit]!) unique.add(rule);
-  return [...unique];
 }
 
 function escapeForRe2(literal: string): string {

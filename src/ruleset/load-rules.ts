@@ -20,9 +20,10 @@ export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.me
 const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*){1,3}$/;
 const RULE_FIELDS = new Set([
   'id', 'name', 'description', 'provider', 'lifetime', 'lifetime_evidence', 'severity', 'keywords', 'pattern',
-  'min_entropy', 'generic', 'validator', 'fake', 'cwe', 'nhi', 'references', 'remediation', 'examples', 'negative_examples',
+  'min_entropy', 'generic', 'multiline', 'validator', 'fake', 'cwe', 'nhi', 'references', 'remediation', 'examples', 'negative_examples',
 ]);
 const FILE_FIELDS = new Set(['provider', 'rules']);
+const MIN_KEYWORD_LENGTH = 3;
 
 /** Lists the rule files under a path: a `.yml`/`.yaml` file itself, or every such file in a directory. */
 export function ruleFilesIn(rulesPath: string): string[] {
@@ -128,6 +129,10 @@ function parseRule(node: YAMLMap, file: string, lineOf: (node: Node | null | und
   if (!/\((?!\?)|\(\?P?<secret>/.test(pattern) || compiled.source === '') fail(`pattern needs a capture group for the secret`, 'pattern');
 
   const keywords = list('keywords');
+  for (const keyword of keywords) {
+    // A keyword is what makes a rule run at all; one or two characters occur in every block of text.
+    if (keyword.trim().length < MIN_KEYWORD_LENGTH) fail(`keyword '${keyword}' is too short to prefilter on (at least ${MIN_KEYWORD_LENGTH} characters)`, 'keywords');
+  }
   const cwe = list('cwe');
   for (const entry of cwe) if (!/^CWE-\d+$/.test(entry)) fail(`'cwe' entries look like CWE-798, not '${entry}'`, 'cwe');
   const nhi = list('nhi');
@@ -143,7 +148,9 @@ function parseRule(node: YAMLMap, file: string, lineOf: (node: Node | null | und
     validator = text('validator');
     if (!validatorNamed(validator)) fail(`unknown validator '${validator}' (known: ${validatorNames().join(', ')})`, 'validator');
   }
-  if (raw.generic !== undefined && typeof raw.generic !== 'boolean') fail(`'generic' must be true or false`, 'generic');
+  for (const flag of ['generic', 'multiline']) {
+    if (raw[flag] !== undefined && typeof raw[flag] !== 'boolean') fail(`'${flag}' must be true or false`, flag);
+  }
   const fake = text('fake', false) || undefined;
   if (fake) {
     try {
@@ -170,6 +177,7 @@ function parseRule(node: YAMLMap, file: string, lineOf: (node: Node | null | und
     pattern,
     ...(minEntropy !== undefined ? { minEntropy } : {}),
     generic: raw.generic === true,
+    multiline: raw.multiline === true,
     ...(validator !== undefined ? { validator } : {}),
     ...(fake !== undefined ? { fake } : {}),
     cwe,

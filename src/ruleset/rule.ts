@@ -69,6 +69,11 @@ export interface Rule {
    * same bytes, so one value is reported once, under its most precise name.
    */
   generic: boolean;
+  /**
+   * The rule's matches can be longer than a kilobyte or span many lines (PEM blocks, manifests), so it
+   * runs over whole chunks instead of the windows around its keywords. Give such rules rare keywords.
+   */
+  multiline: boolean;
   /** Name of an offline validator in `detectors/validators/` (checksum, structure). */
   validator?: string;
   /** A regex (randexp syntax) for the random part of a fake; the validator completes any checksum. */
@@ -96,6 +101,7 @@ export interface RuleMatcherSpec {
   minEntropy?: number;
   validator?: string;
   generic: boolean;
+  multiline: boolean;
 }
 
 export function matcherSpecOf(rule: Rule): RuleMatcherSpec {
@@ -104,6 +110,7 @@ export function matcherSpecOf(rule: Rule): RuleMatcherSpec {
     pattern: rule.pattern,
     keywords: rule.keywords,
     generic: rule.generic,
+    multiline: rule.multiline,
     ...(rule.minEntropy !== undefined ? { minEntropy: rule.minEntropy } : {}),
     ...(rule.validator !== undefined ? { validator: rule.validator } : {}),
   };

@@ -16,7 +16,8 @@ const PLACEHOLDER_EXACT = new Set([
   'fake', 'foo', 'bar', 'foobar', 'baz', 'qux', 'xxx', 'yyy', 'zzz', 'abc', 'user', 'username', 'usr', 'login',
   'mypass', 'yourpass', 'apikey', 'api_key', 'api-key', 'key', 'auth', 'credentials', 'redacted', 'hidden',
   'masked', 'placeholder', 'todo', 'tbd', 'n/a', 'na', 'password1', 'password123', '12345678',
-  '123456', '1234', 'hunter2',
+  '123456', '1234', 'hunter2', 'boolean', 'bool', 'number', 'int', 'integer', 'object', 'any', 'unknown', 'passed',
+  'failed', 'skipped', 'pending', 'enabled', 'disabled', 'function', 'comment', 'incomplete', 'optional', 'options', 'parameter',
 ]);
 
 /** Words that mark a documentation placeholder wherever they occur in the value. */
@@ -25,7 +26,7 @@ const PLACEHOLDER_WORDS =
 
 /** `${VAR}`, `$VAR`, `$(cmd)`, `{{ x }}`, `%(x)s`, `#{x}`, `%VAR%`, `@VAR@`, `%s`, `{0}`. */
 const REFERENCE =
-  /(?:\$\{|\$\(|^\$[A-Za-z_]|\{\{|\}\}|%\([\w.]+\)[sd]|#\{|^%[A-Za-z_][\w]*%$|^@[A-Za-z_]\w*@$|^%[sd]$|\{\d+\}|^\{[A-Za-z_]\w*\}$|^:[a-z_]+$)/;
+  /(?:\$\{|\$\(|^\$[A-Za-z_]|\{\{|\}\}|%\([\w.]+\)[sd]|#\{|^%[A-Za-z_][\w]*%$|^@[A-Za-z_]\w*@$|^%[sd]$|\{\d+\}|^\{[A-Za-z_][a-z_]*\}$|^\{[A-Z_]+\}$|^:[a-z_]+$)/;
 
 /** Code, not a literal: calls, indexing, member access on well-known objects, string concatenation. */
 const CODE =
@@ -50,19 +51,38 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
   if (value.length > 200) return { ok: false, reason: 'too long for a password' };
   if (!options.allowSpaces && /\s/.test(value)) return { ok: false, reason: 'contains whitespace' };
   if (/[\r\n]/.test(value)) return { ok: false, reason: 'spans lines' };
+  if (value.trim().split(/\s+/).length > 3) return { ok: false, reason: 'a sentence, not a password' };
   if (PLACEHOLDER_EXACT.has(value.toLowerCase())) return { ok: false, reason: 'a placeholder word' };
-  if (/^(?:[a-z]+[_-])?(?:password|passwd|pass|pwd|secret|token|key)$/i.test(value)) return { ok: false, reason: 'names a password rather than being one' };
+  if (/^(?:[a-z0-9]+[_-])*(?:password|passwd|pass|pwd|secret|token|key|passphrase)(?:[_-][a-z0-9]+)*$/i.test(value)) return { ok: false, reason: 'names a password rather than being one' };
   if (REFERENCE.test(value)) return { ok: false, reason: 'a variable or template reference' };
   if (MASKED.test(value)) return { ok: false, reason: 'masked' };
   if (PLACEHOLDER_WORDS.test(value)) return { ok: false, reason: 'a documentation placeholder' };
   if (CODE.test(value)) return { ok: false, reason: 'a code expression' };
+  if (/\\[nrt]$/.test(value)) return { ok: false, reason: 'ends in an escape sequence: a string fragment' };
+  if (/^0x[0-9a-f]+$/i.test(value)) return { ok: false, reason: 'a numeric constant' };
+  if (/^[,:;|]|:$/.test(value)) return { ok: false, reason: 'punctuation around a label, not a value' };
+  if (/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/.test(value) && !/\d/.test(value)) return { ok: false, reason: 'a member expression' };
+  if (/^[\w.-]+(?:\/[\w.#:-]+)+$/.test(value) && !/\d/.test(value)) return { ok: false, reason: 'a relative path or route' };
   if (WORDS_OF_SHAPE.test(value)) return { ok: false, reason: 'a selector or anchor' };
   if (/^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\|https?:\/\/|file:)/.test(value)) return { ok: false, reason: 'a path or URL' };
   if (/^[A-Z_][A-Z0-9_]*$/.test(value) && value.includes('_') && /(?:PASS|PWD|SECRET|TOKEN|KEY)/.test(value)) {
     return { ok: false, reason: 'the name of a variable' };
   }
-  if (/^[a-z]+(?:[A-Z][a-z0-9]*)+$/.test(value) && /(?:Pass|Pwd|Secret|Token|Key)/.test(value)) {
+  if (/^[a-z]*(?:[A-Z]+[a-z0-9]*)+$/.test(value) && /(?:Pass|Pwd|Secret|Token|Key|Credential)/.test(value)) {
     return { ok: false, reason: 'the name of a variable' };
+  }
+  return { ok: true };
+}
+
+/**
+ * An unquoted value after a password-named key: in config files a literal, but in code the name of a
+ * variable (`password = master_user_password`), so snake_case and camelCase identifiers are dropped too.
+ */
+export function judgeUnquotedPassword(raw: string): Judgement {
+  const basic = judgePasswordLiteral(raw, { minLength: 6 });
+  if (!basic.ok) return basic;
+  if (/^_*[a-z]+(?:_[a-z]+)+_*$/.test(raw) || /^[a-z]+(?:[A-Z][a-z]+)+$/.test(raw) || /^[A-Z][a-z]+(?:[A-Z][a-z]+)+$/.test(raw)) {
+    return { ok: false, reason: 'an identifier: in code, the name of a variable' };
   }
   return { ok: true };
 }
@@ -70,7 +90,8 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
 /** A token sent in an HTTP header or found after a token-named key: literal, and not a bare word. */
 export function judgeTokenLiteral(raw: string): Judgement {
   const value = stripQuotes(raw.trim());
-  const basic = judgePasswordLiteral(value, { minLength: 8 });
+  if (value.length > 4096) return { ok: false, reason: 'too long for a token' };
+  const basic = judgePasswordLiteral(value.slice(0, 200), { minLength: 8 });
   if (!basic.ok) return basic;
   if (/^[a-z]+(?:[._-][a-z]+)*$/i.test(value)) return { ok: false, reason: 'a plain word' };
   if (/[{}<>()[\]]/.test(value)) return { ok: false, reason: 'template or code characters' };
@@ -85,8 +106,8 @@ export function judgeUserPass(raw: string): Judgement {
   pair = stripQuotes(pair);
   const colon = pair.indexOf(':');
   if (colon < 0) return { ok: false, reason: 'no password in the pair' };
-  const user = pair.slice(0, colon);
-  const password = stripQuotes(pair.slice(colon + 1));
+  const user = pair.slice(0, colon).replace(/^["']|["']$/g, '');
+  const password = pair.slice(colon + 1).replace(/^["']|["']$/g, '');
   if (REFERENCE.test(user) || REFERENCE.test(password) || /\$[({]/.test(pair)) return { ok: false, reason: 'a variable reference' };
   if (/^<.*>$/.test(pair) || PLACEHOLDER_WORDS.test(pair)) return { ok: false, reason: 'a documentation placeholder' };
   if (password === '') {
@@ -96,7 +117,7 @@ export function judgeUserPass(raw: string): Judgement {
   if (PLACEHOLDER_EXACT.has(password.toLowerCase()) || password.toLowerCase() === user.toLowerCase()) {
     return { ok: false, reason: 'a placeholder password' };
   }
-  return judgePasswordLiteral(password.replace(/^\{(.*)\}$/, '$1'), { minLength: 6 });
+  return judgePasswordLiteral(password.replace(/^\{(.*)\}$/, '$1'), { minLength: 6, allowSpaces: true });
 }
 
 /** The password part of `scheme://user:pass@host` (already percent-encoded). */
@@ -108,7 +129,7 @@ export function judgeUrlPassword(raw: string): Judgement {
     // keep the raw value: a stray % is fine in a password
   }
   if (decoded.length < 4 && !/^\d{4,}$/.test(decoded)) return { ok: false, reason: 'too short' };
-  if (/^(?:password|passwd|pass|pwd|changeme|changeit|your[_-]?password|pass(?:word)?[_-]?here|secret[_-]?here|xxx+|\*+|\.\.\.|x+|user|username|root|admin|guest|anonymous|test|demo)$/i.test(decoded)) {
+  if (/^(?:password|passwd|pass|pwd|changeme|changeit|your[_-]?password|pass(?:word)?[_-]?here|secret[_-]?here|xxx+|\*+|\.\.\.|x+|user|username|root|admin|guest|anonymous|test|demo|token|api[_-]?key|key|secret[_-]?key)$/i.test(decoded)) {
     return { ok: false, reason: 'a placeholder password' };
   }
   if (REFERENCE.test(decoded) || /\$[A-Za-z_{(]/.test(decoded)) return { ok: false, reason: 'a variable reference' };

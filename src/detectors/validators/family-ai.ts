@@ -37,4 +37,19 @@ export const openaiKeyMarkerValidator: Validator = {
   },
 };
 
-export const aiValidators: readonly Validator[] = [openaiKeyMarkerValidator];
+/**
+ * Short prefixes such as Fireworks' `fw_` also start ordinary identifiers (`fw_getFirmwareVersionString` in
+ * firmware code). A random base62 body of 24 or more characters almost always holds a digit (a digit-free one
+ * has odds of about 1 in 60), an identifier almost never does; so a body without a digit is not a key.
+ */
+export const randomBodyHasDigitValidator: Validator = {
+  name: 'ai-random-body-has-digit',
+  check(secret) {
+    const body = secret.replace(/^[a-z0-9]+[_-]/, '');
+    return /[0-9]/.test(body)
+      ? { kind: 'valid', evidence: 'the random part mixes letters and digits' }
+      : { kind: 'reject', reason: 'no digit in the random part: an identifier, not a key' };
+  },
+};
+
+export const aiValidators: readonly Validator[] = [openaiKeyMarkerValidator, randomBodyHasDigitValidator];

@@ -24,6 +24,9 @@ function sha256(value: string): string {
 /** Words that documentation and templates put where a credential goes. `fake` is left out on purpose. */
 const PLACEHOLDER_WORDS = /example|sample|placeholder|your[_-]?|changeme|change[_-]me|redacted|dummy|insert|replace[_-]?me|<|>|\$\{|\{\{/i;
 
+/** `AUTH_CLIENT_SECRET_value`, `my-storage-account-key`: words of three or more letters joined by `_` or `-`. */
+const IDENTIFIER_PHRASE = /^[A-Za-z]{3,}(?:[_-][A-Za-z]{3,})+$/;
+
 /** `abcdefgh`, `12345678`: an ascending run that no random token contains by chance. */
 function hasAscendingRun(value: string, length: number): boolean {
   let run = 1;
@@ -43,7 +46,35 @@ const cloudCredentialValue: Validator = {
   check(secret) {
     if (PLACEHOLDER_WORDS.test(secret)) return { kind: 'reject', reason: 'a documentation placeholder' };
     if (KNOWN_PUBLIC_VALUE_HASHES.has(sha256(secret))) return { kind: 'reject', reason: 'a published, well-known example value' };
+    if (IDENTIFIER_PHRASE.test(secret)) return { kind: 'reject', reason: 'words joined by separators: an identifier, not a key' };
     return { kind: 'valid', evidence: 'credential-shaped value in a provider-specific context, not a known placeholder' };
+  },
+};
+
+/**
+ * Azure "identifiable" keys carry a service signature at a fixed offset: 88-character keys at offset 76
+ * (+ASt storage, ACDb Cosmos DB, +ABa Batch, APIM), 44-character keys at offset 33 (+ASb, +AEh,
+ * +ARm, AIoT, AzCa, AZEG), Functions keys at offset 44 (AzFu), and Entra client secrets have `Q~` at offset 4.
+ * Source: https://github.com/microsoft/security-utilities (GeneratedRegexPatterns).
+ * Such a key has its own rule, so a connection-string rule leaves it alone instead of reporting it twice.
+ */
+const AZURE_SIGNATURES_88 = new Set(['+ASt', 'ACDb', '+ABa', 'APIM']);
+const AZURE_SIGNATURES_44 = new Set(['+ASb', '+AEh', '+ARm', 'AIoT', 'AzCa', 'AZEG']);
+
+export function azureIdentifiableSignature(value: string): string | undefined {
+  if (value.length === 88 && AZURE_SIGNATURES_88.has(value.slice(76, 80))) return value.slice(76, 80);
+  if (value.length === 44 && AZURE_SIGNATURES_44.has(value.slice(33, 37))) return value.slice(33, 37);
+  if (value.length === 56 && value.slice(44, 48) === 'AzFu') return 'AzFu';
+  if (/^[A-Za-z0-9_~.-]{3}[0-9]Q~/.test(value)) return 'Q~';
+  return undefined;
+}
+
+const azureUnidentifiedKey: Validator = {
+  name: 'azure-unidentified-key',
+  check(secret) {
+    const signature = azureIdentifiableSignature(secret);
+    if (signature) return { kind: 'reject', reason: `an identifiable Azure key (${signature}), reported by its own rule` };
+    return cloudCredentialValue.check(secret);
   },
 };
 
@@ -62,12 +93,12 @@ const cloudRandomBody: Validator = {
 
 /**
  * AWS access key ids: the account-decoding check of aws-key-id, after dropping AWS's documentation ids,
- * which all end in `EXAMPLE` (https://docs.aws.amazon.com/IAM/latest/UserGuide/security-creds.html).
+ * which all contain `EXAMPLE` (https://docs.aws.amazon.com/IAM/latest/UserGuide/security-creds.html).
  */
 const awsAccessKeyId: Validator = {
   name: 'aws-access-key-id',
   check(secret) {
-    if (/EXAMPLE$/.test(secret)) return { kind: 'reject', reason: 'the AWS documentation example key id' };
+    if (/EXAMPLE/.test(secret)) return { kind: 'reject', reason: 'an AWS documentation example key id' };
     return awsKeyIdValidator.check(secret);
   },
 };
@@ -87,6 +118,7 @@ const azureSas: Validator = {
     }
     const sig = params.get('sig');
     if (!sig || sig.length < 20) return { kind: 'reject', reason: 'no signature in the SAS query' };
+    if (!params.has('sv')) return { kind: 'reject', reason: 'no sv= service version: not an Azure SAS query' };
     if (PLACEHOLDER_WORDS.test(sig)) return { kind: 'reject', reason: 'a documentation placeholder signature' };
     const attributes: Record<string, string> = {};
     const permissions = params.get('sp');
@@ -135,4 +167,11 @@ const cloudflareTunnelToken: Validator = {
   },
 };
 
-export const cloudValidators: readonly Validator[] = [cloudCredentialValue, cloudRandomBody, awsAccessKeyId, azureSas, cloudflareTunnelToken];
+export const cloudValidators: readonly Validator[] = [
+  cloudCredentialValue,
+  cloudRandomBody,
+  awsAccessKeyId,
+  azureSas,
+  azureUnidentifiedKey,
+  cloudflareTunnelToken,
+];

@@ -3,7 +3,7 @@
  * strings, HTTP auth, credential files). Each entry is named by the rules that use it; see validator.ts
  * for the contract.
  */
-import { judgePasswordLiteral, judgeTokenLiteral, judgeUrlPassword, judgeUserPass, type Judgement } from './credential-literal.js';
+import { judgePasswordLiteral, judgeTokenLiteral, judgeUnquotedPassword, judgeUrlPassword, judgeUserPass, type Judgement } from './credential-literal.js';
 import { decodeJwt, jwtValidator } from './jwt.js';
 import { privateKeyValidator } from './private-key.js';
 import type { Validator, ValidatorVerdict } from './validator.js';
@@ -55,7 +55,9 @@ const basicAuthValidator: Validator = {
   check(secret) {
     const decoded = Buffer.from(secret, 'base64').toString('utf8');
     if (!decoded.includes(':') || /^\s*[{[]/.test(decoded)) return { kind: 'reject', reason: 'does not decode to user:password' };
-    if (/[\u0000-\u001f\u007f\ufffd]/.test(decoded)) return { kind: 'reject', reason: 'decodes to binary, not user:password' };
+    const binary = decoded.match(/[\u0000-\u001f\u007f\ufffd]/g)?.length ?? 0;
+    if (binary > 2) return { kind: 'reject', reason: 'decodes to binary, not user:password' };
+    if (binary > 0) return { kind: 'checksum-failed', evidence: 'decodes to user:password with a few corrupted bytes (edited or mistyped)' };
     const judgement = judgeUserPass(decoded);
     if (!judgement.ok && !decoded.endsWith(':')) return { kind: 'reject', reason: judgement.reason };
     const user = decoded.slice(0, decoded.indexOf(':'));
@@ -71,11 +73,27 @@ const passwordLiteralValidator: Validator = {
   },
 };
 
+/** An unquoted password-named value (env, INI, YAML, or a code assignment). */
+const passwordUnquotedValidator: Validator = {
+  name: 'password-unquoted',
+  check(secret) {
+    return fromJudgement(judgeUnquotedPassword(secret), 'a literal password');
+  },
+};
+
+/** A password stated in prose (`the password is 'x'`): the sentence is evidence enough for short values. */
+const passwordProseValidator: Validator = {
+  name: 'password-prose',
+  check(secret) {
+    return fromJudgement(judgePasswordLiteral(secret, { minLength: 4 }), 'a password stated in text');
+  },
+};
+
 /** An HTTP token (bearer, API key header): literal, long enough, not a placeholder. */
 const httpTokenValidator: Validator = {
   name: 'http-token',
   check(secret) {
-    if (/^eyJ[\w-]+\.eyJ/.test(secret)) return { kind: 'reject', reason: 'a JWT: the jwt rule reports it with its claims' };
+    if (/^eyJ[\w-]*\./.test(secret)) return { kind: 'reject', reason: 'a JWT: the jwt rule reports it with its claims' };
     return fromJudgement(judgeTokenLiteral(secret), 'a literal token in an HTTP header');
   },
 };
@@ -112,6 +130,8 @@ export const coreValidators: readonly Validator[] = [
   jwtLenientValidator,
   basicAuthValidator,
   passwordLiteralValidator,
+  passwordProseValidator,
+  passwordUnquotedValidator,
   httpTokenValidator,
   userPassValidator,
   urlPasswordValidator,

@@ -176,9 +176,15 @@ export const onePasswordServiceAccountValidator: Validator = {
 // A literal password in a config file, as opposed to a reference: `%VAR%` (NuGet, Windows), `$VAR`,
 // `${VAR}`, `$(VAR)`, `{{ var }}`. Used where the key alone (ClearTextPassword) identifies the secret.
 
+// The sample passwords of Microsoft's nuget.config reference (packageSourceCredentials section,
+// https://learn.microsoft.com/nuget/reference/nuget-config-file#packagesourcecredentials), copied
+// into many repositories and every translation of the page: documentation, not credentials.
+const DOCUMENTED_SAMPLE_PASSWORDS = new Set(['33f!!lloppa', 'hal+9ooo_da!sY']);
+
 export const literalPasswordValidator: Validator = {
   name: 'literal-password',
   check(secret): ValidatorVerdict {
+    if (DOCUMENTED_SAMPLE_PASSWORDS.has(secret)) return { kind: 'reject', reason: 'a sample value from the NuGet documentation' };
     if (/^%[^%]+%$/.test(secret) || /^\$(?:\{[^}]*\}|\([^)]*\)|[A-Za-z_]\w*)$/.test(secret) || /^\{\{.*\}\}$/.test(secret)) {
       return { kind: 'reject', reason: 'a variable reference, not a literal password' };
     }

@@ -18,10 +18,10 @@ function jsonStringField(text: string, name: string): string | undefined {
 }
 
 /**
- * Grafana service-account tokens: `glsa_` + 32 random alphanumerics + `_` + 8 hex. The suffix is the
- * CRC32 (IEEE) of `glsa_<random>`, written as the little-endian bytes of the checksum in hex. Source:
- * Grafana's token generator, pkg/components/satokengen/generator.go in grafana/grafana (the same scheme
- * as its `glc_`-less API key successor); checked against tokens published in public repositories.
+ * Grafana service-account tokens: `glsa_` + 32 random alphanumerics + `_` + 8 hex. The suffix is a
+ * CRC32 (IEEE) of `glsa_<random>`, written as the checksum's little-endian bytes in hex. The scheme is
+ * Grafana's token generator (pkg/components/satokengen in grafana/grafana); the byte order was confirmed
+ * against service-account tokens that are public on GitHub (and so already burnt).
  */
 function grafanaSaChecksum(keyWithoutChecksum: string): string {
   const sum = crc32(keyWithoutChecksum) >>> 0;

@@ -20,4 +20,26 @@ export const discordBotTokenValidator: Validator = {
   },
 };
 
-export const saasValidators: readonly Validator[] = [discordBotTokenValidator];
+/**
+ * Mapbox access tokens are `<pk|sk|tk>.<base64url JSON>.<signature>`, the JSON naming the account
+ * (`{"u":"<username>","a":"<token id>"}`): https://docs.mapbox.com/accounts/guides/tokens/ (token format).
+ * A middle part that does not decode to that JSON is kept at low severity: most often a made-up or
+ * altered example.
+ */
+export const mapboxTokenValidator: Validator = {
+  name: 'mapbox-token',
+  check(secret) {
+    const payload = secret.split('.')[1] ?? '';
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      if (parsed !== null && typeof parsed === 'object' && typeof (parsed as { u?: unknown }).u === 'string') {
+        return { kind: 'valid', evidence: 'payload decodes to a Mapbox token claim', attributes: { user: (parsed as { u: string }).u } };
+      }
+    } catch {
+      // fall through
+    }
+    return { kind: 'checksum-failed', evidence: 'payload does not decode to a Mapbox token claim: probably a made-up or altered value' };
+  },
+};
+
+export const saasValidators: readonly Validator[] = [discordBotTokenValidator, mapboxTokenValidator];

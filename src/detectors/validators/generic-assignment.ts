@@ -5,9 +5,11 @@
  * code expressions and low-entropy words are all dropped.
  */
 import { shannonEntropy } from '../entropy.js';
+import { judgeUserPass } from './credential-literal.js';
 import type { Validator } from './validator.js';
 
-const MIN_LENGTH = 8;
+/** API keys and generated secrets are rarely shorter; short values under secret-named keys are mostly samples. */
+const MIN_LENGTH = 12;
 const MAX_LENGTH = 256;
 /** Random 16+ character strings score above ~3.5 bits; English words and identifiers well below. */
 const MIN_ENTROPY_BITS = 3.0;
@@ -16,7 +18,7 @@ const PLACEHOLDER_WORDS =
   /^(?:.*(?:changeme|change_me|change-me|placeholder|example|sample|dummy|fake|redacted|insert|replace|todo|fixme|your|my[_-]?(?:secret|password|token|key)|secret[_-]?here|token[_-]?here|key[_-]?here|password[_-]?here|not[_-]?a[_-]?real|notreal|test(?:ing)?[_-]?(?:key|secret|token|password)|mock|lorem|foobar|hunter2|p@ssw0rd|passw0rd|qwerty|letmein|secret123|password123|abc123|123456).*|(?:none|null|nil|true|false|undefined|empty|string|required|optional|secret|password|token|apikey|api_key|default|value|enabled|disabled))$/i;
 
 /** `${VAR}`, `$VAR`, `{{ x }}`, `<your-key>`, `%(x)s`, `#{x}`, `@Value(...)`, `%VAR%`, `[REDACTED]`. */
-const REFERENCE_SHAPES = /(?:^\$[A-Za-z_{(]|\$\{|\{\{|\}\}|^<.*>$|^%\(|^#\{|^%[A-Za-z_]+%$|^\[.*\]$|^@|\(\)?$)/;
+const REFERENCE_SHAPES = /(?:^\$[A-Za-z_{(]|\$\{|\$\(|\{\{|\}\}|<%|^<.*>$|<[\w -]*>|&lt;|^%\(|^#\{|^%[A-Za-z_]+%$|^\[.*\]$|^@|\(\)?$)/;
 
 /** Code rather than a literal: `process.env.X`, `config.get`, `os.environ[...]`, `secrets.X`. */
 const CODE_SHAPES = /^(?:process\.env|os\.environ|os\.getenv|env\.|secrets\.|vars\.|config\.|settings\.|self\.|this\.|System\.getenv|ENV\[|getenv|import |require\()/;
@@ -25,7 +27,69 @@ const CODE_SHAPES = /^(?:process\.env|os\.environ|os\.getenv|env\.|secrets\.|var
 const MASKED = /^(.)\1+$|\*{3,}|x{5,}|X{5,}|\.{3}|…/;
 
 /** A path or URL with no credentials in it. */
-const PATH_SHAPES = /^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\|https?:\/\/[^:@\s]+$|file:)/;
+const PATH_SHAPES = /^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\|(?:https?|wss?|s3|gs):\/\/[^@\s]+$|file:)/;
+
+/** `abcdefgh`, `123456`, `qwerty`: keyboard and alphabet runs are how people type fake keys. */
+function hasSequentialRun(value: string, runLength = 6): boolean {
+  const lower = value.toLowerCase();
+  let up = 1;
+  let down = 1;
+  let shortRuns = 0;
+  for (let i = 1; i < lower.length; i++) {
+    const step = lower.charCodeAt(i) - lower.charCodeAt(i - 1);
+    up = step === 1 && /[a-z0-9]/.test(lower[i]!) ? up + 1 : 1;
+    down = step === -1 && /[a-z0-9]/.test(lower[i]!) ? down + 1 : 1;
+    if (up >= runLength || down >= runLength) return true;
+    if (up === 4 || down === 4) shortRuns++;
+  }
+  if (shortRuns >= 2) return true;
+  return /qwerty|asdfgh|zxcvbn/.test(lower);
+}
+
+/** The same chunk three times or more (`1234-1234-1234`, `abcabcabc`): a template, not random output. */
+function hasRepeatedChunk(value: string): boolean {
+  return /(.{3,8}).{0,2}\1.{0,2}\1/.test(value);
+}
+
+/** `PdfEncryptionKeySize.Key128Bit`, `XSalsa20.key_length`: a member path of camel- or snake-case words. */
+function isCamelCaseMemberPath(value: string): boolean {
+  const segments = value.split('.');
+  if (segments.length < 2) return false;
+  return segments.every((segment) => /^_*[A-Za-z][a-z]{2,}(?:[A-Z0-9][a-z0-9]*|_[a-z0-9]+)*$/.test(segment));
+}
+
+/** `dXNlcjpwYXNzd29yZA==` and friends: base64 of `user:password` where the pair is a placeholder. */
+function encodesPlaceholderPair(value: string): boolean {
+  if (!/^[A-Za-z0-9+/]{8,}={0,2}$/.test(value)) return false;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  if (!/^[\x20-\x7e]+$/.test(decoded) || !decoded.includes(':')) return false;
+  return !judgeUserPass(decoded).ok;
+}
+
+/**
+ * `Ec2AvailabilityZone`, `__darwin_fsfilcnt_t`, `MLKEM768X25519PublicKey`, `sas-token-for-blob-access`:
+ * names made of words. Split on separators, case changes and digits; if most letters sit in word-like
+ * pieces, it is an identifier. Random keys break into short consonant clusters and fail the test; pure
+ * hex is left alone (its letter runs are not words).
+ */
+export function isIdentifierLike(value: string): boolean {
+  if (!/^[A-Za-z0-9_.-]+$/.test(value) || /^[0-9a-f-]+$/i.test(value)) return false;
+  const pieces = value.split(/[_.-]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])/).filter(Boolean);
+  let letters = 0;
+  let wordy = 0;
+  let longWord = false;
+  for (const piece of pieces) {
+    if (!/^[A-Za-z]+$/.test(piece)) continue;
+    letters += piece.length;
+    const lower = piece.toLowerCase();
+    const vowels = lower.replace(/[^aeiouy]/g, '').length;
+    const pronounceable = vowels > 0 && !/[bcdfghjklmnpqrstvwxz]{5,}/.test(lower) && (lower.length < 6 || vowels / lower.length >= 0.2);
+    const isWord = (/^[A-Z]?[a-z]+$/.test(piece) && (piece.length >= 3 || /^[A-Z]/.test(piece)) && pronounceable) || /^[A-Z]{2,5}$/.test(piece);
+    if (isWord) wordy += piece.length;
+    if (isWord && /[a-z]{3,}/.test(piece) && piece.length >= 4) longWord = true;
+  }
+  return letters > 0 && longWord && wordy / letters >= 0.75;
+}
 
 export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; reason: string } {
   if (value.length < MIN_LENGTH) return { ok: false, reason: 'too short' };
@@ -36,9 +100,16 @@ export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; 
   if (PLACEHOLDER_WORDS.test(value)) return { ok: false, reason: 'a placeholder' };
   if (PATH_SHAPES.test(value)) return { ok: false, reason: 'a path or URL' };
   if (/^[a-z]+(?:[._-][a-z]+)*$/i.test(value) && value.length < 24) return { ok: false, reason: 'a plain word or identifier' };
-  if (/^[A-Z][a-zA-Z]+(?:\.[A-Z]?[a-zA-Z]+)+$/.test(value)) return { ok: false, reason: 'a dotted identifier' };
+  if (/^[A-Z][a-zA-Z]+(?:\.[A-Z]?[a-zA-Z]+)+$/.test(value) || isCamelCaseMemberPath(value)) return { ok: false, reason: 'a dotted identifier' };
+  if (/\s/.test(value)) return { ok: false, reason: 'contains whitespace: prose, not a key' };
+  if (/-----BEGIN|^(?:arn|urn):/.test(value)) return { ok: false, reason: 'a PEM header or resource name' };
+  if (isIdentifierLike(value)) return { ok: false, reason: 'an identifier made of words' };
+  if (/^[A-Z][A-Z0-9_]*=?$/.test(value) && value.includes('_')) return { ok: false, reason: 'the name of an environment variable' };
   if (/^\d+(?:\.\d+)*$/.test(value)) return { ok: false, reason: 'a number or version' };
   if (shannonEntropy(value) < MIN_ENTROPY_BITS) return { ok: false, reason: 'low entropy' };
+  if (encodesPlaceholderPair(value)) return { ok: false, reason: 'base64 of a placeholder user:password' };
+  if (hasSequentialRun(value)) return { ok: false, reason: 'an alphabet or keyboard run (a made-up value)' };
+  if (hasRepeatedChunk(value)) return { ok: false, reason: 'a repeated pattern (a made-up value)' };
   return { ok: true };
 }
 

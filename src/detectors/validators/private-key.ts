@@ -10,7 +10,9 @@ const MIN_KEY_BODY_BYTES = 32;
 export const privateKeyValidator: Validator = {
   name: 'private-key',
   check(secret) {
-    const lines = secret.split(/\r?\n|\\r\\n|\\n|\\r/);
+    // Armour lines first (a key pasted on one line keeps BEGIN, body and END together), then headers.
+    const unarmoured = secret.replace(/-{4,5} ?(?:BEGIN|END) [A-Z0-9 ]{0,40}-{4,5}/g, '\n');
+    const lines = unarmoured.split(/\r?\n|\\r\\n|\\n|\\r/);
     const body = lines
       .filter((line) => !line.includes('-----') && !/^[A-Za-z-]+:/.test(line.trim()))
       .join('')

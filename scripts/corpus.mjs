@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/**
+ * `npm run corpus`: scores the built CLI on the labelled development corpus (../shared/corpus, strings
+ * from other scanners' rule tests): recall on secret cases, false positives on benign ones, and the
+ * per-provider misses. Arguments are passed to score.mjs (e.g. `npm run corpus -- --provider aws
+ * --list-misses 20`). The corpus lives outside the repository; SPRAWL_CORPUS_DIR points elsewhere.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const corpusDir = process.env.SPRAWL_CORPUS_DIR ?? path.resolve(repoRoot, '../shared/corpus');
+const scorer = path.join(corpusDir, 'score.mjs');
+if (!existsSync(scorer)) {
+  console.error(`corpus: ${scorer}: not found (set SPRAWL_CORPUS_DIR to the folder holding cases.jsonl and score.mjs)`);
+  process.exit(2);
+}
+const cli = path.join(repoRoot, 'dist', 'cli.js');
+const result = spawnSync(
+  process.execPath,
+  [scorer, ...process.argv.slice(2), '--', process.execPath, cli, 'scan', '{dir}', '--format', 'sarif', '--output', '{out}', '--fail-on', 'none'],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
