@@ -21,6 +21,8 @@ import type { ValidatorVerdict } from './validators/validator.js';
 export const BLOCK_BYTES = 8 * 1024;
 /** How far a window reaches past its block: longer than any single-line match a rule is allowed. */
 export const WINDOW_MARGIN_BYTES = 1024;
+/** How far a second look reaches when a match ran into a window edge in the middle of a long line. */
+const WIDE_MARGIN_BYTES = 16 * 1024;
 const NEWLINE = 0x0a;
 
 /**
@@ -53,6 +55,8 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
   if (!keywordSet) return [];
   const matches: RawMatch[] = [];
   const wholeChunkRules = new Set<CompiledRule>();
+  // The chunk's own end is a cut too, unless this is the last chunk of the input.
+  const chunkEndIsCut = acceptBefore < bytes.length;
 
   for (let blockStart = 0; blockStart < acceptBefore; ) {
     const blockEnd = blockBoundaryAfter(bytes, Math.min(blockStart + BLOCK_BYTES, acceptBefore), acceptBefore);
@@ -67,13 +71,31 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
           if (seen.has(rule)) continue;
           seen.add(rule);
           if (rule.spec.multiline) wholeChunkRules.add(rule);
-          else collectRuleMatches(rule, bytes, windowStart, windowEnd, blockStart, blockEnd, matches);
+          else if (!collectRuleMatches(rule, bytes, { windowStart, windowEnd, acceptFrom: blockStart, acceptTo: blockEnd, chunkEndIsCut }, matches)) {
+            // A match ran into a window edge cut mid-line (a minified file): it may be cut short, or an
+            // artefact of the cut (`$`, `\b`). Look again with a window wider than any secret; what still
+            // runs into an edge there is no credential (it is longer than the chunk overlap).
+            collectRuleMatches(
+              rule,
+              bytes,
+              {
+                windowStart: Math.max(0, windowStart - WIDE_MARGIN_BYTES),
+                windowEnd: Math.min(bytes.length, windowEnd + WIDE_MARGIN_BYTES),
+                acceptFrom: blockStart,
+                acceptTo: blockEnd,
+                chunkEndIsCut,
+              },
+              matches,
+            );
+          }
         }
       }
     }
     blockStart = blockEnd;
   }
-  for (const rule of wholeChunkRules) collectRuleMatches(rule, bytes, 0, bytes.length, 0, acceptBefore, matches);
+  for (const rule of wholeChunkRules) {
+    collectRuleMatches(rule, bytes, { windowStart: 0, windowEnd: bytes.length, acceptFrom: 0, acceptTo: acceptBefore, chunkEndIsCut }, matches);
+  }
   return dropGenericOverlaps(matches, ruleset);
 }
 
@@ -97,24 +119,38 @@ function lineEndNear(bytes: Buffer, to: number): number {
   return newline < 0 ? to : to - Math.min(to, WINDOW_MARGIN_BYTES / 2) + newline + 1;
 }
 
-/** Runs one rule over `bytes[windowStart, windowEnd)`, keeping matches that start in `[acceptFrom, acceptTo)`. */
-function collectRuleMatches(
-  rule: CompiledRule,
-  bytes: Buffer,
-  windowStart: number,
-  windowEnd: number,
-  acceptFrom: number,
-  acceptTo: number,
-  into: RawMatch[],
-): void {
+interface WindowSpec {
+  windowStart: number;
+  windowEnd: number;
+  /** Keep matches that start in `[acceptFrom, acceptTo)`. */
+  acceptFrom: number;
+  acceptTo: number;
+  /** The chunk continues in the next one, so its last byte is not the end of the input. */
+  chunkEndIsCut: boolean;
+}
+
+/**
+ * Runs one rule over `bytes[windowStart, windowEnd)`. A match that touches an edge cutting a line in two
+ * is not kept (it may be cut short, or made by the cut), and the result is false so that the caller can
+ * look again with a wider window.
+ */
+function collectRuleMatches(rule: CompiledRule, bytes: Buffer, spec: WindowSpec, into: RawMatch[]): boolean {
   const { regex } = rule;
+  const { windowStart, windowEnd, acceptFrom, acceptTo } = spec;
   const window = windowStart === 0 && windowEnd === bytes.length ? bytes : bytes.subarray(windowStart, windowEnd);
+  const startIsCut = windowStart > 0 && bytes[windowStart - 1] !== NEWLINE;
+  const endIsCut = windowEnd < bytes.length ? bytes[windowEnd - 1] !== NEWLINE : spec.chunkEndIsCut;
+  let edgesHeld = true;
   regex.lastIndex = 0;
   for (let found = regex.exec(window); found !== null; found = regex.exec(window)) {
     if (found[0].length === 0) regex.lastIndex++; // an empty match must not stall the walk
     const matchStart = windowStart + found.index;
     if (matchStart < acceptFrom) continue;
     if (matchStart >= acceptTo) break;
+    if ((startIsCut && found.index === 0) || (endIsCut && found.index + Buffer.byteLength(found[0] as unknown as Buffer) >= window.length)) {
+      edgesHeld = false;
+      continue;
+    }
     const span = rule.secretGroup === 'secret' ? found.indices?.groups?.secret : found.indices?.[1];
     if (!span) continue;
     const secretStart = windowStart + span[0];
@@ -134,6 +170,7 @@ function collectRuleMatches(
       ...(allowed ? { allowed } : {}),
     });
   }
+  return edgesHeld;
 }
 
 /**

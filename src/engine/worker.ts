@@ -5,7 +5,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { compileRuleset } from '../ruleset/compile-rules.js';
-import { CHUNK_BYTES, OVERLAP_BYTES, scanFile } from './file-scanner.js';
+import { CHUNK_BYTES, OVERLAP_BYTES, scanFile } from './chunked-scan.js';
 import type { ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
 
 const setup = workerData as WorkerSetup;

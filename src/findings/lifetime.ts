@@ -53,7 +53,7 @@ function numberClaim(value: string | undefined): number | undefined {
 }
 
 function describeDuration(seconds: number): string {
-  if (seconds < 3600) return `${Math.round(seconds / 60)} minutes`;
+  if (seconds < 2 * 3600) return `${Math.round(seconds / 60)} minutes`;
   if (seconds < SECONDS_PER_DAY * 2) return `${Math.round(seconds / 3600)} hours`;
   if (seconds < SECONDS_PER_DAY * 730) return `${Math.round(seconds / SECONDS_PER_DAY)} days`;
   return `${Math.round(seconds / (SECONDS_PER_DAY * 365))} years`;

@@ -3,7 +3,7 @@
  * documented code (0 clean, 1 findings, 2 usage or input error), never with a stack trace.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHUNK_BYTES, OVERLAP_BYTES } from '../../src/engine/file-scanner.js';
+import { CHUNK_BYTES, OVERLAP_BYTES } from '../../src/engine/chunked-scan.js';
 import { fakeMaker } from '../support/fakes.js';
 import { runCli, ScanEnv, scanJson } from '../support/scan-env.js';
 

@@ -17,7 +17,7 @@ const PLACEHOLDER_EXACT = new Set([
   'mypass', 'yourpass', 'apikey', 'api_key', 'api-key', 'key', 'auth', 'credentials', 'redacted', 'hidden',
   'masked', 'placeholder', 'todo', 'tbd', 'n/a', 'na', 'password1', 'password123', '12345678',
   '123456', '1234', 'hunter2', 'boolean', 'bool', 'number', 'int', 'integer', 'object', 'any', 'unknown', 'passed',
-  'failed', 'skipped', 'pending', 'enabled', 'disabled', 'function', 'comment', 'incomplete', 'optional', 'options', 'parameter',
+  'failed', 'skipped', 'pending', 'enabled', 'disabled', 'function', 'comment', 'incomplete', 'optional', 'options', 'parameter', 'minioadmin',
 ]);
 
 /** Words that mark a documentation placeholder wherever they occur in the value. */
@@ -53,7 +53,7 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
   if (/[\r\n]/.test(value)) return { ok: false, reason: 'spans lines' };
   if (value.trim().split(/\s+/).length > 3) return { ok: false, reason: 'a sentence, not a password' };
   if (PLACEHOLDER_EXACT.has(value.toLowerCase())) return { ok: false, reason: 'a placeholder word' };
-  if (/^(?:[a-z0-9]+[_-])*(?:password|passwd|pass|pwd|secret|token|key|passphrase)(?:[_-][a-z0-9]+)*$/i.test(value)) return { ok: false, reason: 'names a password rather than being one' };
+  if (/^(?:[a-z]+[_-])*(?:password|passwd|pass|pwd|secret|token|key|passphrase)(?:[_-][a-z]+)*$/i.test(value)) return { ok: false, reason: 'names a password rather than being one' };
   if (REFERENCE.test(value)) return { ok: false, reason: 'a variable or template reference' };
   if (MASKED.test(value)) return { ok: false, reason: 'masked' };
   if (PLACEHOLDER_WORDS.test(value)) return { ok: false, reason: 'a documentation placeholder' };
@@ -68,7 +68,7 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
   if (/^[A-Z_][A-Z0-9_]*$/.test(value) && value.includes('_') && /(?:PASS|PWD|SECRET|TOKEN|KEY)/.test(value)) {
     return { ok: false, reason: 'the name of a variable' };
   }
-  if (/^[a-z]*(?:[A-Z]+[a-z0-9]*)+$/.test(value) && /(?:Pass|Pwd|Secret|Token|Key|Credential)/.test(value)) {
+  if ((/^[a-z]+(?:[A-Z][a-z0-9]*)+$/.test(value) || /^[A-Z]*(?:[A-Z][a-z0-9]+){2,}$/.test(value)) && /(?:Pass|Pwd|Secret|Token|Key|Credential)/.test(value)) {
     return { ok: false, reason: 'the name of a variable' };
   }
   return { ok: true };

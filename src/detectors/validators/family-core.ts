@@ -6,6 +6,7 @@
 import { judgePasswordLiteral, judgeTokenLiteral, judgeUnquotedPassword, judgeUrlPassword, judgeUserPass, type Judgement } from './credential-literal.js';
 import { decodeJwt, jwtValidator } from './jwt.js';
 import { privateKeyValidator } from './private-key.js';
+import { looksLikeRealSecret } from './generic-assignment.js';
 import type { Validator, ValidatorVerdict } from './validator.js';
 
 function fromJudgement(judgement: Judgement, evidence: string): ValidatorVerdict {
@@ -81,6 +82,21 @@ const passwordUnquotedValidator: Validator = {
   },
 };
 
+/**
+ * For looser syntaxes (a secret-named string next to a value in a call): the generic judgement, plus the
+ * value must mix letters and digits and must not be a snake_case or CamelCase name, as lookup tables are.
+ */
+const genericStrictValidator: Validator = {
+  name: 'generic-assignment-strict',
+  check(secret) {
+    const verdict = looksLikeRealSecret(secret);
+    if (!verdict.ok) return { kind: 'reject', reason: verdict.reason };
+    if (!/\d/.test(secret) || !/[A-Za-z]/.test(secret)) return { kind: 'reject', reason: 'keys mix letters and digits' };
+    if (/^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+$/.test(secret) && !/\d{3}/.test(secret)) return { kind: 'reject', reason: 'a snake_case name' };
+    return { kind: 'valid', evidence: 'high-entropy literal passed beside a secret-named string' };
+  },
+};
+
 /** A password stated in prose (`the password is 'x'`): the sentence is evidence enough for short values. */
 const passwordProseValidator: Validator = {
   name: 'password-prose',
@@ -132,6 +148,7 @@ export const coreValidators: readonly Validator[] = [
   passwordLiteralValidator,
   passwordProseValidator,
   passwordUnquotedValidator,
+  genericStrictValidator,
   httpTokenValidator,
   userPassValidator,
   urlPasswordValidator,

@@ -15,7 +15,7 @@ const MAX_LENGTH = 256;
 const MIN_ENTROPY_BITS = 3.0;
 
 const PLACEHOLDER_WORDS =
-  /^(?:.*(?:changeme|change_me|change-me|placeholder|example|sample|dummy|fake|redacted|insert|replace|todo|fixme|your|my[_-]?(?:secret|password|token|key)|secret[_-]?here|token[_-]?here|key[_-]?here|password[_-]?here|not[_-]?a[_-]?real|notreal|test(?:ing)?[_-]?(?:key|secret|token|password)|mock|lorem|foobar|hunter2|p@ssw0rd|passw0rd|qwerty|letmein|secret123|password123|abc123|123456).*|(?:none|null|nil|true|false|undefined|empty|string|required|optional|secret|password|token|apikey|api_key|default|value|enabled|disabled))$/i;
+  /^(?:.*(?:changeme|change_me|change-me|placeholder|example|sample|dummy|fake|redacted|insert|replace|todo|fixme|your|my[_-]?(?:secret|password|token|key)|secret[_-]?here|token[_-]?here|key[_-]?here|password[_-]?here|not[_-]?a[_-]?real|notreal|test(?:ing)?[_-]?(?:key|secret|token|password)|mock|lorem|too[_-]?short|too[_-]?long|invalid|wrong[_-]?(?:key|token|secret)|foobar|hunter2|p@ssw0rd|passw0rd|qwerty|letmein|secret123|password123|abc123|123456).*|(?:none|null|nil|true|false|undefined|empty|string|required|optional|secret|password|token|apikey|api_key|default|value|enabled|disabled))$/i;
 
 /** `${VAR}`, `$VAR`, `{{ x }}`, `<your-key>`, `%(x)s`, `#{x}`, `@Value(...)`, `%VAR%`, `[REDACTED]`. */
 const REFERENCE_SHAPES = /(?:^\$[A-Za-z_{(]|\$\{|\$\(|\{\{|\}\}|<%|^<.*>$|<[\w -]*>|&lt;|^%\(|^#\{|^%[A-Za-z_]+%$|^\[.*\]$|^@|\(\)?$)/;
@@ -43,6 +43,11 @@ function hasSequentialRun(value: string, runLength = 6): boolean {
     if (up === 4 || down === 4) shortRuns++;
   }
   if (shortRuns >= 2) return true;
+  // `a1b2c3d4e5f6g7h8`: a run hidden by interleaving letters and digits.
+  const lettersOnly = lower.replace(/[^a-z]/g, '');
+  const digitsOnly = lower.replace(/[^0-9]/g, '');
+  if (lettersOnly !== lower && lettersOnly.length >= 6 && /abcdef|bcdefg|cdefgh|defghi|efghij|fghijk|ghijkl/.test(lettersOnly)) return true;
+  if (digitsOnly !== lower && /123456|234567|345678|456789|567890/.test(digitsOnly)) return true;
   return /qwerty|asdfgh|zxcvbn/.test(lower);
 }
 
@@ -55,7 +60,12 @@ function hasRepeatedChunk(value: string): boolean {
 function isCamelCaseMemberPath(value: string): boolean {
   const segments = value.split('.');
   if (segments.length < 2) return false;
-  return segments.every((segment) => /^_*[A-Za-z][a-z]{2,}(?:[A-Z0-9][a-z0-9]*|_[a-z0-9]+)*$/.test(segment));
+  return segments.every(
+    (segment, index) =>
+      /^_*[A-Za-z][a-z]{2,}(?:[A-Z0-9][a-z0-9]*|_[a-z0-9]+)*$/.test(segment) ||
+      /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/.test(segment) ||
+      (index === 0 && /^[a-z]{1,3}$/.test(segment)),
+  );
 }
 
 /** `dXNlcjpwYXNzd29yZA==` and friends: base64 of `user:password` where the pair is a placeholder. */
@@ -76,19 +86,26 @@ export function isIdentifierLike(value: string): boolean {
   if (!/^[A-Za-z0-9_.-]+$/.test(value) || /^[0-9a-f-]+$/i.test(value)) return false;
   const pieces = value.split(/[_.-]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])/).filter(Boolean);
   let letters = 0;
+  let acronymLetters = 0;
   let wordy = 0;
-  let longWord = false;
+  let longWords = 0;
   for (const piece of pieces) {
     if (!/^[A-Za-z]+$/.test(piece)) continue;
     letters += piece.length;
+    if (/^[A-Z]{2,5}$/.test(piece)) {
+      acronymLetters += piece.length;
+      continue;
+    }
     const lower = piece.toLowerCase();
     const vowels = lower.replace(/[^aeiouy]/g, '').length;
-    const pronounceable = vowels > 0 && !/[bcdfghjklmnpqrstvwxz]{5,}/.test(lower) && (lower.length < 6 || vowels / lower.length >= 0.2);
-    const isWord = (/^[A-Z]?[a-z]+$/.test(piece) && (piece.length >= 3 || /^[A-Z]/.test(piece)) && pronounceable) || /^[A-Z]{2,5}$/.test(piece);
+    const pronounceable = vowels > 0 && !/[bcdfghjklmnpqrstvwxz]{5,}/.test(lower) && vowels / lower.length >= 0.2 && !/[aeiouy]{3,}/.test(lower);
+    const isWord = /^[A-Z]?[a-z]{2,}$/.test(piece) && pronounceable;
     if (isWord) wordy += piece.length;
-    if (isWord && /[a-z]{3,}/.test(piece) && piece.length >= 4) longWord = true;
+    if (isWord && piece.length >= 4) longWords += piece.length >= 8 ? 2 : 1;
   }
-  return letters > 0 && longWord && wordy / letters >= 0.75;
+  const wordLetters = letters - acronymLetters;
+  if (letters === 0 || wordLetters === 0 || acronymLetters / letters > 0.4) return false;
+  return longWords >= 2 && wordy / wordLetters >= 0.8;
 }
 
 export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; reason: string } {
@@ -99,9 +116,13 @@ export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; 
   if (MASKED.test(value)) return { ok: false, reason: 'masked or repeated characters' };
   if (PLACEHOLDER_WORDS.test(value)) return { ok: false, reason: 'a placeholder' };
   if (PATH_SHAPES.test(value)) return { ok: false, reason: 'a path or URL' };
-  if (/^[a-z]+(?:[._-][a-z]+)*$/i.test(value) && value.length < 24) return { ok: false, reason: 'a plain word or identifier' };
+  if (/^[A-Za-z][a-z]+(?:[._-][A-Za-z][a-z]+)*$/.test(value) && value.length < 24) return { ok: false, reason: 'a plain word or identifier' };
   if (/^[A-Z][a-zA-Z]+(?:\.[A-Z]?[a-zA-Z]+)+$/.test(value) || isCamelCaseMemberPath(value)) return { ok: false, reason: 'a dotted identifier' };
   if (/\s/.test(value)) return { ok: false, reason: 'contains whitespace: prose, not a key' };
+  if (/(?:^|[/!:-])\*(?:$|[/!.-])|[/!]\*/.test(value)) return { ok: false, reason: 'a glob pattern' };
+  if (/^\{[\w.-]+\}$/.test(value)) return { ok: false, reason: 'a format placeholder' };
+  if (/^[A-Z]+$/.test(value)) return { ok: false, reason: 'a single upper-case word' };
+  if (/^eyJ[\w-]*\.[\w-]*\.[\w-]*$/.test(value)) return { ok: false, reason: 'a JWT: the jwt rule reports it with its claims' };
   if (/-----BEGIN|^(?:arn|urn):/.test(value)) return { ok: false, reason: 'a PEM header or resource name' };
   if (isIdentifierLike(value)) return { ok: false, reason: 'an identifier made of words' };
   if (/^[A-Z][A-Z0-9_]*=?$/.test(value) && value.includes('_')) return { ok: false, reason: 'the name of an environment variable' };

@@ -1,8 +1,10 @@
 /**
- * Scans one file in bounded memory: reads it in chunks that overlap by more than the longest secret, so a
- * secret across a chunk boundary is seen whole in one chunk and reported once, and keeps a running line
- * count so line numbers stay right across chunks. Binary files are recognised by a NUL byte in the first
- * 8 KiB (git's own test) and skipped.
+ * Scans a stream of bytes (a file, a git blob, stdin) in bounded memory: the bytes go into a buffer of
+ * one chunk plus an overlap longer than the longest secret, so a secret across a chunk boundary is seen
+ * whole in one chunk and reported once, and a running line and column count keeps positions right
+ * across chunks. Binary content is recognised by a NUL byte in the first 8 KiB (git's own test) and
+ * not scanned. Bytes can be pushed (`write`, for streams) or read straight into the buffer (`readFrom`,
+ * for files, with no copy).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { findMatches, type RawMatch } from '../detectors/pattern.js';
@@ -17,12 +19,87 @@ const BINARY_SNIFF_BYTES = 8000;
 const SNIPPET_CONTEXT_CHARS = 80;
 const NEWLINE = 0x0a;
 
+export interface ChunkedScanResult {
+  isBinary: boolean;
+  bytes: number;
+  matches: LocatedMatch[];
+}
+
+export class ChunkedScan {
+  private filled = 0; // bytes in `buffer`, the first of them carried over from the previous chunk
+  private position: ChunkPosition = { fileOffset: 0, linesBefore: 0, columnBefore: 0 };
+  private totalBytes = 0;
+  private isFirstChunk = true;
+  private isBinary = false;
+  private readonly matches: LocatedMatch[] = [];
+
+  constructor(
+    private readonly ruleset: CompiledRuleset,
+    private readonly buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES),
+  ) {}
+
+  /** Pushes bytes from a stream; scans each chunk as the buffer fills. */
+  write(bytes: Uint8Array): void {
+    for (let offset = 0; offset < bytes.length && !this.isBinary; ) {
+      const taken = Math.min(bytes.length - offset, this.buffer.length - this.filled);
+      this.buffer.set(bytes.subarray(offset, offset + taken), this.filled);
+      this.filled += taken;
+      this.totalBytes += taken;
+      offset += taken;
+      if (this.filled === this.buffer.length) this.scanChunk(false);
+    }
+  }
+
+  /** Reads a file descriptor to its end, straight into the buffer. */
+  readFrom(fd: number): void {
+    while (!this.isBinary) {
+      const read = readSync(fd, this.buffer, this.filled, this.buffer.length - this.filled, null);
+      if (read === 0) return;
+      this.filled += read;
+      this.totalBytes += read;
+      if (this.filled === this.buffer.length) this.scanChunk(false);
+    }
+  }
+
+  /** Scans what is left and returns every match, in order. */
+  end(): ChunkedScanResult {
+    if (!this.isBinary) this.scanChunk(true);
+    return { isBinary: this.isBinary, bytes: this.totalBytes, matches: this.isBinary ? [] : this.matches };
+  }
+
+  private scanChunk(isLastChunk: boolean): void {
+    const { buffer, filled } = this;
+    if (this.isFirstChunk && buffer.subarray(0, Math.min(filled, BINARY_SNIFF_BYTES)).includes(0)) {
+      this.isBinary = true;
+      return;
+    }
+    this.isFirstChunk = false;
+    const chunk = buffer.subarray(0, filled);
+    // Matches starting in the overlap belong to the next chunk, which sees them whole.
+    const acceptBefore = isLastChunk ? filled : filled - OVERLAP_BYTES;
+    const found = findMatches(chunk, this.ruleset, { acceptBefore }).sort((a, b) => a.secretStart - b.secretStart);
+    const locator = new MatchLocator(chunk, this.position);
+    for (const match of found) this.matches.push(locator.locate(match));
+    if (isLastChunk) return;
+    const { linesBefore, columnBefore, fileOffset } = this.position;
+    // A line longer than a chunk continues into the next one: carry its column forward.
+    const lastNewline = acceptBefore === 0 ? -1 : chunk.lastIndexOf(NEWLINE, acceptBefore - 1);
+    this.position = {
+      fileOffset: fileOffset + acceptBefore,
+      linesBefore: linesBefore + countNewlines(chunk, 0, acceptBefore),
+      columnBefore: (lastNewline < 0 ? columnBefore : 0) + chunk.toString('utf8', lastNewline + 1, acceptBefore).length,
+    };
+    buffer.copy(buffer, 0, acceptBefore, filled);
+    this.filled = filled - acceptBefore;
+  }
+}
+
 export interface FileScanInput {
   absolutePath: string;
   relativePath: string;
 }
 
-export function scanFile(input: FileScanInput, ruleset: CompiledRuleset, buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES)): FileOutcome {
+export function scanFile(input: FileScanInput, ruleset: CompiledRuleset, buffer?: Buffer): FileOutcome {
   let fd: number;
   try {
     fd = openSync(input.absolutePath, 'r');
@@ -31,58 +108,16 @@ export function scanFile(input: FileScanInput, ruleset: CompiledRuleset, buffer:
   }
   try {
     if (!fstatSync(fd).isFile()) return { relativePath: input.relativePath, kind: 'skipped', reason: 'special-file' };
-    return scanOpenFile(fd, input.relativePath, ruleset, buffer);
+    const scan = new ChunkedScan(ruleset, buffer);
+    scan.readFrom(fd);
+    const result = scan.end();
+    if (result.isBinary) return { relativePath: input.relativePath, kind: 'skipped', reason: 'binary' };
+    return { relativePath: input.relativePath, kind: 'scanned', bytes: result.bytes, matches: result.matches };
   } catch (error) {
     return { relativePath: input.relativePath, kind: 'skipped', reason: 'unreadable', detail: errorCode(error) };
   } finally {
     closeSync(fd);
   }
-}
-
-function scanOpenFile(fd: number, relativePath: string, ruleset: CompiledRuleset, buffer: Buffer): FileOutcome {
-  const matches: LocatedMatch[] = [];
-  let carried = 0; // bytes at the start of `buffer` kept from the previous chunk (its overlap)
-  let fileOffset = 0; // file offset of buffer[0]
-  let linesBefore = 0; // newlines in the file before buffer[0]
-  let columnBefore = 0; // UTF-16 units between the last newline before buffer[0] and buffer[0]
-  let totalBytes = 0;
-  let isFirstChunk = true;
-
-  for (;;) {
-    const read = readFully(fd, buffer, carried);
-    totalBytes += read;
-    const filled = carried + read;
-    const isLastChunk = filled < buffer.length;
-    if (isFirstChunk && buffer.subarray(0, Math.min(filled, BINARY_SNIFF_BYTES)).includes(0)) {
-      return { relativePath, kind: 'skipped', reason: 'binary' };
-    }
-    isFirstChunk = false;
-    const chunk = buffer.subarray(0, filled);
-    // Matches starting in the overlap belong to the next chunk, which sees them whole.
-    const acceptBefore = isLastChunk ? filled : filled - OVERLAP_BYTES;
-    const found = findMatches(chunk, ruleset, { acceptBefore }).sort((a, b) => a.secretStart - b.secretStart);
-    const locator = new MatchLocator(chunk, { fileOffset, linesBefore, columnBefore });
-    for (const match of found) matches.push(locator.locate(match));
-    if (isLastChunk) break;
-    linesBefore += countNewlines(chunk, 0, acceptBefore);
-    // A line longer than a chunk continues into the next one: carry its column forward.
-    const lastNewline = acceptBefore === 0 ? -1 : chunk.lastIndexOf(NEWLINE, acceptBefore - 1);
-    columnBefore = (lastNewline < 0 ? columnBefore : 0) + chunk.toString('utf8', lastNewline + 1, acceptBefore).length;
-    buffer.copy(buffer, 0, acceptBefore, filled);
-    fileOffset += acceptBefore;
-    carried = filled - acceptBefore;
-  }
-  return { relativePath, kind: 'scanned', bytes: totalBytes, matches };
-}
-
-function readFully(fd: number, buffer: Buffer, from: number): number {
-  let total = 0;
-  while (from + total < buffer.length) {
-    const read = readSync(fd, buffer, from + total, buffer.length - from - total, null);
-    if (read === 0) break;
-    total += read;
-  }
-  return total;
 }
 
 /** Where buffer[0] sits in the file. */
