@@ -19,8 +19,11 @@ import type { ValidatorVerdict } from './validators/validator.js';
 
 /** Bytes per block; small enough to keep rules off text without their keywords, large enough to amortise calls. */
 export const BLOCK_BYTES = 8 * 1024;
-/** How far a window reaches past its block: longer than any single-line match a rule is allowed. */
-export const WINDOW_MARGIN_BYTES = 1024;
+/**
+ * How far a window reaches past its block: longer than nearly every single-line match. A longer one runs
+ * into the window's edge and gets a second look with a wide window (see collectRuleMatches).
+ */
+export const WINDOW_MARGIN_BYTES = 256;
 /** How far a second look reaches when a match ran into a window edge in the middle of a long line. */
 const WIDE_MARGIN_BYTES = 16 * 1024;
 const NEWLINE = 0x0a;

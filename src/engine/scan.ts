@@ -7,15 +7,18 @@ import type { Provenance } from '../sources/provenance.js';
 import type { FileEntry } from '../sources/working-tree.js';
 import type { ScanStats, SkippedInput } from './scan-stats.js';
 import { WorkerPool } from './worker-pool.js';
-import type { LocatedMatch } from './worker-protocol.js';
+import type { FileOutcome, LocatedMatch, ScanTask } from './worker-protocol.js';
 
-/** A batch is at most this many files or bytes, whichever comes first: big enough to amortise messaging. */
-const BATCH_MAX_FILES = 64;
-const BATCH_MAX_BYTES = 8 * 1024 * 1024;
+/**
+ * Files per batch: enough to amortise the message to a worker, few enough that the last batches do not
+ * leave one core idle while another finishes a long list.
+ */
+const BATCH_FILES = 24;
 
 export interface ScanInput {
-  files: readonly FileEntry[];
-  /** Entries the source already decided not to read (symlinks...), carried into the stats. */
+  /** Streamed: workers start on the first batch while the source is still listing. */
+  files: AsyncIterable<FileEntry> | Iterable<FileEntry>;
+  /** Entries the source decided not to read (symlinks...); read after `files` is exhausted. */
   skipped: readonly SkippedInput[];
 }
 
@@ -38,43 +41,35 @@ export async function scanFiles(input: ScanInput, options: ScanOptions): Promise
   const startedAt = performance.now();
   const pool = new WorkerPool({ rules: options.rules, ...(options.threads ? { threads: options.threads } : {}) });
   const matches: MatchAt[] = [];
-  const stats: ScanStats = { filesScanned: 0, bytesScanned: 0, skipped: [...input.skipped], durationMs: 0 };
+  const stats: ScanStats = { filesScanned: 0, bytesScanned: 0, skipped: [], durationMs: 0 };
+  const record = (outcomes: FileOutcome[]) => {
+    for (const outcome of outcomes) {
+      if (outcome.kind === 'skipped') {
+        stats.skipped.push({ path: outcome.relativePath, reason: outcome.reason, ...(outcome.detail ? { detail: outcome.detail } : {}) });
+        continue;
+      }
+      stats.filesScanned++;
+      stats.bytesScanned += outcome.bytes;
+      for (const match of outcome.matches) matches.push({ match, provenance: { kind: 'file', path: outcome.relativePath } });
+    }
+  };
   try {
-    await Promise.all(
-      batchFiles(input.files).map(async (batch) => {
-        const outcomes = await pool.scanBatch({ files: batch.map(({ absolutePath, relativePath }) => ({ absolutePath, relativePath })) });
-        for (const outcome of outcomes) {
-          if (outcome.kind === 'skipped') {
-            stats.skipped.push({ path: outcome.relativePath, reason: outcome.reason, ...(outcome.detail ? { detail: outcome.detail } : {}) });
-            continue;
-          }
-          stats.filesScanned++;
-          stats.bytesScanned += outcome.bytes;
-          for (const match of outcome.matches) matches.push({ match, provenance: { kind: 'file', path: outcome.relativePath } });
-        }
-      }),
-    );
+    const pending: Promise<void>[] = [];
+    let batch: ScanTask['files'] = [];
+    for await (const { absolutePath, relativePath } of input.files) {
+      batch.push({ absolutePath, relativePath });
+      if (batch.length === BATCH_FILES) {
+        pending.push(pool.scanBatch({ files: batch }).then(record));
+        batch = [];
+      }
+    }
+    if (batch.length > 0) pending.push(pool.scanBatch({ files: batch }).then(record));
+    await Promise.all(pending);
   } finally {
     await pool.close();
   }
+  stats.skipped.push(...input.skipped);
   stats.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   stats.durationMs = performance.now() - startedAt;
   return { matches, stats };
-}
-
-function batchFiles(files: readonly FileEntry[]): FileEntry[][] {
-  const batches: FileEntry[][] = [];
-  let current: FileEntry[] = [];
-  let currentBytes = 0;
-  for (const file of files) {
-    if (current.length > 0 && (current.length >= BATCH_MAX_FILES || currentBytes + file.sizeBytes > BATCH_MAX_BYTES)) {
-      batches.push(current);
-      current = [];
-      currentBytes = 0;
-    }
-    current.push(file);
-    currentBytes += file.sizeBytes;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 }

@@ -18,8 +18,8 @@ describe('scanFiles', () => {
     const { matches, stats } = await scanFiles(
       {
         files: [
-          { absolutePath: present, relativePath: 'present.env', sizeBytes: 50 },
-          { absolutePath: env.path('gone.env'), relativePath: 'gone.env', sizeBytes: 50 },
+          { absolutePath: present, relativePath: 'present.env' },
+          { absolutePath: env.path('gone.env'), relativePath: 'gone.env' },
         ],
         skipped: [],
       },

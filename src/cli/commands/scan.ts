@@ -32,7 +32,7 @@ export interface ScanCommandOptions {
 export async function runScan(scanPath: string, options: ScanCommandOptions): Promise<number> {
   const rules = loadRuleCatalogue(options);
   const format = chooseFormat(options);
-  const listing = await listWorkingTree(scanPath, { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore });
+  const listing = listWorkingTree(scanPath, { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore });
   const { matches, stats } = await scanFiles(listing, {
     rules: rules.map(matcherSpecOf),
     ...(options.threads ? { threads: options.threads } : {}),
