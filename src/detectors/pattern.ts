@@ -154,7 +154,7 @@ function collectRuleMatches(rule: CompiledRule, bytes: Buffer, spec: WindowSpec,
       edgesHeld = false;
       continue;
     }
-    const span = rule.secretGroup === 'secret' ? found.indices?.groups?.secret : found.indices?.[1];
+    const span = secretSpanOf(rule, found.indices);
     if (!span) continue;
     const secretStart = windowStart + span[0];
     const secretEnd = windowStart + span[1];
@@ -174,6 +174,17 @@ function collectRuleMatches(rule: CompiledRule, bytes: Buffer, spec: WindowSpec,
     });
   }
   return edgesHeld;
+}
+
+type MatchIndices = RegExpIndicesArray | undefined;
+
+function secretSpanOf(rule: CompiledRule, indices: MatchIndices): [number, number] | undefined {
+  if (!indices) return undefined;
+  for (const group of rule.secretGroups) {
+    const span = group === 1 ? indices[1] : indices.groups?.[group];
+    if (span) return span;
+  }
+  return undefined;
 }
 
 /**

@@ -15,8 +15,11 @@ export interface CompiledRule {
   spec: RuleMatcherSpec;
   /** Global, with indices, so that one Buffer is walked match by match at byte offsets. */
   regex: RE2;
-  /** `secret` when the pattern names that group, else 1. */
-  secretGroup: 'secret' | 1;
+  /**
+   * Where the secret is: the groups named `secret`, `secret2`, `secret3`… (the first that took part in
+   * the match, so one rule can capture from several alternatives), else group 1.
+   */
+  secretGroups: string[] | [1];
   validator: Validator | undefined;
 }
 
@@ -59,9 +62,14 @@ function compileRule(spec: RuleMatcherSpec): CompiledRule {
   return {
     spec,
     regex: new RE2(spec.pattern, 'gdu'),
-    secretGroup: /\(\?P?<secret>/.test(spec.pattern) ? 'secret' : 1,
+    secretGroups: secretGroupNamesOf(spec.pattern),
     validator: spec.validator ? validatorNamed(spec.validator) : undefined,
   };
+}
+
+function secretGroupNamesOf(pattern: string): string[] | [1] {
+  const names = [...pattern.matchAll(/\(\?P?<(secret\d*)>/g)].map((match) => match[1]!);
+  return names.length > 0 ? names : [1];
 }
 
 function escapeForRe2(literal: string): string {

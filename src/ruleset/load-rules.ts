@@ -126,7 +126,7 @@ function parseRule(node: YAMLMap, file: string, lineOf: (node: Node | null | und
   } catch (cause) {
     return fail(`pattern does not compile (${(cause as Error).message})`, 'pattern');
   }
-  if (!/\((?!\?)|\(\?P?<secret>/.test(pattern) || compiled.source === '') fail(`pattern needs a capture group for the secret`, 'pattern');
+  if (!/\((?!\?)|\(\?P?<secret\d*>/.test(pattern) || compiled.source === '') fail(`pattern needs a capture group for the secret`, 'pattern');
 
   const keywords = list('keywords');
   for (const keyword of keywords) {

@@ -60,7 +60,10 @@ export interface Rule {
   severity: Severity;
   /** Case-insensitive literals, at least one of which occurs in every match: the prefilter keys on them. */
   keywords: string[];
-  /** RE2 syntax. The secret is the group named `secret`, else group 1. */
+  /**
+   * RE2 syntax. The secret is the group named `secret` (or, where alternatives capture it in different
+   * places, the first of `secret`, `secret2`, `secret3`… that took part in the match), else group 1.
+   */
   pattern: string;
   /** Minimum Shannon entropy (bits per character) of the secret; lower values are ignored. */
   minEntropy?: number;
