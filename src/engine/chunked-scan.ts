@@ -9,7 +9,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { findMatches, type RawMatch } from '../detectors/pattern.js';
 import type { CompiledRuleset } from '../ruleset/compile-rules.js';
-import type { FileOutcome, LocatedMatch } from './worker-protocol.js';
+import type { ItemOutcome, LocatedMatch } from './worker-protocol.js';
 
 /** Bytes scanned per step. Large enough that per-chunk overhead is noise, small enough for many workers. */
 export const CHUNK_BYTES = 1024 * 1024;
@@ -94,30 +94,34 @@ export class ChunkedScan {
   }
 }
 
-export interface FileScanInput {
-  absolutePath: string;
-  relativePath: string;
-}
-
-export function scanFile(input: FileScanInput, ruleset: CompiledRuleset, buffer?: Buffer): FileOutcome {
+export function scanFile(id: string, absolutePath: string, ruleset: CompiledRuleset, buffer?: Buffer): ItemOutcome {
   let fd: number;
   try {
-    fd = openSync(input.absolutePath, 'r');
+    fd = openSync(absolutePath, 'r');
   } catch (error) {
-    return { relativePath: input.relativePath, kind: 'skipped', reason: 'unreadable', detail: errorCode(error) };
+    return { id, kind: 'skipped', reason: 'unreadable', detail: errorCode(error) };
   }
   try {
-    if (!fstatSync(fd).isFile()) return { relativePath: input.relativePath, kind: 'skipped', reason: 'special-file' };
+    if (!fstatSync(fd).isFile()) return { id, kind: 'skipped', reason: 'special-file' };
     const scan = new ChunkedScan(ruleset, buffer);
     scan.readFrom(fd);
-    const result = scan.end();
-    if (result.isBinary) return { relativePath: input.relativePath, kind: 'skipped', reason: 'binary' };
-    return { relativePath: input.relativePath, kind: 'scanned', bytes: result.bytes, matches: result.matches };
+    return outcomeOf(id, scan.end());
   } catch (error) {
-    return { relativePath: input.relativePath, kind: 'skipped', reason: 'unreadable', detail: errorCode(error) };
+    return { id, kind: 'skipped', reason: 'unreadable', detail: errorCode(error) };
   } finally {
     closeSync(fd);
   }
+}
+
+/** Scans bytes already in memory (a git blob, stdin), through the same chunking as files. */
+export function scanBytes(id: string, bytes: Uint8Array, ruleset: CompiledRuleset, buffer?: Buffer): ItemOutcome {
+  const scan = new ChunkedScan(ruleset, buffer);
+  scan.write(bytes);
+  return outcomeOf(id, scan.end());
+}
+
+function outcomeOf(id: string, result: ChunkedScanResult): ItemOutcome {
+  return result.isBinary ? { id, kind: 'skipped', reason: 'binary' } : { id, kind: 'scanned', bytes: result.bytes, matches: result.matches };
 }
 
 /** Where buffer[0] sits in the file. */

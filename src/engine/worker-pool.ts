@@ -7,7 +7,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { RuleMatcherSpec } from '../ruleset/rule.js';
-import type { FileOutcome, ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
+import type { ScanItem } from '../sources/scan-item.js';
+import type { ItemOutcome, ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
 
 /** Memory cap per worker thread; a file that needs more fails alone instead of taking the process down. */
 const WORKER_HEAP_MB = 256;
@@ -35,25 +36,25 @@ export class WorkerPool {
   }
 
   /** Scans one batch; never rejects: a crashed batch is retried file by file, then marked skipped. */
-  async scanBatch(task: ScanTask): Promise<FileOutcome[]> {
+  async scanBatch(task: ScanTask): Promise<ItemOutcome[]> {
     try {
       return ((await this.piscina.run(task)) as ScanTaskResult).outcomes;
     } catch {
-      return Promise.all(task.files.map((file) => this.scanAloneWithRetry(file)));
+      return Promise.all(task.items.map((item) => this.scanAloneWithRetry(item)));
     }
   }
 
-  private async scanAloneWithRetry(file: ScanTask['files'][number]): Promise<FileOutcome> {
+  private async scanAloneWithRetry(item: ScanItem): Promise<ItemOutcome> {
     let lastError: unknown;
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        const result = (await this.piscina.run({ files: [file] })) as ScanTaskResult;
+        const result = (await this.piscina.run({ items: [item] })) as ScanTaskResult;
         return result.outcomes[0]!;
       } catch (error) {
         lastError = error;
       }
     }
-    return { relativePath: file.relativePath, kind: 'skipped', reason: 'worker-crash', detail: describeError(lastError) };
+    return { id: item.id, kind: 'skipped', reason: 'worker-crash', detail: describeError(lastError) };
   }
 
   async close(): Promise<void> {

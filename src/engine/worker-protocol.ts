@@ -1,10 +1,12 @@
 /**
  * What crosses the thread boundary between the main thread (`scan.ts`) and the workers (`worker.ts`):
- * plain, structured-cloneable data. Paths go in; only matches and counters come back, never file
- * contents. A secret value crosses as a plain string and is wrapped in `Secret` again on arrival.
+ * plain, structured-cloneable data. Paths go in (workers read files themselves), or bytes where only the
+ * main thread can get them (a git blob, stdin); only matches and counters come back, never contents.
+ * A secret value crosses as a plain string and is wrapped in `Secret` again on arrival.
  */
 import type { ValidatorVerdict } from '../detectors/validators/validator.js';
 import type { RuleMatcherSpec } from '../ruleset/rule.js';
+import type { ScanItem } from '../sources/scan-item.js';
 import type { SkipReason } from './scan-stats.js';
 
 export interface WorkerSetup {
@@ -12,7 +14,7 @@ export interface WorkerSetup {
 }
 
 export interface ScanTask {
-  files: { absolutePath: string; relativePath: string }[];
+  items: ScanItem[];
 }
 
 /** A match located in its file, with the line around it for a redactable snippet. */
@@ -32,10 +34,10 @@ export interface LocatedMatch {
   allowed?: { reason: string };
 }
 
-export type FileOutcome =
-  | { relativePath: string; kind: 'scanned'; bytes: number; matches: LocatedMatch[] }
-  | { relativePath: string; kind: 'skipped'; reason: SkipReason; detail?: string };
+export type ItemOutcome =
+  | { id: string; kind: 'scanned'; bytes: number; matches: LocatedMatch[] }
+  | { id: string; kind: 'skipped'; reason: SkipReason; detail?: string };
 
 export interface ScanTaskResult {
-  outcomes: FileOutcome[];
+  outcomes: ItemOutcome[];
 }

@@ -1,11 +1,11 @@
 /**
  * Worker-thread entry (run by piscina from `worker-pool.ts`). Compiles the rules once per thread, then
- * scans the files of each task itself: bytes are read here, never copied across threads, and only matches
- * go back. Imports only the ruleset compiler, the detectors and the file scanner.
+ * scans the items of each task: files are read here (their bytes never cross threads), bytes that only
+ * the main thread could get (git blobs) arrive in the task, and only matches go back. Imports only the ruleset compiler, the detectors and the file scanner.
  */
 import { workerData } from 'node:worker_threads';
 import { compileRuleset } from '../ruleset/compile-rules.js';
-import { CHUNK_BYTES, OVERLAP_BYTES, scanFile } from './chunked-scan.js';
+import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile } from './chunked-scan.js';
 import type { ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
 
 const setup = workerData as WorkerSetup;
@@ -20,6 +20,10 @@ const buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES);
 const crashOnPath = process.env.SPRAWL_TEST_CRASH_ON_PATH;
 
 export default function scanTask(task: ScanTask): ScanTaskResult {
-  if (crashOnPath && task.files.some((file) => file.relativePath.includes(crashOnPath))) process.exit(70);
-  return { outcomes: task.files.map((file) => scanFile(file, ruleset, buffer)) };
+  if (crashOnPath && task.items.some((item) => item.id.includes(crashOnPath))) process.exit(70);
+  return {
+    outcomes: task.items.map((item) =>
+      item.kind === 'file' ? scanFile(item.id, item.absolutePath, ruleset, buffer) : scanBytes(item.id, item.bytes, ruleset, buffer),
+    ),
+  };
 }

@@ -14,21 +14,18 @@ import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
 import type { SkippedInput } from '../engine/scan-stats.js';
 import { UserError } from '../user-error.js';
+import type { Provenance } from './provenance.js';
+import type { ScanItem } from './scan-item.js';
 
 export const IGNORE_FILE_NAMES = ['.gitignore', '.sprawlignore'] as const;
 
-export interface FileEntry {
-  /** Absolute path, for reading. */
-  absolutePath: string;
-  /** Relative to the scan root with `/` separators, for reports. */
-  relativePath: string;
-}
-
 export interface WorkingTreeListing {
   root: string;
-  files: AsyncIterable<FileEntry>;
-  /** Entries seen but not read (symbolic links, sockets, folders that cannot be listed); complete once `files` is consumed. */
+  /** One item per file; its id is the path relative to the root, with `/` separators. */
+  items: AsyncIterable<ScanItem>;
+  /** Entries seen but not read (symbolic links, sockets, folders that cannot be listed); complete once `items` is consumed. */
   skipped: SkippedInput[];
+  provenanceOf: (id: string) => Provenance[];
 }
 
 export interface WorkingTreeOptions {
@@ -47,17 +44,21 @@ export function listWorkingTree(rootArgument: string, options: WorkingTreeOption
     throw new UserError('path-not-found', `${rootArgument}: no such file or directory`);
   }
   if (rootStats.isFile()) {
-    return { root: path.dirname(root), files: singleFile(root), skipped: [] };
+    return { root: path.dirname(root), items: singleFile(root), skipped: [], provenanceOf: fileProvenance };
   }
   const skipped: SkippedInput[] = [];
-  return { root, files: walk(root, options, skipped), skipped };
+  return { root, items: walk(root, options, skipped), skipped, provenanceOf: fileProvenance };
 }
 
-async function* singleFile(absolutePath: string): AsyncIterable<FileEntry> {
-  yield { absolutePath, relativePath: path.basename(absolutePath) };
+function fileProvenance(id: string): Provenance[] {
+  return [{ kind: 'file', path: id }];
 }
 
-async function* walk(root: string, options: WorkingTreeOptions, skipped: SkippedInput[]): AsyncIterable<FileEntry> {
+async function* singleFile(absolutePath: string): AsyncIterable<ScanItem> {
+  yield { kind: 'file', id: path.basename(absolutePath), absolutePath };
+}
+
+async function* walk(root: string, options: WorkingTreeOptions, skipped: SkippedInput[]): AsyncIterable<ScanItem> {
   const ignoreRules = new IgnoreRules(root, options.useIgnoreFiles ?? true);
   const stream = fg.stream('**', {
     cwd: root,
@@ -73,7 +74,7 @@ async function* walk(root: string, options: WorkingTreeOptions, skipped: Skipped
     const relativePath = entry.path;
     if (entry.dirent.isDirectory()) continue;
     if (entry.dirent.isSymbolicLink()) skipped.push({ path: relativePath, reason: 'symlink' });
-    else if (entry.dirent.isFile()) yield { absolutePath: path.join(root, relativePath), relativePath };
+    else if (entry.dirent.isFile()) yield { kind: 'file', id: relativePath, absolutePath: path.join(root, relativePath) };
     else skipped.push({ path: relativePath, reason: 'special-file' });
   }
 }

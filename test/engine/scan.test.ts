@@ -3,7 +3,7 @@
  * never dropped silently.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { scanFiles } from '../../src/engine/scan.js';
+import { scanItems } from '../../src/engine/scan.js';
 import { matcherSpecOf } from '../../src/ruleset/rule.js';
 import { builtinRule, fakeMaker } from '../support/fakes.js';
 import { ScanEnv } from '../support/scan-env.js';
@@ -15,18 +15,42 @@ describe('scanFiles', () => {
   it('counts a file that disappeared after listing as unreadable, and scans the rest', async () => {
     const token = fakeMaker('engine').fake('github.pat.classic');
     const present = env.write('present.env', `TOKEN=${token}\n`);
-    const { matches, stats } = await scanFiles(
+    const { matches, stats } = await scanItems(
       {
-        files: [
-          { absolutePath: present, relativePath: 'present.env' },
-          { absolutePath: env.path('gone.env'), relativePath: 'gone.env' },
+        items: [
+          { kind: 'file', id: 'present.env', absolutePath: present },
+          { kind: 'file', id: 'gone.env', absolutePath: env.path('gone.env') },
         ],
         skipped: [],
+        provenanceOf: (id) => [{ kind: 'file', path: id }],
       },
       { rules: [matcherSpecOf(builtinRule('github.pat.classic'))], threads: 2 },
     );
     expect(matches.map(({ match, provenance }) => [provenance, match.line, match.column])).toEqual([[{ kind: 'file', path: 'present.env' }, 1, 7]]);
     expect(stats.filesScanned).toBe(1);
     expect(stats.skipped).toEqual([{ path: 'gone.env', reason: 'unreadable', detail: 'ENOENT' }]);
+  });
+});
+
+describe('scanItems with bytes from memory', () => {
+  it('scans bytes through the same chunking, and gives every provenance of an item its matches', async () => {
+    const token = fakeMaker('engine-bytes').fake('github.pat.classic');
+    const bytes = Buffer.from(`line one\nline two\nconst t = "${token}";\n`);
+    const { matches, stats } = await scanItems(
+      {
+        items: [
+          { kind: 'bytes', id: 'blob-1', bytes },
+          { kind: 'bytes', id: 'blob-2', bytes: Buffer.from([0x00, 0x01, 0x02]) },
+        ],
+        skipped: [],
+        provenanceOf: (id) => (id === 'blob-1' ? [{ kind: 'file', path: 'a.ts' }, { kind: 'file', path: 'b.ts' }] : []),
+      },
+      { rules: [matcherSpecOf(builtinRule('github.pat.classic'))], threads: 1 },
+    );
+    expect(matches.map(({ match, provenance }) => [provenance.path, match.line, match.column, match.secret === token])).toEqual([
+      ['a.ts', 3, 12, true],
+      ['b.ts', 3, 12, true],
+    ]);
+    expect(stats.skipped).toEqual([{ path: 'blob-2', reason: 'binary' }]);
   });
 });

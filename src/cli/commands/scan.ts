@@ -3,7 +3,7 @@
  * findings and writes the chosen report. Returns the exit code for `--fail-on`.
  */
 import path from 'node:path';
-import { scanFiles } from '../../engine/scan.js';
+import { scanItems } from '../../engine/scan.js';
 import { groupFindings } from '../../findings/group-findings.js';
 import { severityRank } from '../../findings/severity.js';
 import { isFormat, renderReport, type Format } from '../../reporters/index.js';
@@ -33,7 +33,7 @@ export async function runScan(scanPath: string, options: ScanCommandOptions): Pr
   const rules = loadRuleCatalogue(options);
   const format = chooseFormat(options);
   const listing = listWorkingTree(scanPath, { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore });
-  const { matches, stats } = await scanFiles(listing, {
+  const { matches, stats } = await scanItems(listing, {
     rules: rules.map(matcherSpecOf),
     ...(options.threads ? { threads: options.threads } : {}),
   });
