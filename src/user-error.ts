@@ -9,7 +9,8 @@ export type UserErrorCode =
   | 'rules-not-found'
   | 'path-not-found'
   | 'config-invalid'
-  | 'output-not-writable';
+  | 'output-not-writable'
+  | 'git-error';
 
 export class UserError extends Error {
   readonly code: UserErrorCode;

@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { isUserError } from '../user-error.js';
 import { runRulesCheck, runRulesList } from './commands/rules.js';
 import { runScan } from './commands/scan.js';
+import type { ScanCommandOptions } from './scan-pipeline.js';
 import { EXIT } from './exit-codes.js';
 import { toolVersion } from './version.js';
 
@@ -47,22 +48,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       '\nExit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error, 3 internal error.',
     );
 
-  program
-    .command('scan')
-    .description('scan a directory or file (default: the current directory)')
-    .argument('[path]', 'directory or file to scan', '.')
-    .addOption(new Option('-f, --format <format>', 'output format (default: text, or from the --output extension)').choices(['text', 'json', 'sarif']))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 on findings at or above this severity').choices(['low', 'medium', 'high', 'critical', 'none']).default('low'))
-    .option('-j, --threads <n>', 'worker threads (default: available cores)', parsePositiveInt)
-    .option('-e, --exclude <glob...>', 'leave out paths matching these globs (relative to the scan root)')
-    .option('-r, --rules <path...>', 'also load rules from these files or directories')
-    .option('--no-builtin-rules', 'use only the rules given with --rules')
-    .option('--no-ignore', 'do not honour .gitignore, .sprawlignore or sprawl:allow comments (audit mode)')
-    .option('--show-secrets', 'print raw secret values (redacted by default)')
-    .option('--color', 'force coloured text output')
-    .option('--no-color', 'never colour text output')
-    .action(async (scanPath: string, options) => setExitCode(await runScan(scanPath, options)));
+  addScanOptions(
+    program
+      .command('scan')
+      .description('scan a directory or file (default: the current directory)')
+      .argument('[path]', 'directory or file to scan', '.'),
+  ).action(async (scanPath: string, options: ScanCommandOptions) => setExitCode(await runScan(scanPath, options)));
 
   const rules = program.command('rules').description('list or check detection rules');
   rules
@@ -79,6 +70,22 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .action((files: string[]) => setExitCode(runRulesCheck(files)));
 
   return program;
+}
+
+/** The options every scanning command shares: output, thresholds, rules, ignores, redaction. */
+export function addScanOptions(command: Command): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', 'output format (default: text, or from the --output extension)').choices(['text', 'json', 'sarif']))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 on findings at or above this severity').choices(['low', 'medium', 'high', 'critical', 'none']).default('low'))
+    .option('-j, --threads <n>', 'worker threads (default: available cores)', parsePositiveInt)
+    .option('-e, --exclude <glob...>', 'leave out paths matching these globs (relative to the scan root)')
+    .option('-r, --rules <path...>', 'also load rules from these files or directories')
+    .option('--no-builtin-rules', 'use only the rules given with --rules')
+    .option('--no-ignore', 'do not honour .gitignore, .sprawlignore or sprawl:allow comments (audit mode)')
+    .option('--show-secrets', 'print raw secret values (redacted by default)')
+    .option('--color', 'force coloured text output')
+    .option('--no-color', 'never colour text output');
 }
 
 function parsePositiveInt(value: string): number {

@@ -1,0 +1,164 @@
+/**
+ * Talks to git for the history and staged sources. One-shot commands go through simple-git; blob
+ * contents stream through one long-lived `git cat-file --batch` (no process per object). Every failure
+ * a user can cause (no git binary, not a repository, a bad revision) becomes a one-line UserError; git
+ * is only ever asked to read, never to write.
+ */
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { UserError } from '../user-error.js';
+
+export class GitRepository {
+  private constructor(
+    /** The work tree's top folder, or the git dir itself for a bare repository. */
+    readonly root: string,
+    readonly isBare: boolean,
+    readonly isShallow: boolean,
+    private readonly git: SimpleGit,
+  ) {}
+
+  static async open(directory: string): Promise<GitRepository> {
+    const absolute = path.resolve(directory);
+    try {
+      if (!statSync(absolute).isDirectory()) throw new Error('not a directory');
+    } catch {
+      throw new UserError('path-not-found', `${directory}: no such directory`);
+    }
+    const git = simpleGit({ baseDir: absolute, binary: 'git', maxConcurrentProcesses: 4, trimmed: true });
+    let answer: string;
+    try {
+      answer = await git.raw(['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--show-toplevel']);
+    } catch (error) {
+      throw gitError(directory, error);
+    }
+    const [bare = 'false', shallow = 'false', topLevel = ''] = answer.split('\n');
+    const isBare = bare.trim() === 'true';
+    const root = isBare ? absolute : topLevel.trim() || absolute;
+    return new GitRepository(root, isBare, shallow.trim() === 'true', simpleGit({ baseDir: root, binary: 'git', trimmed: false }));
+  }
+
+  /** Runs a read-only git command and returns its output. */
+  async run(args: readonly string[]): Promise<string> {
+    try {
+      return await this.git.raw([...args]);
+    } catch (error) {
+      throw gitError(this.root, error);
+    }
+  }
+
+  /**
+   * Reads blobs by id through one `git cat-file --batch` process, in the order given, yielding each
+   * blob's bytes. Ids that are missing (a corrupt or shallow repository) are yielded with `bytes: null`.
+   */
+  async *readBlobs(ids: readonly string[]): AsyncIterable<{ id: string; bytes: Buffer | null }> {
+    if (ids.length === 0) return;
+    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (data: Buffer) => {
+      stderr += data.toString();
+    });
+    const exited = new Promise<number | null>((resolve, reject) => {
+      child.on('error', (error) => reject(gitError(this.root, error)));
+      child.on('close', (code) => resolve(code));
+    });
+    child.stdin.on('error', () => {
+      // git exited early; the reader below reports it.
+    });
+    child.stdin.end(`${ids.join('\n')}\n`);
+    const reader = new BatchReader(child.stdout);
+    for (const id of ids) {
+      const header = await reader.readLine();
+      if (header === null) throw new UserError('git-error', `${this.root}: git cat-file stopped early${stderr ? ` (${stderr.trim().split('\n')[0]})` : ''}`);
+      if (header.endsWith(' missing')) {
+        yield { id, bytes: null };
+        continue;
+      }
+      const size = Number(header.split(' ')[2]);
+      const bytes = await reader.readBytes(size);
+      await reader.readBytes(1); // the newline after each object
+      yield { id, bytes };
+    }
+    await exited;
+  }
+}
+
+/** Reads lines and exact byte counts from a stream, for `cat-file --batch` output. */
+class BatchReader {
+  private buffered: Buffer[] = [];
+  private bufferedBytes = 0;
+  private ended = false;
+  private wake: (() => void) | undefined;
+  /** git writes faster than blobs are scanned: pause it above this much unread output. */
+  private static readonly HIGH_WATER_BYTES = 32 * 1024 * 1024;
+
+  constructor(private readonly stream: NodeJS.ReadableStream) {
+    stream.on('data', (data: Buffer) => {
+      this.buffered.push(data);
+      this.bufferedBytes += data.length;
+      if (this.bufferedBytes > BatchReader.HIGH_WATER_BYTES) stream.pause();
+      this.wake?.();
+    });
+    stream.on('end', () => {
+      this.ended = true;
+      this.wake?.();
+    });
+  }
+
+  async readLine(): Promise<string | null> {
+    for (;;) {
+      const joined = this.join();
+      const newline = joined.indexOf(0x0a);
+      if (newline >= 0) {
+        this.consume(newline + 1);
+        return joined.toString('utf8', 0, newline);
+      }
+      if (this.ended) return null;
+      await this.waitForData();
+    }
+  }
+
+  async readBytes(count: number): Promise<Buffer> {
+    while (this.bufferedBytes < count) {
+      if (this.stream.isPaused()) this.stream.resume(); // one object larger than the high-water mark
+      if (this.ended) throw new UserError('git-error', 'git cat-file output ended inside an object');
+      await this.waitForData();
+    }
+    const joined = this.join();
+    const bytes = Buffer.from(joined.subarray(0, count));
+    this.consume(count);
+    return bytes;
+  }
+
+  private join(): Buffer {
+    if (this.buffered.length > 1) this.buffered = [Buffer.concat(this.buffered)];
+    return this.buffered[0] ?? Buffer.alloc(0);
+  }
+
+  private consume(count: number): void {
+    const joined = this.join();
+    this.buffered = count < joined.length ? [joined.subarray(count)] : [];
+    this.bufferedBytes -= count;
+    if (this.stream.isPaused() && this.bufferedBytes < BatchReader.HIGH_WATER_BYTES / 2) this.stream.resume();
+  }
+
+  private waitForData(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = () => {
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+}
+
+function gitError(where: string, error: unknown): UserError {
+  const message = error instanceof Error ? error.message : String(error);
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT' || /spawn git ENOENT/.test(message)) {
+    return new UserError('git-error', 'git: command not found (sprawl needs git on the PATH to read repositories)');
+  }
+  const firstLine = message.split('\n').find((line) => line.trim() !== '') ?? message;
+  if (/not a git repository/i.test(message)) return new UserError('git-error', `${where}: not a git repository`);
+  return new UserError('git-error', `${where}: git failed: ${firstLine.replace(/^fatal:\s*/, '').trim()}`);
+}
