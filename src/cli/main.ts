@@ -6,6 +6,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isUserError } from '../user-error.js';
 import { runRulesCheck, runRulesList } from './commands/rules.js';
+import { runGit, type GitCommandOptions } from './commands/git.js';
 import { runScan } from './commands/scan.js';
 import type { ScanCommandOptions } from './scan-pipeline.js';
 import { EXIT } from './exit-codes.js';
@@ -54,6 +55,18 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       .description('scan a directory or file (default: the current directory)')
       .argument('[path]', 'directory or file to scan', '.'),
   ).action(async (scanPath: string, options: ScanCommandOptions) => setExitCode(await runScan(scanPath, options)));
+
+  addScanOptions(
+    program
+      .command('git')
+      .description('scan git history: every blob reachable from any ref, each once, with the commits that added and removed each secret')
+      .argument('[repo]', 'repository (work tree or bare)', '.')
+      .option('--range <A..B>', 'only what the commits in this range added, and their messages (pull requests)')
+      .option('--branch <name>', "only this branch's history")
+      .option('--all', 'every ref: branches, tags, stash (the default)')
+      .option('--since <date>', 'only commits after this date')
+      .option('--until <date>', 'only commits before this date'),
+  ).action(async (repositoryPath: string, options: GitCommandOptions) => setExitCode(await runGit(repositoryPath, options)));
 
   const rules = program.command('rules').description('list or check detection rules');
   rules

@@ -4,7 +4,7 @@
  */
 
 /** Why an input was not (fully) scanned. */
-export type SkipReason = 'binary' | 'symlink' | 'unreadable' | 'worker-crash' | 'special-file';
+export type SkipReason = 'binary' | 'symlink' | 'unreadable' | 'worker-crash' | 'special-file' | 'lfs-pointer' | 'submodule' | 'shallow-history';
 
 export const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
   binary: 'binary content (NUL bytes), not scanned',
@@ -12,6 +12,9 @@ export const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
   unreadable: 'could not be read',
   'worker-crash': 'the scanner crashed on it twice',
   'special-file': 'not a regular file (socket, FIFO, device)',
+  'lfs-pointer': 'a Git LFS pointer: the content lives on the LFS server, not in the repository',
+  submodule: 'a submodule: scan its own repository',
+  'shallow-history': 'history not visible',
 };
 
 export interface SkippedInput {

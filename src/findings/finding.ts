@@ -5,6 +5,7 @@
  */
 import type { Lifetime, Rule, Severity } from '../ruleset/rule.js';
 import type { Provenance } from '../sources/provenance.js';
+import type { CommitRef, GitExposure } from './exposure.js';
 import type { Fingerprint, SecretHash } from './fingerprint.js';
 import type { Secret } from './secret.js';
 
@@ -20,6 +21,8 @@ export interface Occurrence {
   after: string;
   /** Present when the line carries `sprawl:allow`; the occurrence is reported as suppressed. */
   allowed?: { reason: string };
+  /** In git history: the commit that first added this blob under this path. */
+  introducedIn?: CommitRef;
 }
 
 /** What offline checks said about the value. */
@@ -48,4 +51,6 @@ export interface Finding {
   occurrences: Occurrence[];
   /** True when every occurrence is allowed inline: reported as suppressed, not as a failure. */
   suppressed: boolean;
+  /** In git history: how long it has been exposed, and where it lived. */
+  exposure?: GitExposure;
 }

@@ -27,6 +27,7 @@ export function writeJson(report: Report): string {
     nhi: finding.rule.nhi,
     remediation: finding.rule.remediation,
     suppressed: finding.suppressed,
+    ...(finding.exposure ? { exposure: finding.exposure } : {}),
     sprawlCount: finding.occurrences.length,
     occurrences: finding.occurrences.map((occurrence) => ({
       path: occurrence.provenance.path,
@@ -36,6 +37,9 @@ export function writeJson(report: Report): string {
       endColumn: occurrence.endColumn,
       snippet: snippetOf(finding, occurrence, report),
       ...(occurrence.allowed ? { allowed: occurrence.allowed } : {}),
+      ...(occurrence.introducedIn ? { introducedIn: occurrence.introducedIn } : {}),
+      ...(occurrence.provenance.kind === 'git' || occurrence.provenance.kind === 'staged' ? { blobId: occurrence.provenance.blobId } : {}),
+      ...(occurrence.provenance.kind === 'git-message' ? { commit: occurrence.provenance.commit } : {}),
     })),
   }));
   return `${JSON.stringify(

@@ -31,3 +31,14 @@ export function snippetOf(finding: Finding, occurrence: Occurrence, report: Pick
 export function activeFindings(report: Report): Finding[] {
   return report.findings.filter((finding) => !finding.suppressed);
 }
+
+/** One sentence on a finding's exposure in git history, for messages and text output. */
+export function describeExposure(finding: Finding): string | undefined {
+  const exposure = finding.exposure;
+  if (!exposure) return undefined;
+  const first = `first committed in ${exposure.firstCommit.id.slice(0, 7)} (${exposure.firstCommit.date.slice(0, 10)}, ${exposure.firstCommit.author})`;
+  const now = exposure.atHead
+    ? 'still at HEAD'
+    : `removed in ${exposure.removedIn?.id.slice(0, 7) ?? 'a later commit'}${exposure.removedIn ? ` (${exposure.removedIn.date.slice(0, 10)})` : ''}, still in history`;
+  return `${first}, ${now}, ${exposure.daysExposed} days exposed`;
+}

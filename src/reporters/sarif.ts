@@ -13,7 +13,7 @@ import type * as Sarif from 'sarif';
 import { SKIP_REASON_TEXT } from '../engine/scan-stats.js';
 import type { Finding, Occurrence } from '../findings/finding.js';
 import { NHI_TOP10, type Rule, type Severity } from '../ruleset/rule.js';
-import { displayedSecret, snippetOf, type Report } from './report.js';
+import { describeExposure, displayedSecret, snippetOf, type Report } from './report.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const INFORMATION_URI = 'https://github.com/sprawl-scanner/sprawl';
@@ -136,12 +136,14 @@ function sarifResult(finding: Finding, occurrence: Occurrence, occurrenceIndex: 
   const sprawlNote =
     finding.occurrences.length > 1 ? ` The same value appears in ${finding.occurrences.length} places.` : '';
   const validationNote = finding.validation.status === 'not-checked' ? '' : ` ${finding.validation.evidence}.`;
+  const exposure = describeExposure(finding);
+  const exposureNote = exposure ? ` Exposure: ${exposure}.` : '';
   return {
     ruleId: finding.rule.id,
     ruleIndex: ruleIndex.get(finding.rule.id)!,
     level: LEVEL[finding.severity],
     message: {
-      text: `${finding.rule.name} (${finding.lifetime}: ${finding.lifetimeEvidence}) ${displayedSecret(finding, report)}.${validationNote}${sprawlNote} ${finding.rule.remediation}`,
+      text: `${finding.rule.name} (${finding.lifetime}: ${finding.lifetimeEvidence}) ${displayedSecret(finding, report)}.${validationNote}${sprawlNote}${exposureNote} ${finding.rule.remediation}`,
     },
     locations: [sarifLocation(finding, occurrence, report, true)],
     ...(others.length > 0
@@ -170,6 +172,9 @@ function sarifResult(finding: Finding, occurrence: Occurrence, occurrenceIndex: 
       'security-severity': finding.securitySeverity.toFixed(1),
       severity: finding.severity,
       ...(Object.keys(finding.attributes).length > 0 ? { attributes: finding.attributes } : {}),
+      ...(finding.exposure ? { exposure: finding.exposure } : {}),
+      ...(occurrence.introducedIn ? { introducedIn: occurrence.introducedIn } : {}),
+      ...(occurrence.provenance.kind === 'git' ? { blobId: occurrence.provenance.blobId, historyOnly: finding.exposure?.atHead === false } : {}),
     },
   };
 }

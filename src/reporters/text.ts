@@ -8,7 +8,7 @@ import { countSkipsByReason, SKIP_REASON_TEXT, type SkipReason } from '../engine
 import type { Finding } from '../findings/finding.js';
 import type { Severity } from '../ruleset/rule.js';
 import { NHI_TOP10 } from '../ruleset/rule.js';
-import { displayedSecret, snippetOf, type Report } from './report.js';
+import { describeExposure, displayedSecret, snippetOf, type Report } from './report.js';
 
 /** Occurrences listed per finding before "and N more". */
 const MAX_LISTED_OCCURRENCES = 8;
@@ -28,11 +28,14 @@ export function writeText(report: Report, options: { color: boolean }): string {
     lines.push(`  lifetime  ${finding.lifetime}: ${finding.lifetimeEvidence}${finding.expiresAt ? ` (expires ${finding.expiresAt})` : ''}`);
     lines.push(`  secret    ${displayedSecret(finding, report)}${report.showSecrets ? '' : ' (redacted)'}   ${colors.dim(finding.fingerprint)}`);
     if (finding.validation.status !== 'not-checked') lines.push(`  checked   ${finding.validation.evidence}`);
+    const exposure = describeExposure(finding);
+    if (exposure) lines.push(`  exposure  ${exposure}`);
     const places = finding.occurrences.length === 1 ? '1 place' : `${finding.occurrences.length} places`;
     lines.push(`  sprawl    ${places}:`);
     for (const occurrence of finding.occurrences.slice(0, MAX_LISTED_OCCURRENCES)) {
       const allowed = occurrence.allowed ? colors.dim(` (allowed${occurrence.allowed.reason ? `: ${occurrence.allowed.reason}` : ''})`) : '';
-      lines.push(`            ${occurrence.provenance.path}:${occurrence.line}:${occurrence.column}${allowed}`);
+      const commit = occurrence.introducedIn ? colors.dim(` (since ${occurrence.introducedIn.id.slice(0, 7)}, ${occurrence.introducedIn.date.slice(0, 10)})`) : '';
+      lines.push(`            ${occurrence.provenance.path}:${occurrence.line}:${occurrence.column}${commit}${allowed}`);
       lines.push(colors.dim(`              ${truncate(snippetOf(finding, occurrence, report), 120)}`));
     }
     if (finding.occurrences.length > MAX_LISTED_OCCURRENCES) lines.push(`            … and ${finding.occurrences.length - MAX_LISTED_OCCURRENCES} more`);

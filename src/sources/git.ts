@@ -48,6 +48,28 @@ export class GitRepository {
     }
   }
 
+  /** Runs a read-only git command with text on its standard input (`cat-file --batch-check`). */
+  async runWithInput(args: readonly string[], input: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('git', [...args], { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'] });
+      const output: Buffer[] = [];
+      let stderr = '';
+      child.stdout.on('data', (data: Buffer) => output.push(data));
+      child.stderr.on('data', (data: Buffer) => {
+        stderr += data.toString();
+      });
+      child.on('error', (error) => reject(gitError(this.root, error)));
+      child.on('close', (code) => {
+        if (code === 0) resolve(Buffer.concat(output).toString('utf8'));
+        else reject(gitError(this.root, new Error(stderr || `git ${args[0]} exited ${code}`)));
+      });
+      child.stdin.on('error', () => {
+        // git exited early; 'close' reports it.
+      });
+      child.stdin.end(input);
+    });
+  }
+
   /**
    * Reads blobs by id through one `git cat-file --batch` process, in the order given, yielding each
    * blob's bytes. Ids that are missing (a corrupt or shallow repository) are yielded with `bytes: null`.

@@ -1,0 +1,72 @@
+/**
+ * `sprawl git [REPO]`: every blob in the history (or in `--range A..B`, a branch, a date window), scanned
+ * once each, then the findings attributed to the commits that added and removed them.
+ */
+import type { Finding, Occurrence } from '../../findings/finding.js';
+import { exposureOf } from '../../findings/exposure.js';
+import { blobEvents, headSnapshot } from '../../sources/git-attribution.js';
+import { listHistory, type HistorySelection } from '../../sources/git-history.js';
+import { scanAndReport, type ScanCommandOptions } from '../scan-pipeline.js';
+
+export type GitCommandOptions = ScanCommandOptions & HistorySelection & { all?: boolean };
+
+export async function runGit(repositoryPath: string, options: GitCommandOptions): Promise<number> {
+  const history = await listHistory(repositoryPath, {
+    ...(options.range ? { range: options.range } : {}),
+    ...(options.branch && !options.all ? { branch: options.branch } : {}),
+    ...(options.since ? { since: options.since } : {}),
+    ...(options.until ? { until: options.until } : {}),
+  });
+  return scanAndReport(
+    {
+      ...history,
+      enrich: async (findings) => {
+        const blobIds = new Set(findings.flatMap((finding) => finding.occurrences.flatMap(blobIdOf)));
+        const [events, head] = await Promise.all([blobEvents(history.repository, blobIds, history.revisionArgs), headSnapshot(history.repository)]);
+        for (const finding of findings) {
+          const findingBlobs = new Set(finding.occurrences.flatMap(blobIdOf));
+          const exposure = exposureOf(findingBlobs, events, head);
+          if (exposure) finding.exposure = exposure;
+          finding.occurrences = spreadOverPaths(finding.occurrences, events);
+        }
+      },
+    },
+    options,
+  );
+}
+
+function blobIdOf(occurrence: Occurrence): string[] {
+  return occurrence.provenance.kind === 'git' ? [occurrence.provenance.blobId] : [];
+}
+
+/** One occurrence per path a blob was committed under (a rename or a copy is another place). */
+function spreadOverPaths(occurrences: Occurrence[], events: Awaited<ReturnType<typeof blobEvents>>): Occurrence[] {
+  const spread: Occurrence[] = [];
+  for (const occurrence of occurrences) {
+    const { provenance } = occurrence;
+    if (provenance.kind !== 'git') {
+      spread.push(occurrence);
+      continue;
+    }
+    const additions = events
+      .filter((event) => event.kind === 'added' && event.blobId === provenance.blobId)
+      .sort((a, b) => Date.parse(a.commit.date) - Date.parse(b.commit.date));
+    const firstByPath = new Map<string, (typeof additions)[number]>();
+    for (const event of additions) if (!firstByPath.has(event.path)) firstByPath.set(event.path, event);
+    if (firstByPath.size === 0) spread.push(occurrence);
+    for (const [path, event] of firstByPath) {
+      spread.push({ ...occurrence, provenance: { ...provenance, path }, introducedIn: event.commit });
+    }
+  }
+  // Every version of a file that kept the secret is another blob at the same path: one place, first seen.
+  const firstPerPath = new Map<string, Occurrence>();
+  for (const occurrence of spread.sort(byIntroduction)) {
+    const key = `${occurrence.provenance.kind}\0${occurrence.provenance.path}`;
+    if (!firstPerPath.has(key)) firstPerPath.set(key, occurrence);
+  }
+  return [...firstPerPath.values()].sort((a, b) => a.provenance.path.localeCompare(b.provenance.path) || a.line - b.line);
+}
+
+function byIntroduction(a: Occurrence, b: Occurrence): number {
+  return (a.introducedIn ? Date.parse(a.introducedIn.date) : 0) - (b.introducedIn ? Date.parse(b.introducedIn.date) : 0);
+}

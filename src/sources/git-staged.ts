@@ -1,0 +1,177 @@
+/**
+ * The staged source: what `git commit` would record, read from the index, never from the working copy.
+ * One `git diff --cached --raw` lists the added, copied, modified, renamed and type-changed paths with
+ * their staged blob ids and modes (it works before the first commit too: an unborn HEAD diffs against
+ * the empty tree); the blobs stream through one `git cat-file --batch`. Deleted paths have nothing to
+ * scan; submodules (mode 160000) and symbolic links (120000) are counted as skipped, as in `scan`.
+ *
+ * Ignores: `--exclude` globs and `.sprawlignore` files apply as in `scan` (each `.sprawlignore` read
+ * from the index when it is tracked there, else from the working copy). `.gitignore` does not: a staged
+ * file is committed whether or not it is git-ignored (`git add -f`), so its secrets are committed too.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import type { SkippedInput } from '../engine/scan-stats.js';
+import type { ScanInput } from '../engine/scan.js';
+import { UserError } from '../user-error.js';
+import { GitRepository } from './git.js';
+import type { Provenance } from './provenance.js';
+import type { ScanItem } from './scan-item.js';
+
+const SPRAWLIGNORE = '.sprawlignore';
+const MODE_SYMLINK = '120000';
+const MODE_GITLINK = '160000';
+/** A Git LFS pointer holds no content, only where the content is (as `git` history skips them). */
+const LFS_POINTER_PREFIX = Buffer.from('version https://git-lfs.github.com/spec/v1');
+
+export interface StagedOptions {
+  /** Globs to leave out, relative to the repository's top folder (`--exclude`). */
+  exclude?: readonly string[];
+  /** Honour `.sprawlignore` files (default); `false` is the audit mode. */
+  useIgnoreFiles?: boolean;
+}
+
+export interface StagedListing extends ScanInput {
+  /** The repository's top folder; staged paths are relative to it. */
+  root: string;
+  /** How many staged paths will be scanned (known before any blob is read). */
+  entryCount: number;
+}
+
+/** One staged path whose content is a regular file's. */
+interface StagedEntry {
+  path: string;
+  blobId: string;
+}
+
+export async function listStaged(directory: string, options: StagedOptions = {}): Promise<StagedListing> {
+  const repository = await GitRepository.open(directory);
+  if (repository.isBare) throw new UserError('git-error', `${directory}: a bare repository has no index to scan`);
+  const raw = await repository.run(['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--diff-filter=ACMRT']);
+  const changes = parseRawDiff(raw);
+  const skipped: SkippedInput[] = [];
+  const entries: StagedEntry[] = [];
+  const excluded = excludeMatcher(options.exclude ?? []);
+  const ignoreFiles = options.useIgnoreFiles === false ? undefined : await readSprawlignores(repository, changes.map((change) => change.path));
+  for (const change of changes) {
+    if (excluded?.ignores(change.path) || ignoreFiles?.isIgnored(change.path)) continue;
+    if (/^0+$/.test(change.blobId)) continue; // `git add -N`: nothing of it is staged yet
+    if (change.mode === MODE_GITLINK) skipped.push({ path: change.path, reason: 'submodule' });
+    else if (change.mode === MODE_SYMLINK) skipped.push({ path: change.path, reason: 'symlink' });
+    else entries.push({ path: change.path, blobId: change.blobId });
+  }
+  const blobIdOf = new Map(entries.map((entry) => [entry.path, entry.blobId]));
+  return {
+    root: repository.root,
+    entryCount: entries.length,
+    items: readEntries(repository, entries, skipped),
+    skipped,
+    provenanceOf: (id: string): Provenance[] => [{ kind: 'staged', path: id, blobId: blobIdOf.get(id) ?? '' }],
+  };
+}
+
+/** Yields one item per staged path (its id is the path); a blob staged under several paths is read once. */
+async function* readEntries(repository: GitRepository, entries: readonly StagedEntry[], skipped: SkippedInput[]): AsyncIterable<ScanItem> {
+  const pathsByBlob = new Map<string, string[]>();
+  for (const entry of entries) {
+    const paths = pathsByBlob.get(entry.blobId);
+    if (paths) paths.push(entry.path);
+    else pathsByBlob.set(entry.blobId, [entry.path]);
+  }
+  for await (const { id, bytes } of repository.readBlobs([...pathsByBlob.keys()])) {
+    for (const stagedPath of pathsByBlob.get(id) ?? []) {
+      if (bytes === null) skipped.push({ path: stagedPath, reason: 'unreadable', detail: `blob ${id.slice(0, 12)} missing from the object database` });
+      else if (bytes.subarray(0, LFS_POINTER_PREFIX.length).equals(LFS_POINTER_PREFIX)) skipped.push({ path: stagedPath, reason: 'lfs-pointer', detail: `blob ${id.slice(0, 12)}` });
+      else yield { kind: 'bytes', id: stagedPath, bytes };
+    }
+  }
+}
+
+interface RawChange {
+  mode: string;
+  blobId: string;
+  path: string;
+}
+
+/** Parses `git diff --raw -z` without renames: `:oldmode newmode oldid newid status` NUL `path` NUL. */
+export function parseRawDiff(raw: string): RawChange[] {
+  const fields = raw.split('\0');
+  const changes: RawChange[] = [];
+  for (let at = 0; at + 1 < fields.length; at += 2) {
+    const meta = fields[at]!.replace(/^\n/, '');
+    if (!meta.startsWith(':')) break;
+    const [, mode = '', , blobId = ''] = meta.slice(1).split(' ');
+    changes.push({ mode, blobId, path: fields[at + 1]! });
+  }
+  return changes;
+}
+
+/**
+ * `--exclude` globs in `ignore`'s gitignore syntax, anchored at the top folder as fast-glob anchors them
+ * in `scan` (`*.log` leaves out the top folder's logs; `**\/*.log` every log).
+ */
+function excludeMatcher(globs: readonly string[]): Ignore | undefined {
+  if (globs.length === 0) return undefined;
+  return ignore().add(globs.map((glob) => (glob.startsWith('/') ? glob : `/${glob.replace(/^\.\//, '')}`)).join('\n'));
+}
+
+/** The `.sprawlignore` files of every folder above a staged path, each applying below its folder. */
+class SprawlIgnores {
+  constructor(private readonly byFolder: ReadonlyMap<string, Ignore>) {}
+
+  isIgnored(stagedPath: string): boolean {
+    if (this.byFolder.size === 0) return false;
+    for (let folder = path.posix.dirname(stagedPath); ; folder = path.posix.dirname(folder)) {
+      const key = folder === '.' ? '' : folder;
+      const rules = this.byFolder.get(key);
+      if (rules?.ignores(key === '' ? stagedPath : stagedPath.slice(key.length + 1))) return true;
+      if (key === '') return false;
+    }
+  }
+}
+
+async function readSprawlignores(repository: GitRepository, stagedPaths: readonly string[]): Promise<SprawlIgnores> {
+  const folders = new Set<string>();
+  for (const stagedPath of stagedPaths) {
+    for (let folder = path.posix.dirname(stagedPath); ; folder = path.posix.dirname(folder)) {
+      const key = folder === '.' ? '' : folder;
+      if (folders.has(key)) break;
+      folders.add(key);
+      if (key === '') break;
+    }
+  }
+  const byFolder = new Map<string, Ignore>();
+  if (folders.size === 0) return new SprawlIgnores(byFolder);
+  // The staged versions, where tracked: `ls-files -s` gives `mode id stage\tpath`.
+  const listed = await repository.run(['ls-files', '-s', '-z', '--', `:(glob)**/${SPRAWLIGNORE}`]);
+  const indexed = new Map<string, string>();
+  for (const record of listed.split('\0')) {
+    const tab = record.indexOf('\t');
+    if (tab < 0) continue;
+    const [, blobId = ''] = record.slice(0, tab).split(' ');
+    const folder = path.posix.dirname(record.slice(tab + 1));
+    indexed.set(folder === '.' ? '' : folder, blobId);
+  }
+  const wanted = [...folders].filter((folder) => indexed.has(folder));
+  const textOf = new Map<string, string>();
+  for await (const { id, bytes } of repository.readBlobs([...new Set(wanted.map((folder) => indexed.get(folder)!))])) {
+    if (bytes) textOf.set(id, bytes.toString('utf8'));
+  }
+  for (const folder of folders) {
+    let text: string | undefined;
+    if (indexed.has(folder)) text = textOf.get(indexed.get(folder)!);
+    else {
+      const file = path.join(repository.root, folder, SPRAWLIGNORE);
+      if (existsSync(file)) {
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch {
+          // An unreadable ignore file ignores nothing, as in `scan`.
+        }
+      }
+    }
+    if (text !== undefined) byFolder.set(folder, ignore().add(text));
+  }
+  return new SprawlIgnores(byFolder);
+}
