@@ -9,9 +9,10 @@
  *   npm run bench                      # 200 MB and 800 MB trees
  *   npm run bench -- --dir ~/src/big   # any tree
  *   npm run bench -- --size-mb 50      # a quicker look
+ *   npm run bench -- --staged-only     # only `sprawl staged` on a 20-file commit (pre-commit latency)
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,12 +26,15 @@ const { values } = parseArgs({
     'size-mb': { type: 'string', default: '200' },
     threads: { type: 'string' },
     'no-scale': { type: 'boolean', default: false },
+    'staged-only': { type: 'boolean', default: false },
   },
 });
 
 const targets = { mbPerSecond: 150, peakRssMb: 400 };
 
 async function main() {
+  await benchStaged();
+  if (values['staged-only']) return;
   if (values.dir) {
     report('given tree', values.dir, await measureScan(values.dir));
     return;
@@ -89,6 +93,66 @@ function measureScan(dir) {
       });
     });
   });
+}
+
+/**
+ * Pre-commit latency: `sprawl staged` on a commit of 20 changed files (real source text from this
+ * repository, one fake token among them), timed wall-clock from spawn to exit, process start included,
+ * as a git hook would run it. The median of several runs, after one warm-up run.
+ */
+async function benchStaged() {
+  const targetMs = 300;
+  const runs = 9;
+  const dir = mkdtempSync(path.join(tmpdir(), 'sprawl-bench-staged-'));
+  const gitEnv = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid' };
+  const git = (...args) => {
+    const result = spawnSync('git', args, { cwd: dir, env: gitEnv, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`git ${args[0]} failed: ${result.stderr.trim()}`);
+  };
+  try {
+    git('init', '-q');
+    const sources = readdirSync(path.join(repoRoot, 'src', 'detectors', 'validators')).filter((name) => name.endsWith('.ts'));
+    const extra = ['src/engine/chunked-scan.ts', 'src/detectors/pattern.ts', 'src/reporters/sarif.ts', 'src/cli/main.ts', 'README.md', 'package.json', 'tsconfig.json'];
+    const files = [...sources.map((name) => `src/detectors/validators/${name}`), ...extra].slice(0, 20);
+    if (files.length < 20) throw new Error(`only ${files.length} files to build the commit from`);
+    const write = (relative, content) => {
+      mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
+      writeFileSync(path.join(dir, relative), content);
+    };
+    for (const file of files) write(file, readFileSync(path.join(repoRoot, file)));
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    const { generateFake, SeededRandom } = await import(path.join(repoRoot, 'dist/ruleset/fake-secrets.js'));
+    const token = generateFake({ id: 'bench', fake: 'ghp_[A-Za-z0-9]{30}', validator: 'github-crc32' }, new SeededRandom('bench-staged'));
+    files.forEach((file, index) => {
+      const added = index === 7 ? `\nGITHUB_TOKEN = "${token}"\n` : `\n// changed in the benchmark commit (${index})\n`;
+      write(file, Buffer.concat([readFileSync(path.join(repoRoot, file)), Buffer.from(added)]));
+    });
+    git('add', '.');
+    const bytes = files.reduce((total, file) => total + readFileSync(path.join(dir, file)).length, 0);
+    const times = [];
+    for (let run = 0; run <= runs; run++) {
+      const started = process.hrtime.bigint();
+      const result = spawnSync(process.execPath, [cli, 'staged', '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (result.status !== 1) throw new Error(`sprawl staged exited ${result.status} (expected 1, one finding): ${result.stderr.trim()}`);
+      const summary = JSON.parse(result.stdout).summary;
+      if (summary.findings !== 1 || summary.filesScanned !== 20) throw new Error(`sprawl staged: unexpected result ${JSON.stringify(summary)}`);
+      if (run > 0) times.push(ms); // run 0 warms the page cache and the rule cache
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)];
+    console.log(`sprawl staged: 20-file commit (${(bytes / 1e3).toFixed(0)} KB), ${runs} runs, wall time including process start`);
+    console.log(`  median ${median.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)}); target <= ${targetMs} ms: ${median <= targetMs ? 'OK' : 'MISSED'}`);
+    const bare = spawnSync(process.execPath, ['-e', '0']);
+    if (bare.status === 0) {
+      const started = process.hrtime.bigint();
+      spawnSync(process.execPath, ['-e', '0']);
+      console.log(`  (for scale: an empty node process takes ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(0)} ms here)`);
+    }
+  } finally {
+    if (process.env.SPRAWL_BENCH_KEEP) console.log(`  kept ${dir}`); else rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A deterministic pseudo-random source (xorshift32), so the same tree is generated every time. */

@@ -58,6 +58,21 @@ function buildProgram(setExitCode: (code: number) => void): Command {
 
   addScanOptions(
     program
+      .command('staged')
+      .description('scan what the next commit would record: the staged (index) version of each staged file')
+      .argument('[path]', 'a folder inside the repository', '.'),
+  ).action(async (repositoryPath: string, options: ScanCommandOptions) => setExitCode(await (await import('./commands/staged.js')).runStaged(repositoryPath, options)));
+
+  program
+    .command('install-hook')
+    .description('install a git pre-commit hook that runs `sprawl staged` (follows core.hooksPath)')
+    .argument('[path]', 'a folder inside the repository', '.')
+    .option('--force', 'replace an existing pre-commit hook')
+    .addOption(new Option('--fail-on <severity>', 'block commits on findings at or above this severity').choices(['low', 'medium', 'high', 'critical']).default('low'))
+    .action(async (repositoryPath: string, options: { force?: boolean; failOn: string }) => setExitCode(await (await import('./commands/install-hook.js')).runInstallHook(repositoryPath, options)));
+
+  addScanOptions(
+    program
       .command('git')
       .description('scan git history: every blob reachable from any ref, each once, with the commits that added and removed each secret')
       .argument('[repo]', 'repository (work tree or bare)', '.')

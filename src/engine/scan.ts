@@ -4,10 +4,13 @@
  * Sources name each item with an id; `provenanceOf` turns an id back into where the bytes came from
  * (one file, or every path and commit a git blob appears under).
  */
+import { readFileSync, statSync } from 'node:fs';
+import RE2 from 're2';
+import { compileRuleset } from '../ruleset/compile-rules.js';
 import type { RuleMatcherSpec } from '../ruleset/rule.js';
 import type { Provenance } from '../sources/provenance.js';
+import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile } from './chunked-scan.js';
 import type { ScanStats, SkippedInput } from './scan-stats.js';
-import { WorkerPool } from './worker-pool.js';
 import type { ScanItem } from '../sources/scan-item.js';
 import type { ItemOutcome, LocatedMatch } from './worker-protocol.js';
 
@@ -17,6 +20,12 @@ import type { ItemOutcome, LocatedMatch } from './worker-protocol.js';
  */
 const BATCH_ITEMS = 24;
 const BATCH_BYTES = 4 * 1024 * 1024;
+/**
+ * The most an in-process scan takes on (see `ScanOptions.inProcess`): about what one thread scans in the
+ * time the pool needs to start and compile every rule. Past either limit the pool takes over.
+ */
+const IN_PROCESS_MAX_ITEMS = 2000;
+const IN_PROCESS_MAX_BYTES = 8 * 1024 * 1024;
 
 export interface ScanInput {
   /** Streamed: workers start on the first batch while the source is still listing. */
@@ -25,6 +34,8 @@ export interface ScanInput {
   skipped: readonly SkippedInput[];
   /** Where an item's bytes came from; an item seen in several places gives several. */
   provenanceOf: (id: string) => Provenance[];
+  /** The source expects a small input (a commit's staged files): as `ScanOptions.inProcess`, unless the options say otherwise. */
+  inProcess?: boolean;
 }
 
 export interface MatchAt {
@@ -40,11 +51,17 @@ export interface ScanOutput {
 export interface ScanOptions {
   rules: RuleMatcherSpec[];
   threads?: number;
+  /**
+   * Scan in this thread, without the worker pool, when the input turns out small (at most
+   * IN_PROCESS_MAX_ITEMS items and IN_PROCESS_MAX_BYTES): no threads to start, and only the rules whose
+   * keywords occur somewhere in the input are compiled (a commit needs a handful of the ~600). Matches
+   * are the same as the pool's. A larger input is handed to the pool, items already taken first.
+   */
+  inProcess?: boolean;
 }
 
 export async function scanItems(input: ScanInput, options: ScanOptions): Promise<ScanOutput> {
   const startedAt = performance.now();
-  const pool = new WorkerPool({ rules: options.rules, ...(options.threads ? { threads: options.threads } : {}) });
   const matches: MatchAt[] = [];
   const stats: ScanStats = { filesScanned: 0, bytesScanned: 0, skipped: [], durationMs: 0 };
   const record = (outcomes: ItemOutcome[]) => {
@@ -61,11 +78,28 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
       }
     }
   };
+  if (options.inProcess ?? input.inProcess ?? false) {
+    const taken = await takeSmallInput(input.items);
+    if (taken.rest === undefined) record(scanInThisThread(taken.items, options.rules));
+    else await scanInPool(taken.rest, options, record);
+  } else {
+    await scanInPool(input.items, options, record);
+  }
+  stats.skipped.push(...input.skipped);
+  stats.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  stats.durationMs = performance.now() - startedAt;
+  return { matches, stats };
+}
+
+async function scanInPool(items: AsyncIterable<ScanItem> | Iterable<ScanItem>, options: ScanOptions, record: (outcomes: ItemOutcome[]) => void): Promise<void> {
+  // Loaded here, not at the top: an in-process scan never starts the pool, nor loads piscina.
+  const { WorkerPool } = await import('./worker-pool.js');
+  const pool = new WorkerPool({ rules: options.rules, ...(options.threads ? { threads: options.threads } : {}) });
   try {
     const pending: Promise<void>[] = [];
     let batch: ScanItem[] = [];
     let batchBytes = 0;
-    for await (const item of input.items) {
+    for await (const item of items) {
       batch.push(item);
       if (item.kind === 'bytes') batchBytes += item.bytes.length;
       if (batch.length === BATCH_ITEMS || batchBytes >= BATCH_BYTES) {
@@ -79,8 +113,88 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
   } finally {
     await pool.close();
   }
-  stats.skipped.push(...input.skipped);
-  stats.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  stats.durationMs = performance.now() - startedAt;
-  return { matches, stats };
+}
+
+/** An item taken for an in-process scan, with its bytes (a file's are read once, here). */
+interface TakenItem {
+  item: ScanItem;
+  /** Undefined for a file that is not a regular file or cannot be read (`scanFile` reports why); null for one too large. */
+  bytes: Uint8Array | null | undefined;
+}
+
+/**
+ * Takes items while the input stays within the in-process limits. `rest` is undefined when the whole
+ * input was taken; otherwise it yields the taken items, then the rest of the input, for the pool.
+ */
+async function takeSmallInput(items: AsyncIterable<ScanItem> | Iterable<ScanItem>): Promise<{ items: TakenItem[]; rest?: AsyncIterable<ScanItem> }> {
+  const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
+  const taken: TakenItem[] = [];
+  let takenBytes = 0;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return { items: taken };
+    const item = next.value;
+    const bytes = item.kind === 'bytes' ? item.bytes : readSmallFile(item.absolutePath, IN_PROCESS_MAX_BYTES - takenBytes);
+    taken.push({ item, bytes });
+    takenBytes += bytes?.length ?? 0;
+    if (taken.length > IN_PROCESS_MAX_ITEMS || takenBytes > IN_PROCESS_MAX_BYTES || bytes === null) {
+      const rest = async function* (): AsyncIterable<ScanItem> {
+        for (const { item: first } of taken) yield first;
+        for (let more = await iterator.next(); !more.done; more = await iterator.next()) yield more.value;
+      };
+      return { items: taken, rest: rest() };
+    }
+  }
+}
+
+/** A regular file's bytes; `null` when it is larger than `limit`; undefined when it is not a readable regular file. */
+function readSmallFile(absolutePath: string, limit: number): Buffer | null | undefined {
+  try {
+    const stats = statSync(absolutePath);
+    if (!stats.isFile()) return undefined;
+    if (stats.size > limit) return null;
+    return readFileSync(absolutePath);
+  } catch {
+    return undefined;
+  }
+}
+
+function scanInThisThread(taken: readonly TakenItem[], specs: readonly RuleMatcherSpec[]): ItemOutcome[] {
+  const ruleset = compileRuleset(rulesWithKeywordsIn(taken, specs));
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES);
+  return taken.map(({ item, bytes }) =>
+    item.kind === 'file' && bytes === undefined ? scanFile(item.id, item.absolutePath, ruleset, buffer) : scanBytes(item.id, bytes!, ruleset, buffer),
+  );
+}
+
+/**
+ * The rules that can match anywhere in these items: a rule runs only where one of its keywords occurs
+ * (see `detectors/pattern.ts`), so a rule none of whose keywords occurs in any item cannot match and
+ * need not be compiled. Keywords are matched as `compileRuleset` matches them (case-insensitive).
+ */
+function rulesWithKeywordsIn(taken: readonly TakenItem[], specs: readonly RuleMatcherSpec[]): RuleMatcherSpec[] {
+  const keywordIndex = new Map<string, number>();
+  const specsByKeyword: RuleMatcherSpec[][] = [];
+  for (const spec of specs) {
+    for (const keyword of spec.keywords) {
+      const normalised = keyword.toLowerCase();
+      let index = keywordIndex.get(normalised);
+      if (index === undefined) {
+        index = specsByKeyword.length;
+        keywordIndex.set(normalised, index);
+        specsByKeyword.push([]);
+      }
+      specsByKeyword[index]!.push(spec);
+    }
+  }
+  if (keywordIndex.size === 0) return [];
+  const keywordSet = new RE2.Set([...keywordIndex.keys()].map((keyword) => keyword.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')), 'iu');
+  const wanted = new Set<RuleMatcherSpec>();
+  for (const { bytes } of taken) {
+    if (!bytes || bytes.length === 0) continue;
+    for (const hit of keywordSet.match(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))) {
+      for (const spec of specsByKeyword[hit]!) wanted.add(spec);
+    }
+  }
+  return specs.filter((spec) => wanted.has(spec));
 }

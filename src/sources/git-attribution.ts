@@ -19,7 +19,7 @@ export async function blobEvents(repository: GitRepository, blobIds: ReadonlySet
   for (const line of log.split('\n')) {
     if (line.startsWith('\0')) {
       const [id = '', date = '', author = '', parents = ''] = line.slice(1).split('\t');
-      commit = { id, date, author };
+      commit = { id, date: new Date(date).toISOString(), author }; // UTC, so dates compare and read the same everywhere
       firstParent = parents.split(' ')[0] || undefined;
       continue;
     }

@@ -143,25 +143,15 @@ async function readSprawlignores(repository: GitRepository, stagedPaths: readonl
   }
   const byFolder = new Map<string, Ignore>();
   if (folders.size === 0) return new SprawlIgnores(byFolder);
-  // The staged versions, where tracked: `ls-files -s` gives `mode id stage\tpath`.
-  const listed = await repository.run(['ls-files', '-s', '-z', '--', `:(glob)**/${SPRAWLIGNORE}`]);
-  const indexed = new Map<string, string>();
-  for (const record of listed.split('\0')) {
-    const tab = record.indexOf('\t');
-    if (tab < 0) continue;
-    const [, blobId = ''] = record.slice(0, tab).split(' ');
-    const folder = path.posix.dirname(record.slice(tab + 1));
-    indexed.set(folder === '.' ? '' : folder, blobId);
-  }
-  const wanted = [...folders].filter((folder) => indexed.has(folder));
-  const textOf = new Map<string, string>();
-  for await (const { id, bytes } of repository.readBlobs([...new Set(wanted.map((folder) => indexed.get(folder)!))])) {
-    if (bytes) textOf.set(id, bytes.toString('utf8'));
-  }
+  // The staged versions, named `:path` (the index entry), through the same one `cat-file --batch` as
+  // blobs: one process, and no listing of the whole index. A folder whose file is not in the index
+  // uses the working copy's, as `scan` would.
+  const indexName = (folder: string) => `:${folder === '' ? '' : `${folder}/`}${SPRAWLIGNORE}`;
+  const staged = new Map<string, Buffer | null>();
+  for await (const { id, bytes } of repository.readBlobs([...folders].map(indexName))) staged.set(id, bytes);
   for (const folder of folders) {
-    let text: string | undefined;
-    if (indexed.has(folder)) text = textOf.get(indexed.get(folder)!);
-    else {
+    let text = staged.get(indexName(folder))?.toString('utf8');
+    if (text === undefined) {
       const file = path.join(repository.root, folder, SPRAWLIGNORE);
       if (existsSync(file)) {
         try {

@@ -27,13 +27,16 @@ export class GitRepository {
       throw new UserError('path-not-found', `${directory}: no such directory`);
     }
     const git = simpleGit({ baseDir: absolute, binary: 'git', maxConcurrentProcesses: 4, trimmed: true });
-    let answer: string;
+    let bare: string;
+    let shallow: string;
+    let topLevel = '';
     try {
-      answer = await git.raw(['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--show-toplevel']);
+      [bare = 'false', shallow = 'false'] = (await git.raw(['rev-parse', '--is-bare-repository', '--is-shallow-repository'])).split('\n');
+      // --show-toplevel fails in a bare repository, which has no work tree.
+      if (bare.trim() !== 'true') topLevel = await git.raw(['rev-parse', '--show-toplevel']);
     } catch (error) {
       throw gitError(directory, error);
     }
-    const [bare = 'false', shallow = 'false', topLevel = ''] = answer.split('\n');
     const isBare = bare.trim() === 'true';
     const root = isBare ? absolute : topLevel.trim() || absolute;
     return new GitRepository(root, isBare, shallow.trim() === 'true', simpleGit({ baseDir: root, binary: 'git', trimmed: false }));
@@ -180,7 +183,9 @@ function gitError(where: string, error: unknown): UserError {
   if ((error as NodeJS.ErrnoException).code === 'ENOENT' || /spawn git ENOENT/.test(message)) {
     return new UserError('git-error', 'git: command not found (sprawl needs git on the PATH to read repositories)');
   }
-  const firstLine = message.split('\n').find((line) => line.trim() !== '') ?? message;
+  // simple-git puts stdout before stderr in the message: git's own complaint is the fatal:/error: line.
+  const lines = message.split('\n').filter((line) => line.trim() !== '');
+  const firstLine = lines.find((line) => /^(fatal|error):/.test(line)) ?? lines[0] ?? message;
   if (/not a git repository/i.test(message)) return new UserError('git-error', `${where}: not a git repository`);
-  return new UserError('git-error', `${where}: git failed: ${firstLine.replace(/^fatal:\s*/, '').trim()}`);
+  return new UserError('git-error', `${where}: git failed: ${firstLine.replace(/^(fatal|error):\s*/, '').trim()}`);
 }

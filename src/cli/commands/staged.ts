@@ -1,0 +1,51 @@
+/**
+ * `sprawl staged [path]`: what the next commit would record (the index, not the working copy), for
+ * pre-commit hooks. A commit holds a few files, so it is scanned in this thread with only the rules its
+ * keywords call for, without starting the worker pool (unless `--threads` asks for the pool). When it
+ * fails, a short message after the report names each place, its rule, and how to allow a false positive.
+ */
+import type { Finding } from '../../findings/finding.js';
+import { severityRank } from '../../findings/severity.js';
+import { listStaged } from '../../sources/git-staged.js';
+import { EXIT } from '../exit-codes.js';
+import { scanAndReport, type ScanCommandOptions } from '../scan-pipeline.js';
+
+/** Places listed in the closing message before "and N more". */
+const MAX_LISTED = 10;
+
+export async function runStaged(directory: string, options: ScanCommandOptions): Promise<number> {
+  const listing = await listStaged(directory, { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore });
+  let reported: Finding[] = [];
+  const exitCode = await scanAndReport(
+    {
+      ...listing,
+      inProcess: options.threads === undefined,
+      enrich: async (findings) => {
+        reported = findings;
+      },
+    },
+    options,
+  );
+  if (exitCode === EXIT.findings) process.stderr.write(blockedMessage(reported, options));
+  return exitCode;
+}
+
+/** The few lines a person committing needs: where, which rule, and the way out for a false positive. */
+export function blockedMessage(findings: readonly Finding[], options: Pick<ScanCommandOptions, 'failOn'>): string {
+  const threshold = options.failOn === 'none' ? Infinity : severityRank(options.failOn);
+  const places = findings
+    .filter((finding) => !finding.suppressed && severityRank(finding.severity) >= threshold)
+    .flatMap((finding) =>
+      finding.occurrences.filter((occurrence) => !occurrence.allowed).map((occurrence) => `  ${occurrence.provenance.path}:${occurrence.line}:${occurrence.column}  ${finding.rule.id} (${finding.severity})`),
+    )
+    .sort();
+  const count = places.length;
+  const lines = [
+    `sprawl: ${count} secret${count === 1 ? '' : 's'} in the staged changes; the commit is blocked:`,
+    ...places.slice(0, MAX_LISTED),
+    ...(count > MAX_LISTED ? [`  … and ${count - MAX_LISTED} more`] : []),
+    '  Remove it from the staged file (and rotate it if it is real). A false positive: add a `sprawl:allow`',
+    '  comment on its line (e.g. `# sprawl:allow test fixture`) and stage the file again.',
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,203 @@
+/**
+ * `sprawl git` on real repositories built with real git: secrets added, moved, deleted, on side branches,
+ * in tags, in merges and in commit messages, with exact first/last commits and at-HEAD flags.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fakeMaker } from '../support/fakes.js';
+import { GitRepo } from '../support/git-repo.js';
+import { runCli, ScanEnv } from '../support/scan-env.js';
+
+const env = new ScanEnv('sprawl-git-');
+const fakes = fakeMaker('git-history');
+afterAll(() => env.cleanup());
+
+function scanGit(args: string[], options: { env?: Record<string, string> } = {}) {
+  const result = runCli(['git', ...args, '--format', 'json'], options);
+  if (result.exitCode > 1) throw new Error(`sprawl git failed (${result.exitCode}): ${result.stderr}`);
+  return { ...result, report: JSON.parse(result.stdout) };
+}
+
+describe('a secret added, renamed and deleted', () => {
+  const repo = new GitRepo(env.path('moved'));
+  const token = fakes.fake('github.pat.classic');
+  repo.write('README.md', '# app\n').commit('init', '2024-01-01T00:00:00Z');
+  const added = repo.write('config/app.env', `# settings\nGITHUB_TOKEN=${token}\n`).commit('add config', '2024-02-01T00:00:00Z', 'alice');
+  repo.git('mv', 'config/app.env', 'config/prod.env');
+  const renamed = repo.commit('rename', '2024-03-01T00:00:00Z');
+  const deleted = repo.remove('config/prod.env').commit('remove the token', '2024-04-11T00:00:00Z', 'bob');
+
+  it('is found in history, with every path and the commits that added and removed it', () => {
+    const { exitCode, report } = scanGit([repo.root]);
+    expect(exitCode).toBe(1);
+    expect(report.findings).toHaveLength(1);
+    const [finding] = report.findings;
+    expect(finding.ruleId).toBe('github.pat.classic');
+    expect(finding.exposure).toEqual({
+      firstCommit: { id: added, date: '2024-02-01T00:00:00.000Z', author: 'alice', path: 'config/app.env' },
+      lastCommitId: renamed,
+      removedIn: { id: deleted, date: '2024-04-11T00:00:00.000Z', author: 'bob' },
+      atHead: false,
+      daysExposed: 70,
+      paths: ['config/app.env', 'config/prod.env'],
+    });
+    expect(finding.occurrences.map((o: any) => [o.path, o.line, o.column, o.introducedIn.id])).toEqual([
+      ['config/app.env', 2, 14, added],
+      ['config/prod.env', 2, 14, renamed],
+    ]);
+  });
+
+  it('says so in text and SARIF: removed, still in history', () => {
+    const text = runCli(['git', repo.root, '--format', 'text']);
+    expect(text.stdout).toContain(`exposure  first committed in ${added.slice(0, 7)} (2024-02-01, alice), removed in ${deleted.slice(0, 7)} (2024-04-11), still in history, 70 days exposed`);
+    const sarif = JSON.parse(runCli(['git', repo.root, '--format', 'sarif']).stdout);
+    const result = sarif.runs[0].results[0];
+    expect(result.message.text).toContain('still in history');
+    expect(result.properties).toMatchObject({ historyOnly: true, exposure: { atHead: false, removedIn: { id: deleted } } });
+    expect(text.stdout).not.toContain(token);
+  });
+});
+
+describe('a secret still at HEAD', () => {
+  const repo = new GitRepo(env.path('at-head'));
+  const token = fakes.fake('github.pat.classic');
+  const first = repo.write('deploy.py', `TOKEN = "${token}"\n`).commit('deploy', '2025-06-01T12:00:00Z');
+  const head = repo.write('other.txt', 'x\n').commit('more', '2025-07-01T12:00:00Z');
+
+  it('is at HEAD, last seen in HEAD, exposed until now', () => {
+    const finding = scanGit([repo.root]).report.findings[0];
+    expect(finding.exposure).toMatchObject({ firstCommit: { id: first }, lastCommitId: head, atHead: true, paths: ['deploy.py'] });
+    expect(finding.exposure.removedIn).toBeUndefined();
+    expect(finding.exposure.daysExposed).toBeGreaterThanOrEqual(Math.floor((Date.now() - Date.parse('2025-06-01T12:00:00Z')) / 86_400_000));
+  });
+});
+
+describe('branches, tags, merges and ranges', () => {
+  const repo = new GitRepo(env.path('branches'));
+  const onSide = fakes.fake('github.pat.classic');
+  const inTag = fakes.fake('github.pat.classic');
+  const inMerge = fakes.fake('github.pat.classic');
+  const inMessage = fakes.fake('github.pat.classic');
+  const inRange = fakes.fake('github.pat.classic');
+  const base = repo.write('a.txt', 'a\n').commit('base', '2024-01-01T00:00:00Z');
+  repo.git('checkout', '-q', '-b', 'side');
+  const sideCommit = repo.write('side.env', `TOKEN=${onSide}\n`).commit('side work', '2024-01-02T00:00:00Z');
+  repo.git('checkout', '-q', 'main');
+  repo.git('checkout', '-q', '-b', 'tagged');
+  repo.write('tagged.env', `TOKEN=${inTag}\n`).commit('tagged work', '2024-01-03T00:00:00Z');
+  repo.git('tag', 'v1');
+  repo.git('checkout', '-q', 'main');
+  repo.git('branch', '-D', 'tagged');
+  repo.git('checkout', '-q', '-b', 'feature');
+  repo.write('conflict.txt', 'feature\n').commit('feature', '2024-01-04T00:00:00Z');
+  repo.git('checkout', '-q', 'main');
+  repo.write('conflict.txt', 'main\n').commit('main change', '2024-01-05T00:00:00Z');
+  try {
+    repo.git('merge', '-q', 'feature');
+  } catch {
+    // the conflict is intended: the merge commit resolves it with a secret
+  }
+  const merge = repo.write('conflict.txt', `resolved\nTOKEN=${inMerge}\n`).commit('merge feature', '2024-01-06T00:00:00Z');
+  const beforeRange = repo.head();
+  repo.write('b.txt', 'b\n').commit(`add b\n\nthe token was ${inMessage}`, '2024-01-07T00:00:00Z');
+  const rangeCommit = repo.write('new.env', `TOKEN=${inRange}\n`).commit('add new', '2024-01-08T00:00:00Z');
+
+  const ruleFindings = (report: any) => report.findings.map((finding: any) => finding.occurrences.map((o: any) => o.path).join(',')).sort();
+
+  it('every ref by default: side branches, tags and merge commits', () => {
+    const { report } = scanGit([repo.root]);
+    expect(ruleFindings(report)).toEqual(['conflict.txt', 'new.env', 'side.env', 'tagged.env']);
+    const side = report.findings.find((finding: any) => finding.occurrences[0].path === 'side.env');
+    expect(side.exposure).toMatchObject({ firstCommit: { id: sideCommit }, atHead: false });
+    const merged = report.findings.find((finding: any) => finding.occurrences[0].path === 'conflict.txt');
+    expect(merged.exposure).toMatchObject({ firstCommit: { id: merge }, atHead: true });
+  });
+
+  it('--branch main leaves out what only other refs reach', () => {
+    expect(ruleFindings(scanGit([repo.root, '--branch', 'main']).report)).toEqual(['conflict.txt', 'new.env']);
+  });
+
+  it('--range A..B: only what the range added, commit messages included', () => {
+    const { report } = scanGit([repo.root, '--range', `${beforeRange}..HEAD`]);
+    expect(ruleFindings(report)).toEqual([`${repo.git('rev-parse', 'HEAD~1').trim().slice(0, 12)}:message`, 'new.env']);
+    const added = report.findings.find((finding: any) => finding.occurrences[0].path === 'new.env');
+    expect(added.exposure.firstCommit.id).toBe(rangeCommit);
+  });
+
+  it('exists only in a range it was not added in: reports nothing', () => {
+    expect(scanGit([repo.root, '--range', `${base}..${base}`]).report.findings).toEqual([]);
+  });
+});
+
+describe('repositories of every shape', () => {
+  it('a bare clone and a shallow clone (which says what it could not see)', () => {
+    const repo = new GitRepo(env.path('source'));
+    const token = fakes.fake('github.pat.classic');
+    repo.write('old.env', `TOKEN=${token}\n`).commit('old', '2024-01-01T00:00:00Z');
+    repo.remove('old.env').write('x.txt', 'x\n').commit('clean', '2024-02-01T00:00:00Z');
+    repo.write('y.txt', 'y\n').commit('more', '2024-03-01T00:00:00Z');
+    const bare = env.path('bare.git');
+    execFileSync('git', ['clone', '-q', '--bare', repo.root, bare]);
+    expect(scanGit([bare]).report.findings).toHaveLength(1);
+    const shallow = env.path('shallow');
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${repo.root}`, shallow]);
+    const { report } = scanGit([shallow]);
+    expect(report.findings).toEqual([]);
+    expect(report.skipped).toEqual([{ path: '.', reason: 'shallow-history', detail: 'a shallow clone: commits before its boundary are not visible' }]);
+  });
+
+  it('Git LFS pointers are reported as pointers, not scanned', () => {
+    const repo = new GitRepo(env.path('lfs'));
+    repo.write('model.bin', 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n').commit('lfs', '2024-01-01T00:00:00Z');
+    expect(scanGit([repo.root]).report.skipped).toEqual([{ path: 'model.bin', reason: 'lfs-pointer', detail: expect.stringMatching(/^blob [0-9a-f]{12}$/) }]);
+  });
+
+  it('a missing object (a corrupt repository) is a clear one-line error, and nothing is written', () => {
+    const repo = new GitRepo(env.path('corrupt'));
+    repo.write('a.txt', 'first\n').commit('one', '2024-01-01T00:00:00Z');
+    const blob = repo.git('rev-parse', 'HEAD:a.txt').trim();
+    const objectPath = path.join(repo.root, '.git', 'objects', blob.slice(0, 2), blob.slice(2));
+    chmodSync(objectPath, 0o644);
+    rmSync(objectPath);
+    const before = repo.git('status', '--porcelain');
+    const result = runCli(['git', repo.root, '--format', 'json']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`sprawl: ${repo.root}: git failed: missing blob object '${blob}'\n`);
+    expect(repo.git('status', '--porcelain')).toBe(before);
+  });
+});
+
+describe('errors', () => {
+  it('a folder that is not a repository', () => {
+    const plain = mkdtempSync(path.join(tmpdir(), 'not-a-repo-'));
+    try {
+      const result = runCli(['git', plain]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toBe(`sprawl: ${plain}: not a git repository\n`);
+      expect(readdirSync(plain)).toEqual([]);
+    } finally {
+      rmSync(plain, { recursive: true, force: true });
+    }
+  });
+
+  it('no git on the PATH', () => {
+    const repo = new GitRepo(env.path('no-git'));
+    repo.write('a.txt', 'a\n').commit('one', '2024-01-01T00:00:00Z');
+    const emptyBin = env.path('empty-bin');
+    writeFileSync(env.write('empty-bin/.keep', ''), '');
+    const result = runCli(['git', repo.root], { env: { PATH: emptyBin } });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe('sprawl: git: command not found (sprawl needs git on the PATH to read repositories)\n');
+  });
+
+  it('a range that does not resolve', () => {
+    const repo = new GitRepo(env.path('bad-range'));
+    repo.write('a.txt', 'a\n').commit('one', '2024-01-01T00:00:00Z');
+    const result = runCli(['git', repo.root, '--range', 'nope..HEAD']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^sprawl: .+: git failed: .+\n$/);
+  });
+});
