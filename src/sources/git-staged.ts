@@ -46,8 +46,8 @@ interface StagedEntry {
 }
 
 export async function listStaged(directory: string, options: StagedOptions = {}): Promise<StagedListing> {
-  const repository = await GitRepository.open(directory);
-  if (repository.isBare) throw new UserError('git-error', `${directory}: a bare repository has no index to scan`);
+  const repository = await GitRepository.open(path.resolve(directory)); // errors name the folder in full
+  if (repository.isBare) throw new UserError('git-error', `${repository.root}: a bare repository has no index to scan`);
   const raw = await repository.run(['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--diff-filter=ACMRT']);
   const changes = parseRawDiff(raw);
   const skipped: SkippedInput[] = [];

@@ -109,9 +109,14 @@ export class GitRepository {
   }
 }
 
-/** Reads lines and exact byte counts from a stream, for `cat-file --batch` output. */
+/**
+ * Reads lines and exact byte counts from a stream, for `cat-file --batch` output. Keeps the chunks as
+ * they came and copies only what a caller takes, so a backlog of output is never copied again and again.
+ */
 class BatchReader {
-  private buffered: Buffer[] = [];
+  private chunks: Buffer[] = [];
+  /** Bytes of chunks[0] already taken. */
+  private offset = 0;
   private bufferedBytes = 0;
   private ended = false;
   private wake: (() => void) | undefined;
@@ -120,7 +125,7 @@ class BatchReader {
 
   constructor(private readonly stream: NodeJS.ReadableStream) {
     stream.on('data', (data: Buffer) => {
-      this.buffered.push(data);
+      this.chunks.push(data);
       this.bufferedBytes += data.length;
       if (this.bufferedBytes > BatchReader.HIGH_WATER_BYTES) stream.pause();
       this.wake?.();
@@ -133,11 +138,10 @@ class BatchReader {
 
   async readLine(): Promise<string | null> {
     for (;;) {
-      const joined = this.join();
-      const newline = joined.indexOf(0x0a);
-      if (newline >= 0) {
-        this.consume(newline + 1);
-        return joined.toString('utf8', 0, newline);
+      const length = this.lengthUntilNewline();
+      if (length >= 0) {
+        const line = this.take(length + 1);
+        return line.toString('utf8', 0, length);
       }
       if (this.ended) return null;
       await this.waitForData();
@@ -150,22 +154,41 @@ class BatchReader {
       if (this.ended) throw new UserError('git-error', 'git cat-file output ended inside an object');
       await this.waitForData();
     }
-    const joined = this.join();
-    const bytes = Buffer.from(joined.subarray(0, count));
-    this.consume(count);
-    return bytes;
+    return this.take(count);
   }
 
-  private join(): Buffer {
-    if (this.buffered.length > 1) this.buffered = [Buffer.concat(this.buffered)];
-    return this.buffered[0] ?? Buffer.alloc(0);
+  /** Bytes before the next newline, or -1 when no newline has arrived yet. */
+  private lengthUntilNewline(): number {
+    let seen = 0;
+    for (let index = 0; index < this.chunks.length; index++) {
+      const chunk = this.chunks[index]!;
+      const from = index === 0 ? this.offset : 0;
+      const newline = chunk.indexOf(0x0a, from);
+      if (newline >= 0) return seen + newline - from;
+      seen += chunk.length - from;
+    }
+    return -1;
   }
 
-  private consume(count: number): void {
-    const joined = this.join();
-    this.buffered = count < joined.length ? [joined.subarray(count)] : [];
+  /** Removes and returns the next `count` bytes, copying only those. */
+  private take(count: number): Buffer {
+    const taken = Buffer.allocUnsafe(count);
+    let filled = 0;
+    while (filled < count) {
+      const chunk = this.chunks[0]!;
+      const available = chunk.length - this.offset;
+      const used = Math.min(available, count - filled);
+      chunk.copy(taken, filled, this.offset, this.offset + used);
+      filled += used;
+      this.offset += used;
+      if (this.offset === chunk.length) {
+        this.chunks.shift();
+        this.offset = 0;
+      }
+    }
     this.bufferedBytes -= count;
     if (this.stream.isPaused() && this.bufferedBytes < BatchReader.HIGH_WATER_BYTES / 2) this.stream.resume();
+    return taken;
   }
 
   private waitForData(): Promise<void> {

@@ -23,8 +23,8 @@ export interface InstallHookOptions {
 const MARKER = '# sprawl pre-commit hook';
 
 export async function runInstallHook(directory: string, options: InstallHookOptions): Promise<number> {
-  const repository = await GitRepository.open(directory);
-  if (repository.isBare) throw new UserError('git-error', `${directory}: a bare repository has no commits to guard (no work tree)`);
+  const repository = await GitRepository.open(path.resolve(directory)); // errors name the folder in full
+  if (repository.isBare) throw new UserError('git-error', `${repository.root}: a bare repository has no commits to guard (no work tree)`);
   const hooksDir = path.resolve(repository.root, (await repository.run(['rev-parse', '--git-path', 'hooks'])).trim());
   const hookPath = path.join(hooksDir, 'pre-commit');
   const existed = exists(hookPath);
