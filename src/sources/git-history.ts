@@ -41,6 +41,10 @@ export async function listHistory(directory: string, selection: HistorySelection
   const { ids, pathOf } = parseObjectListing(await repository.run(['rev-list', '--objects', ...revisionArgs]));
   const blobIds = await blobsAmong(repository, ids);
   const skipped: SkippedInput[] = [];
+  // Submodules are other repositories: their commits are not in this one's objects. Say so.
+  for (const submodulePath of await submodulePathsAtHead(repository)) {
+    skipped.push({ path: submodulePath, reason: 'submodule', detail: 'scan its own repository with sprawl git' });
+  }
   if (repository.isShallow) {
     skipped.push({ path: '.', reason: 'shallow-history', detail: 'a shallow clone: commits before its boundary are not visible' });
   }
@@ -77,6 +81,14 @@ async function blobsAmong(repository: GitRepository, ids: readonly string[]): Pr
     .split('\n')
     .filter((line) => line.endsWith(' blob'))
     .map((line) => line.slice(0, line.indexOf(' ')));
+}
+
+async function submodulePathsAtHead(repository: GitRepository): Promise<string[]> {
+  const tree = await repository.run(['ls-tree', '-r', '-z', '--full-tree', 'HEAD']).catch(() => '');
+  return tree
+    .split('\0')
+    .filter((entry) => entry.startsWith('160000 commit '))
+    .map((entry) => entry.slice(entry.indexOf('\t') + 1));
 }
 
 function parseObjectListing(listing: string): { ids: string[]; pathOf: Map<string, string> } {

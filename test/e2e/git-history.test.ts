@@ -149,6 +149,17 @@ describe('repositories of every shape', () => {
     expect(report.skipped).toEqual([{ path: '.', reason: 'shallow-history', detail: 'a shallow clone: commits before its boundary are not visible' }]);
   });
 
+  it('submodules are reported, not crashed on', () => {
+    const library = new GitRepo(env.path('library'));
+    library.write('lib.txt', 'lib\n').commit('lib', '2024-01-01T00:00:00Z');
+    const repo = new GitRepo(env.path('with-submodule'));
+    repo.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', library.root, 'vendor/lib');
+    repo.commit('add submodule', '2024-01-02T00:00:00Z');
+    const { exitCode, report } = scanGit([repo.root]);
+    expect(exitCode).toBe(0);
+    expect(report.skipped).toEqual([{ path: 'vendor/lib', reason: 'submodule', detail: 'scan its own repository with sprawl git' }]);
+  });
+
   it('Git LFS pointers are reported as pointers, not scanned', () => {
     const repo = new GitRepo(env.path('lfs'));
     repo.write('model.bin', 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n').commit('lfs', '2024-01-01T00:00:00Z');
