@@ -79,17 +79,22 @@ function measure(repo) {
 }
 
 /**
- * A repository with `commits` commits of realistic source files (from this repository's node_modules),
+ * A repository with `commits` commits of real source files (from this repository's node_modules),
  * each commit editing a few files, written in one `git fast-import` stream. A few commits add a fake
  * token, and some remove it again.
  */
 async function ensureRepo(commits) {
-  const dir = path.join(tmpdir(), `sprawl-bench-history-${commits}-v1`);
+  const dir = path.join(tmpdir(), `sprawl-bench-history-${commits}-v2`);
   if (existsSync(path.join(dir, '.complete'))) return dir;
   console.log(`generating a ${commits}-commit repository in ${dir} ...`);
   mkdirSync(dir, { recursive: true });
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
-  const sources = execFileSync('git', ['ls-files', 'src'], { cwd: repoRoot }).toString().split('\n').filter(Boolean);
+  // Real code of many authors: the JavaScript and TypeScript that `npm ci` installed.
+  const { default: fg } = await import('fast-glob');
+  const sources = (await fg('node_modules/**/*.{js,ts,mjs,cjs,md}', { cwd: repoRoot }))
+    .filter((file) => !file.includes('/@microsoft/'))
+    .sort()
+    .slice(0, 3000);
   const texts = sources.map((file) => readFileSync(path.join(repoRoot, file), 'utf8'));
   const { generateFake, SeededRandom } = await import(path.join(repoRoot, 'dist/ruleset/fake-secrets.js'));
   const random = new SeededRandom('bench-history');
