@@ -6,6 +6,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isUserError } from '../user-error.js';
 import { runRulesCheck, runRulesList } from './commands/rules.js';
+import { DEFAULT_BASELINE_FILE, runBaselineCreate, runBaselinePrune, runIgnore, type BaselineCommandOptions, type IgnoreCommandOptions } from './commands/baseline.js';
 import { runGit, type GitCommandOptions } from './commands/git.js';
 import { runScan } from './commands/scan.js';
 import type { ScanCommandOptions } from './scan-pipeline.js';
@@ -83,6 +84,31 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--until <date>', 'only commits before this date'),
   ).action(async (repositoryPath: string, options: GitCommandOptions) => setExitCode(await runGit(repositoryPath, options)));
 
+  const baseline = program.command('baseline').description('accept what exists today; report only what is new');
+  addScanOptions(
+    baseline
+      .command('create')
+      .description('scan PATH and write every finding to a baseline (keeps reasons of entries it already had)')
+      .argument('[path]', 'directory or file to scan', '.')
+      .option('--git', 'baseline the git history of PATH instead of its working tree'),
+  ).action(async (scanPath: string, options: BaselineCommandOptions) => setExitCode(await runBaselineCreate(scanPath, options)));
+  addScanOptions(
+    baseline
+      .command('prune')
+      .description('drop baseline entries whose secret is no longer found in PATH')
+      .argument('[path]', 'directory or file to scan', '.')
+      .option('--git', 'check against the git history of PATH instead of its working tree'),
+  ).action(async (scanPath: string, options: BaselineCommandOptions) => setExitCode(await runBaselinePrune(scanPath, options)));
+  program
+    .command('ignore')
+    .description('accept one finding by its fingerprint, at any path, in the baseline file')
+    .argument('<fingerprint>', 'a sprawl/v1:… fingerprint from a report')
+    .requiredOption('--reason <text>', 'why it is accepted (kept in the baseline)')
+    .option('--expires <date>', 'YYYY-MM-DD after which it is reported again')
+    .option('--by <name>', 'who accepted it')
+    .option('-b, --baseline <file>', 'the baseline file', DEFAULT_BASELINE_FILE)
+    .action((fingerprint: string, options: IgnoreCommandOptions) => setExitCode(runIgnore(fingerprint, options)));
+
   const rules = program.command('rules').description('list or check detection rules');
   rules
     .command('list')
@@ -111,6 +137,8 @@ export function addScanOptions(command: Command): Command {
     .option('-r, --rules <path...>', 'also load rules from these files or directories')
     .option('--no-builtin-rules', 'use only the rules given with --rules')
     .option('--no-ignore', 'do not honour .gitignore, .sprawlignore or sprawl:allow comments (audit mode)')
+    .option('-b, --baseline <file>', 'report only what this baseline does not accept (see sprawl baseline create)')
+    .option('--report-unused', 'with --baseline: list baseline entries that matched nothing')
     .option('--show-secrets', 'print raw secret values (redacted by default)')
     .option('--color', 'force coloured text output')
     .option('--no-color', 'never colour text output');

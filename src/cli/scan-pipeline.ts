@@ -6,7 +6,9 @@
 import path from 'node:path';
 import { scanItems, type ScanInput } from '../engine/scan.js';
 import type { Finding } from '../findings/finding.js';
+import { applyBaseline, readBaseline } from '../findings/baseline.js';
 import { groupFindings } from '../findings/group-findings.js';
+import type { ScanStats } from '../engine/scan-stats.js';
 import { severityRank } from '../findings/severity.js';
 import { isFormat, renderReport, type Format } from '../reporters/index.js';
 import type { Report } from '../reporters/report.js';
@@ -29,6 +31,10 @@ export interface ScanCommandOptions {
   ignore: boolean;
   showSecrets?: boolean;
   color?: boolean;
+  /** A baseline file: findings it accepts are reported as suppressed; only new ones fail the run. */
+  baseline?: string;
+  /** Say which baseline entries matched nothing. */
+  reportUnused?: boolean;
 }
 
 export interface PipelineSource extends ScanInput {
@@ -38,9 +44,16 @@ export interface PipelineSource extends ScanInput {
   enrich?: (findings: Finding[]) => Promise<void>;
 }
 
-export async function scanAndReport(source: PipelineSource | ((rules: Rule[]) => PipelineSource), options: ScanCommandOptions): Promise<number> {
+export interface ScanResult {
+  root: string;
+  rules: Rule[];
+  findings: Finding[];
+  stats: ScanStats;
+}
+
+/** Rules, scan and findings, without a report: what `baseline create` and `prune` need. */
+export async function scanForFindings(source: PipelineSource | ((rules: Rule[]) => PipelineSource), options: ScanCommandOptions): Promise<ScanResult> {
   const rules = loadRuleCatalogue(options);
-  const format = chooseFormat(options);
   const input = typeof source === 'function' ? source(rules) : source;
   const { matches, stats } = await scanItems(input, {
     rules: rules.map(matcherSpecOf),
@@ -53,12 +66,36 @@ export async function scanAndReport(source: PipelineSource | ((rules: Rule[]) =>
     ...(process.env.SPRAWL_FINGERPRINT_KEY ? { fingerprintKey: process.env.SPRAWL_FINGERPRINT_KEY } : {}),
   });
   await input.enrich?.(findings);
-  const report: Report = { toolVersion: toolVersion(), root: input.root, findings, stats, rules, showSecrets: options.showSecrets === true };
+  return { root: input.root, rules, findings, stats };
+}
+
+export async function scanAndReport(source: PipelineSource | ((rules: Rule[]) => PipelineSource), options: ScanCommandOptions): Promise<number> {
+  const format = chooseFormat(options);
+  const { root, rules, findings, stats } = await scanForFindings(source, options);
+  // --no-ignore shows everything, baselined findings included.
+  const baselineOutcome = options.baseline && options.ignore ? { file: options.baseline, ...applyBaseline(findings, readBaseline(options.baseline)) } : undefined;
+  const report: Report = {
+    toolVersion: toolVersion(),
+    root,
+    findings,
+    stats,
+    rules,
+    showSecrets: options.showSecrets === true,
+    ...(baselineOutcome ? { baseline: baselineOutcome } : {}),
+  };
   const color = options.color ?? (options.output === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR);
   writeOutput(renderReport(format, report, { color }), options.output);
   if (options.output !== undefined && format !== 'text') {
     // The report went to a file: still tell the person at the terminal how it went.
     process.stderr.write(writeSummary(report, { color: false }));
+  }
+  if (baselineOutcome && options.reportUnused) {
+    for (const entry of baselineOutcome.unused) {
+      process.stderr.write(`sprawl: ${baselineOutcome.file}: unused baseline entry ${entry.fingerprint}${entry.ruleId ? ` (${entry.ruleId})` : ''}: nothing matches it any more (sprawl baseline prune drops it)\n`);
+    }
+  }
+  for (const entry of baselineOutcome?.expired ?? []) {
+    process.stderr.write(`sprawl: ${baselineOutcome!.file}: baseline entry ${entry.fingerprint} expired on ${entry.until}: its finding is reported again\n`);
   }
   return exitCodeFor(report, options.failOn);
 }

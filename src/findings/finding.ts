@@ -21,6 +21,8 @@ export interface Occurrence {
   after: string;
   /** Present when the line carries `sprawl:allow`; the occurrence is reported as suppressed. */
   allowed?: { reason: string };
+  /** Present when a baseline entry accepts this finding at this path. */
+  baselined?: { reason: string };
   /** In git history: the commit that first added this blob under this path. */
   introducedIn?: CommitRef;
 }
@@ -49,7 +51,7 @@ export interface Finding {
   attributes: Record<string, string>;
   /** Every place it was seen, sorted by path then line: `occurrences.length` is the sprawl count. */
   occurrences: Occurrence[];
-  /** True when every occurrence is allowed inline: reported as suppressed, not as a failure. */
+  /** True when every occurrence is allowed inline or baselined: reported as suppressed, not as a failure. */
   suppressed: boolean;
   /** In git history: how long it has been exposed, and where it lived. */
   exposure?: GitExposure;

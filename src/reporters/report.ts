@@ -3,6 +3,7 @@
  * Reporters are pure functions of a Report; `cli/` decides where their output goes.
  */
 import type { ScanStats } from '../engine/scan-stats.js';
+import type { BaselineEntry } from '../findings/baseline.js';
 import type { Finding, Occurrence } from '../findings/finding.js';
 import type { Rule } from '../ruleset/rule.js';
 
@@ -15,6 +16,8 @@ export interface Report {
   rules: readonly Rule[];
   /** Print raw secret values (`--show-secrets`). Off by default: everything is redacted. */
   showSecrets: boolean;
+  /** When a baseline was applied: its file, and its entries that matched nothing or have expired. */
+  baseline?: { file: string; unused: BaselineEntry[]; expired: BaselineEntry[] };
 }
 
 export type Reporter = (report: Report) => string;

@@ -160,7 +160,9 @@ function sarifResult(finding: Finding, occurrence: Occurrence, occurrenceIndex: 
     },
     ...(occurrence.allowed
       ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: occurrence.allowed.reason || 'sprawl:allow comment' }] }
-      : {}),
+      : occurrence.baselined
+        ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `baseline: ${occurrence.baselined.reason}` }] }
+        : {}),
     properties: {
       fingerprint: finding.fingerprint,
       secretHash: finding.secretHash,

@@ -22,8 +22,10 @@ export function writeText(report: Report, options: { color: boolean }): string {
     low: colors.cyan,
   };
   const lines: string[] = [];
-  for (const finding of report.findings) {
-    const label = finding.suppressed ? colors.dim('ALLOWED ') : severityColor[finding.severity](finding.severity.toUpperCase().padEnd(9));
+  // Suppressed findings (allowed inline, or in the baseline) are counted in the summary, not listed:
+  // the text report is for what needs doing. JSON and SARIF carry them, marked as suppressed.
+  for (const finding of report.findings.filter((candidate) => !candidate.suppressed)) {
+    const label = severityColor[finding.severity](finding.severity.toUpperCase().padEnd(9));
     lines.push(`${label}${colors.bold(finding.rule.id)}  ${colors.dim(finding.rule.name)}`);
     lines.push(`  lifetime  ${finding.lifetime}: ${finding.lifetimeEvidence}${finding.expiresAt ? ` (expires ${finding.expiresAt})` : ''}`);
     lines.push(`  secret    ${displayedSecret(finding, report)}${report.showSecrets ? '' : ' (redacted)'}   ${colors.dim(finding.fingerprint)}`);
@@ -33,7 +35,11 @@ export function writeText(report: Report, options: { color: boolean }): string {
     const places = finding.occurrences.length === 1 ? '1 place' : `${finding.occurrences.length} places`;
     lines.push(`  sprawl    ${places}:`);
     for (const occurrence of finding.occurrences.slice(0, MAX_LISTED_OCCURRENCES)) {
-      const allowed = occurrence.allowed ? colors.dim(` (allowed${occurrence.allowed.reason ? `: ${occurrence.allowed.reason}` : ''})`) : '';
+      const allowed = occurrence.allowed
+        ? colors.dim(` (allowed${occurrence.allowed.reason ? `: ${occurrence.allowed.reason}` : ''})`)
+        : occurrence.baselined
+          ? colors.dim(' (in the baseline)')
+          : '';
       const commit = occurrence.introducedIn ? colors.dim(` (since ${occurrence.introducedIn.id.slice(0, 7)}, ${occurrence.introducedIn.date.slice(0, 10)})`) : '';
       lines.push(`            ${occurrence.provenance.path}:${occurrence.line}:${occurrence.column}${commit}${allowed}`);
       lines.push(colors.dim(`              ${truncate(snippetOf(finding, occurrence, report), 120)}`));
@@ -64,7 +70,7 @@ function summaryLine(report: Report, colors: ReturnType<typeof createColors>): s
   const seconds = (report.stats.durationMs / 1000).toFixed(2);
   const parts = [
     active.length === 0 ? colors.green('no findings') : colors.bold(`${active.length} finding${active.length === 1 ? '' : 's'} (${occurrences} occurrence${occurrences === 1 ? '' : 's'})`),
-    ...(suppressed > 0 ? [`${suppressed} allowed`] : []),
+    ...(suppressed > 0 ? [`${suppressed} suppressed (allowed inline or in the baseline)`] : []),
     `${report.stats.filesScanned} files, ${megabytes} MB in ${seconds}s`,
   ];
   const skips = Object.entries(countSkipsByReason(report.stats.skipped)) as [SkipReason, number][];

@@ -1,0 +1,71 @@
+/**
+ * `sprawl baseline create|prune` and `sprawl ignore`: write and maintain the baseline file
+ * (`findings/baseline.ts`), atomically, never touching anything else the user has.
+ */
+import { existsSync } from 'node:fs';
+import { baselineFromFindings, readBaseline, serialiseBaseline, type Baseline } from '../../findings/baseline.js';
+import { listHistory } from '../../sources/git-history.js';
+import { listWorkingTree } from '../../sources/working-tree.js';
+import { UserError } from '../../user-error.js';
+import { EXIT } from '../exit-codes.js';
+import { scanForFindings, type ScanCommandOptions, type ScanResult } from '../scan-pipeline.js';
+import { writeOutput } from '../write-output.js';
+
+export const DEFAULT_BASELINE_FILE = '.sprawl-baseline.json';
+
+export type BaselineCommandOptions = ScanCommandOptions & { git?: boolean };
+
+export async function runBaselineCreate(scanPath: string, options: BaselineCommandOptions): Promise<number> {
+  const file = options.output ?? options.baseline ?? DEFAULT_BASELINE_FILE;
+  const previous = existsSync(file) ? readBaseline(file) : undefined;
+  const { findings } = await scanForBaseline(scanPath, options);
+  const baseline = baselineFromFindings(findings.filter((finding) => !finding.suppressed), previous);
+  writeOutput(serialiseBaseline(baseline), file);
+  process.stderr.write(`sprawl: ${file}: ${baseline.entries.length} finding${baseline.entries.length === 1 ? '' : 's'} accepted\n`);
+  return EXIT.clean;
+}
+
+export async function runBaselinePrune(scanPath: string, options: BaselineCommandOptions): Promise<number> {
+  const file = options.baseline ?? DEFAULT_BASELINE_FILE;
+  const baseline = readBaseline(file);
+  const { findings } = await scanForBaseline(scanPath, options);
+  const found = new Set<string>(findings.map((finding) => finding.fingerprint));
+  const kept = baseline.entries.filter((entry) => found.has(entry.fingerprint));
+  writeOutput(serialiseBaseline({ ...baseline, entries: kept }), file);
+  process.stderr.write(`sprawl: ${file}: ${baseline.entries.length - kept.length} unused entr${baseline.entries.length - kept.length === 1 ? 'y' : 'ies'} dropped, ${kept.length} kept\n`);
+  return EXIT.clean;
+}
+
+export interface IgnoreCommandOptions {
+  reason: string;
+  expires?: string;
+  by?: string;
+  baseline: string;
+}
+
+export function runIgnore(fingerprint: string, options: IgnoreCommandOptions): number {
+  if (!/^sprawl\/v1:[0-9a-f]{40}$/.test(fingerprint)) throw new UserError('usage', `${fingerprint}: not a sprawl/v1 fingerprint (copy it from a report)`);
+  if (options.expires !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(options.expires) || Number.isNaN(Date.parse(options.expires)))) {
+    throw new UserError('usage', `--expires ${options.expires}: expected a date as YYYY-MM-DD`);
+  }
+  const baseline: Baseline = existsSync(options.baseline) ? readBaseline(options.baseline) : { version: 1, entries: [] };
+  const others = baseline.entries.filter((entry) => entry.fingerprint !== fingerprint);
+  const earlier = baseline.entries.find((entry) => entry.fingerprint === fingerprint);
+  others.push({
+    fingerprint,
+    ...(earlier?.ruleId ? { ruleId: earlier.ruleId } : {}),
+    seenAt: earlier?.seenAt ?? [],
+    ...(earlier?.scope ? { scope: earlier.scope } : {}),
+    reason: options.reason,
+    ...(options.by ? { by: options.by } : {}),
+    ...(options.expires ? { until: options.expires } : {}),
+  });
+  writeOutput(serialiseBaseline({ ...baseline, entries: others }), options.baseline);
+  process.stderr.write(`sprawl: ${options.baseline}: ${fingerprint} accepted${options.expires ? ` until ${options.expires}` : ''}\n`);
+  return EXIT.clean;
+}
+
+async function scanForBaseline(scanPath: string, options: BaselineCommandOptions): Promise<ScanResult> {
+  if (options.git) return scanForFindings(await listHistory(scanPath, {}), options);
+  return scanForFindings(listWorkingTree(scanPath, { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore }), options);
+}
