@@ -69,8 +69,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .description('install a git pre-commit hook that runs `sprawl staged` (follows core.hooksPath)')
     .argument('[path]', 'a folder inside the repository', '.')
     .option('--force', 'replace an existing pre-commit hook')
-    .addOption(new Option('--fail-on <severity>', 'block commits on findings at or above this severity').choices(['low', 'medium', 'high', 'critical']).default('low'))
-    .action(async (repositoryPath: string, options: { force?: boolean; failOn: string }) => setExitCode(await (await import('./commands/install-hook.js')).runInstallHook(repositoryPath, options)));
+    .addOption(new Option('--fail-on <severity>', 'block commits on findings at or above this severity (default: as `sprawl staged`)').choices(['low', 'medium', 'high', 'critical']))
+    .action(async (repositoryPath: string, options: { force?: boolean; failOn?: string }) => setExitCode(await (await import('./commands/install-hook.js')).runInstallHook(repositoryPath, options)));
 
   addScanOptions(
     program
@@ -131,7 +131,8 @@ export function addScanOptions(command: Command): Command {
   return command
     .addOption(new Option('-f, --format <format>', 'output format (default: text, or from the --output extension)').choices(['text', 'json', 'sarif']))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 on findings at or above this severity').choices(['low', 'medium', 'high', 'critical', 'none']).default('low'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 on findings at or above this severity (default: the config\'s fail_on, else low)').choices(['low', 'medium', 'high', 'critical', 'none']))
+    .option('-c, --config <file>', 'use this config file instead of the .sprawl.yml at the scan root')
     .option('-j, --threads <n>', 'worker threads (default: available cores)', parsePositiveInt)
     .option('-e, --exclude <glob...>', 'leave out paths matching these globs (relative to the scan root)')
     .option('-r, --rules <path...>', 'also load rules from these files or directories')

@@ -6,7 +6,10 @@
 import path from 'node:path';
 import { scanItems, type ScanInput } from '../engine/scan.js';
 import type { Finding } from '../findings/finding.js';
+import ignore from 'ignore';
+import { loadConfig, type SprawlConfig } from '../config/load-config.js';
 import { applyBaseline, readBaseline } from '../findings/baseline.js';
+import { UserError } from '../user-error.js';
 import { groupFindings } from '../findings/group-findings.js';
 import type { ScanStats } from '../engine/scan-stats.js';
 import { severityRank } from '../findings/severity.js';
@@ -23,7 +26,10 @@ import { writeOutput } from './write-output.js';
 export interface ScanCommandOptions {
   format?: string;
   output?: string;
-  failOn: Severity | 'none';
+  /** Default: the config's `fail_on`, else `low` (any finding). */
+  failOn?: Severity | 'none';
+  /** A config file instead of the `.sprawl.yml` found at the scan root. */
+  config?: string;
   threads?: number;
   exclude?: string[];
   rules?: string[];
@@ -52,28 +58,65 @@ export interface ScanResult {
 }
 
 /** Rules, scan and findings, without a report: what `baseline create` and `prune` need. */
-export async function scanForFindings(source: PipelineSource | ((rules: Rule[]) => PipelineSource), options: ScanCommandOptions): Promise<ScanResult> {
-  const rules = loadRuleCatalogue(options);
-  const input = typeof source === 'function' ? source(rules) : source;
-  const { matches, stats } = await scanItems(input, {
+export async function scanForFindings(source: PipelineSource, options: ScanCommandOptions): Promise<ScanResult & { config: SprawlConfig }> {
+  const config = loadConfig(source.root, options.config);
+  const rules = configuredRules(loadRuleCatalogue(options), config);
+  const { matches, stats } = await scanItems(source, {
     rules: rules.map(matcherSpecOf),
     ...(options.threads ? { threads: options.threads } : {}),
   });
   // --no-ignore is the audit mode: inline allow comments are shown as ordinary findings.
   const visibleMatches = options.ignore ? matches : matches.map(({ match: { allowed: _allowed, ...match }, provenance }) => ({ match, provenance }));
-  const findings = groupFindings(visibleMatches, {
+  const excluded = options.ignore && config.excludePaths.length > 0 ? ignore().add(config.excludePaths) : undefined;
+  const inScope = excluded ? visibleMatches.filter(({ provenance }) => !excluded.ignores(provenance.path)) : visibleMatches;
+  const findings = groupFindings(inScope, {
     rulesById: new Map(rules.map((rule) => [rule.id, rule])),
-    ...(process.env.SPRAWL_FINGERPRINT_KEY ? { fingerprintKey: process.env.SPRAWL_FINGERPRINT_KEY } : {}),
+    fingerprintKey: fingerprintKeyOf(config),
   });
-  await input.enrich?.(findings);
-  return { root: input.root, rules, findings, stats };
+  await source.enrich?.(findings);
+  if (options.ignore) allowListed(findings, config);
+  return { root: source.root, rules, findings, stats, config };
 }
 
-export async function scanAndReport(source: PipelineSource | ((rules: Rule[]) => PipelineSource), options: ScanCommandOptions): Promise<number> {
+/** The config's rule choices: disabled rules left out, severities changed. Unknown ids are typos: an error. */
+function configuredRules(rules: Rule[], config: SprawlConfig): Rule[] {
+  const known = new Set(rules.map((rule) => rule.id));
+  for (const id of [...config.disabledRules, ...Object.keys(config.severityOverrides)]) {
+    if (!known.has(id)) throw new UserError('config-invalid', `${config.file}: rules: no rule with id ${id}`);
+  }
+  const disabled = new Set(config.disabledRules);
+  return rules
+    .filter((rule) => !disabled.has(rule.id))
+    .map((rule) => (config.severityOverrides[rule.id] ? { ...rule, severity: config.severityOverrides[rule.id]! } : rule));
+}
+
+/** The organisation's key from the variable the config names (or SPRAWL_FINGERPRINT_KEY); never from a file. */
+function fingerprintKeyOf(config: SprawlConfig): string | undefined {
+  const variable = config.fingerprintKeyEnv ?? 'SPRAWL_FINGERPRINT_KEY';
+  const key = process.env[variable];
+  if (config.fingerprintKeyEnv && !key) {
+    throw new UserError('config-invalid', `${config.file}: fingerprint_key_env: the variable ${variable} is not set`);
+  }
+  return key || undefined;
+}
+
+/** Values the config allow-lists by hash are suppressed wherever they occur. */
+function allowListed(findings: Finding[], config: SprawlConfig): void {
+  if (config.allowedSecretHashes.length === 0) return;
+  const allowed = new Set(config.allowedSecretHashes);
+  for (const finding of findings) {
+    if (!allowed.has(finding.secretHash)) continue;
+    for (const occurrence of finding.occurrences) occurrence.allowed ??= { reason: `allow-listed value (${path.basename(config.file ?? 'config')})` };
+    finding.suppressed = true;
+  }
+}
+
+export async function scanAndReport(source: PipelineSource, options: ScanCommandOptions): Promise<number> {
   const format = chooseFormat(options);
-  const { root, rules, findings, stats } = await scanForFindings(source, options);
+  const { root, rules, findings, stats, config } = await scanForFindings(source, options);
   // --no-ignore shows everything, baselined findings included.
-  const baselineOutcome = options.baseline && options.ignore ? { file: options.baseline, ...applyBaseline(findings, readBaseline(options.baseline)) } : undefined;
+  const baselineFile = options.baseline ?? config.baseline;
+  const baselineOutcome = baselineFile && options.ignore ? { file: baselineFile, ...applyBaseline(findings, readBaseline(baselineFile)) } : undefined;
   const report: Report = {
     toolVersion: toolVersion(),
     root,
@@ -97,7 +140,7 @@ export async function scanAndReport(source: PipelineSource | ((rules: Rule[]) =>
   for (const entry of baselineOutcome?.expired ?? []) {
     process.stderr.write(`sprawl: ${baselineOutcome!.file}: baseline entry ${entry.fingerprint} expired on ${entry.until}: its finding is reported again\n`);
   }
-  return exitCodeFor(report, options.failOn);
+  return exitCodeFor(report, options.failOn ?? config.failOn ?? 'low');
 }
 
 function chooseFormat(options: ScanCommandOptions): Format {

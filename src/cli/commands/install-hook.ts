@@ -16,7 +16,8 @@ import { EXIT } from '../exit-codes.js';
 
 export interface InstallHookOptions {
   force?: boolean;
-  failOn: string;
+  /** Written into the hook only when given, so that the project's own default applies otherwise. */
+  failOn?: string;
 }
 
 /** Marks hooks written by sprawl, so that the message after `--force` can say what was replaced. */
@@ -54,9 +55,9 @@ function exists(file: string): boolean {
 }
 
 /** The hook: POSIX sh, as git runs hooks (Git for Windows brings its own sh). */
-export function hookScript(failOn: string): string {
+export function hookScript(failOn: string | undefined): string {
   const cli = runningCli();
-  const args = `staged --fail-on ${failOn}`;
+  const args = failOn ? `staged --fail-on ${failOn}` : 'staged';
   return [
     '#!/bin/sh',
     `${MARKER} (written by \`sprawl install-hook\`): blocks a commit whose staged changes hold a secret.`,

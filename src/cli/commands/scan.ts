@@ -1,10 +1,14 @@
 /**
  * `sprawl scan [path]`: the working tree (or one file) under PATH.
  */
+import { loadConfig } from '../../config/load-config.js';
 import { listWorkingTree } from '../../sources/working-tree.js';
 import { scanAndReport, type ScanCommandOptions } from '../scan-pipeline.js';
 
 export async function runScan(scanPath: string, options: ScanCommandOptions): Promise<number> {
   const listing = listWorkingTree(scanPath, { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore });
-  return scanAndReport(listing, options);
+  // The config's excluded paths are also left out of the walk itself, so they cost nothing.
+  const config = loadConfig(listing.root, options.config);
+  if (config.excludePaths.length === 0 || !options.ignore) return scanAndReport(listing, options);
+  return scanAndReport(listWorkingTree(scanPath, { exclude: [...(options.exclude ?? []), ...config.excludePaths], useIgnoreFiles: true }), options);
 }

@@ -32,7 +32,7 @@ export async function runStaged(directory: string, options: ScanCommandOptions):
 
 /** The few lines a person committing needs: where, which rule, and the way out for a false positive. */
 export function blockedMessage(findings: readonly Finding[], options: Pick<ScanCommandOptions, 'failOn'>): string {
-  const threshold = options.failOn === 'none' ? Infinity : severityRank(options.failOn);
+  const threshold = options.failOn === 'none' ? Infinity : severityRank(options.failOn ?? 'low');
   const places = findings
     .filter((finding) => !finding.suppressed && severityRank(finding.severity) >= threshold)
     .flatMap((finding) =>
