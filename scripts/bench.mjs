@@ -13,7 +13,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -111,9 +111,15 @@ async function benchStaged() {
   };
   try {
     git('init', '-q');
-    const sources = readdirSync(path.join(repoRoot, 'src', 'detectors', 'validators')).filter((name) => name.endsWith('.ts'));
-    const extra = ['src/engine/chunked-scan.ts', 'src/detectors/pattern.ts', 'src/reporters/sarif.ts', 'src/cli/main.ts', 'README.md', 'package.json', 'tsconfig.json'];
-    const files = [...sources.map((name) => `src/detectors/validators/${name}`), ...extra].slice(0, 20);
+    // Everyday code and config: this repository's own engine, CLI and reporters (not the validators,
+    // which name every provider and so call up far more rules than a usual commit), plus manifests.
+    const sources = ['src/cli', 'src/engine', 'src/findings', 'src/reporters', 'src/sources'].flatMap((folder) =>
+      readdirSync(path.join(repoRoot, folder))
+        .filter((name) => name.endsWith('.ts'))
+        .sort()
+        .map((name) => `${folder}/${name}`),
+    );
+    const files = ['README.md', 'package.json', 'tsconfig.json', ...sources].slice(0, 20);
     if (files.length < 20) throw new Error(`only ${files.length} files to build the commit from`);
     const write = (relative, content) => {
       mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
@@ -130,20 +136,30 @@ async function benchStaged() {
     });
     git('add', '.');
     const bytes = files.reduce((total, file) => total + readFileSync(path.join(dir, file)).length, 0);
-    const times = [];
-    for (let run = 0; run <= runs; run++) {
-      const started = process.hrtime.bigint();
-      const result = spawnSync(process.execPath, [cli, 'staged', '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (result.status !== 1) throw new Error(`sprawl staged exited ${result.status} (expected 1, one finding): ${result.stderr.trim()}`);
-      const summary = JSON.parse(result.stdout).summary;
-      if (summary.findings !== 1 || summary.filesScanned !== 20) throw new Error(`sprawl staged: unexpected result ${JSON.stringify(summary)}`);
-      if (run > 0) times.push(ms); // run 0 warms the page cache and the rule cache
-    }
-    times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)];
+    const timeRuns = (extraArgs, count) => {
+      const times = [];
+      for (let run = 0; run <= count; run++) {
+        const started = process.hrtime.bigint();
+        const result = spawnSync(process.execPath, [cli, 'staged', '--format', 'json', ...extraArgs], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        if (result.status !== 1) throw new Error(`sprawl staged exited ${result.status} (expected 1, one finding): ${result.stderr.trim()}`);
+        let summary;
+        try {
+          summary = JSON.parse(result.stdout).summary;
+        } catch (error) {
+          throw new Error(`sprawl staged ${extraArgs.join(' ')}: unreadable report (${error.message}; ${result.stdout.length} bytes; stderr ${result.stderr.trim().slice(0, 300)})`);
+        }
+        if (summary.findings !== 1 || summary.filesScanned !== 20) throw new Error(`sprawl staged: unexpected result ${JSON.stringify(summary)}`);
+        if (run > 0) times.push(ms); // run 0 warms the page cache and the rule cache
+      }
+      times.sort((a, b) => a - b);
+      return { median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1] };
+    };
+    const inProcess = timeRuns([], runs);
     console.log(`sprawl staged: 20-file commit (${(bytes / 1e3).toFixed(0)} KB), ${runs} runs, wall time including process start`);
-    console.log(`  median ${median.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)}); target <= ${targetMs} ms: ${median <= targetMs ? 'OK' : 'MISSED'}`);
+    console.log(`  median ${inProcess.median.toFixed(0)} ms (min ${inProcess.min.toFixed(0)}, max ${inProcess.max.toFixed(0)}); target <= ${targetMs} ms: ${inProcess.median <= targetMs ? 'OK' : 'MISSED'}`);
+    const pooled = timeRuns(['--threads', String(Math.max(1, availableParallelism()))], 5);
+    console.log(`  for comparison, through the worker pool (--threads): median ${pooled.median.toFixed(0)} ms`);
     const bare = spawnSync(process.execPath, ['-e', '0']);
     if (bare.status === 0) {
       const started = process.hrtime.bigint();

@@ -22,3 +22,8 @@ const seconds = (performance.now() - started) / 1000;
 console.log(`${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s = ${(bytes / 1e6 / seconds).toFixed(1)} MB/s, ${matches} matches`);
 if (globalThis.__ruleTimes) console.log([...globalThis.__ruleTimes].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([id, ms]) => `${id} ${ms.toFixed(0)}ms calls=${globalThis.__ruleCalls.get(id)}`).join('\n'));
 if (globalThis.__setTime) console.log(`keyword set ${globalThis.__setTime.toFixed(0)}ms, rules ${[...globalThis.__ruleTimes.values()].reduce((a, b) => a + b, 0).toFixed(0)}ms`);
+if (globalThis.__ruleTimes) {
+  const rows = [...globalThis.__ruleTimes].sort((a, b) => b[1] - a[1]);
+  const total = rows.reduce((sum, [, ms]) => sum + ms, 0);
+  console.log(`rules evaluated: ${rows.length}; top 10 take ${rows.slice(0, 10).reduce((s, [, ms]) => s + ms, 0).toFixed(0)} of ${total.toFixed(0)} ms`);
+}

@@ -5,8 +5,9 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isUserError } from '../user-error.js';
+import { enableDebugLog } from './debug-log.js';
 import { runRulesCheck, runRulesList } from './commands/rules.js';
-import { DEFAULT_BASELINE_FILE, runBaselineCreate, runBaselinePrune, runIgnore, type BaselineCommandOptions, type IgnoreCommandOptions } from './commands/baseline.js';
+import { DEFAULT_BASELINE_FILE, runBaselineCreate, runBaselineImport, runBaselinePrune, runIgnore, type BaselineCommandOptions, type IgnoreCommandOptions } from './commands/baseline.js';
 import { runGit, type GitCommandOptions } from './commands/git.js';
 import { runScan } from './commands/scan.js';
 import type { ScanCommandOptions } from './scan-pipeline.js';
@@ -15,6 +16,7 @@ import { toolVersion } from './version.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug') || process.env.SPRAWL_DEBUG === '1';
+  if (debug) enableDebugLog();
   let exitCode: number = EXIT.clean;
   const program = buildProgram((code) => {
     exitCode = code;
@@ -99,6 +101,14 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       .argument('[path]', 'directory or file to scan', '.')
       .option('--git', 'check against the git history of PATH instead of its working tree'),
   ).action(async (scanPath: string, options: BaselineCommandOptions) => setExitCode(await runBaselinePrune(scanPath, options)));
+  addScanOptions(
+    baseline
+      .command('import')
+      .description("bring gitleaks' .gitleaksignore or TOML allowlist, or detect-secrets' .secrets.baseline, into the baseline")
+      .argument('<file>', '.gitleaksignore, gitleaks .toml or .secrets.baseline')
+      .argument('[path]', 'the tree those files describe', '.')
+      .option('--git', 'match against the git history of PATH instead of its working tree'),
+  ).action(async (importFile: string, scanPath: string, options: BaselineCommandOptions) => setExitCode(await runBaselineImport(importFile, scanPath, options)));
   program
     .command('ignore')
     .description('accept one finding by its fingerprint, at any path, in the baseline file')

@@ -10,6 +10,7 @@ import ignore from 'ignore';
 import { loadConfig, type SprawlConfig } from '../config/load-config.js';
 import { applyBaseline, readBaseline } from '../findings/baseline.js';
 import { UserError } from '../user-error.js';
+import { debugLog } from './debug-log.js';
 import { groupFindings } from '../findings/group-findings.js';
 import type { ScanStats } from '../engine/scan-stats.js';
 import { severityRank } from '../findings/severity.js';
@@ -61,6 +62,7 @@ export interface ScanResult {
 export async function scanForFindings(source: PipelineSource, options: ScanCommandOptions): Promise<ScanResult & { config: SprawlConfig }> {
   const config = loadConfig(source.root, options.config);
   const rules = configuredRules(loadRuleCatalogue(options), config);
+  debugLog('root %s, config %s, %d rules', source.root, config.file ?? '(none)', rules.length);
   const { matches, stats } = await scanItems(source, {
     rules: rules.map(matcherSpecOf),
     ...(options.threads ? { threads: options.threads } : {}),
@@ -75,6 +77,10 @@ export async function scanForFindings(source: PipelineSource, options: ScanComma
   });
   await source.enrich?.(findings);
   if (options.ignore) allowListed(findings, config);
+  debugLog('scanned %d inputs, %d bytes in %d ms; %d matches, %d findings; skipped %d', stats.filesScanned, stats.bytesScanned, Math.round(stats.durationMs), matches.length, findings.length, stats.skipped.length);
+  for (const finding of findings) {
+    debugLog('finding %s %s value %s at %s', finding.rule.id, finding.fingerprint, finding.secret, finding.occurrences.map((occurrence) => `${occurrence.provenance.path}:${occurrence.line}`).join(', '));
+  }
   return { root: source.root, rules, findings, stats, config };
 }
 

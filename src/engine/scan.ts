@@ -5,7 +5,6 @@
  * (one file, or every path and commit a git blob appears under).
  */
 import { readFileSync, statSync } from 'node:fs';
-import RE2 from 're2';
 import { compileRuleset } from '../ruleset/compile-rules.js';
 import type { RuleMatcherSpec } from '../ruleset/rule.js';
 import type { Provenance } from '../sources/provenance.js';
@@ -53,9 +52,9 @@ export interface ScanOptions {
   threads?: number;
   /**
    * Scan in this thread, without the worker pool, when the input turns out small (at most
-   * IN_PROCESS_MAX_ITEMS items and IN_PROCESS_MAX_BYTES): no threads to start, and only the rules whose
-   * keywords occur somewhere in the input are compiled (a commit needs a handful of the ~600). Matches
-   * are the same as the pool's. A larger input is handed to the pool, items already taken first.
+   * IN_PROCESS_MAX_ITEMS items and IN_PROCESS_MAX_BYTES): no threads to start and no rules compiled
+   * twice over, and regexes compile lazily, so a commit wakes only the few rules its keywords call up.
+   * Matches are the same as the pool's. A larger input is handed to the pool, items already taken first.
    */
   inProcess?: boolean;
 }
@@ -160,41 +159,10 @@ function readSmallFile(absolutePath: string, limit: number): Buffer | null | und
 }
 
 function scanInThisThread(taken: readonly TakenItem[], specs: readonly RuleMatcherSpec[]): ItemOutcome[] {
-  const ruleset = compileRuleset(rulesWithKeywordsIn(taken, specs));
+  // Regexes compile on first use (see compile-rules.ts), so only the rules the input calls up cost time.
+  const ruleset = compileRuleset(specs);
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES);
   return taken.map(({ item, bytes }) =>
     item.kind === 'file' && bytes === undefined ? scanFile(item.id, item.absolutePath, ruleset, buffer) : scanBytes(item.id, bytes!, ruleset, buffer),
   );
-}
-
-/**
- * The rules that can match anywhere in these items: a rule runs only where one of its keywords occurs
- * (see `detectors/pattern.ts`), so a rule none of whose keywords occurs in any item cannot match and
- * need not be compiled. Keywords are matched as `compileRuleset` matches them (case-insensitive).
- */
-function rulesWithKeywordsIn(taken: readonly TakenItem[], specs: readonly RuleMatcherSpec[]): RuleMatcherSpec[] {
-  const keywordIndex = new Map<string, number>();
-  const specsByKeyword: RuleMatcherSpec[][] = [];
-  for (const spec of specs) {
-    for (const keyword of spec.keywords) {
-      const normalised = keyword.toLowerCase();
-      let index = keywordIndex.get(normalised);
-      if (index === undefined) {
-        index = specsByKeyword.length;
-        keywordIndex.set(normalised, index);
-        specsByKeyword.push([]);
-      }
-      specsByKeyword[index]!.push(spec);
-    }
-  }
-  if (keywordIndex.size === 0) return [];
-  const keywordSet = new RE2.Set([...keywordIndex.keys()].map((keyword) => keyword.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')), 'iu');
-  const wanted = new Set<RuleMatcherSpec>();
-  for (const { bytes } of taken) {
-    if (!bytes || bytes.length === 0) continue;
-    for (const hit of keywordSet.match(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))) {
-      for (const spec of specsByKeyword[hit]!) wanted.add(spec);
-    }
-  }
-  return specs.filter((spec) => wanted.has(spec));
 }

@@ -3,12 +3,14 @@
  * One `git diff --cached --raw` lists the added, copied, modified, renamed and type-changed paths with
  * their staged blob ids and modes (it works before the first commit too: an unborn HEAD diffs against
  * the empty tree); the blobs stream through one `git cat-file --batch`. Deleted paths have nothing to
- * scan; submodules (mode 160000) and symbolic links (120000) are counted as skipped, as in `scan`.
+ * scan; submodules (mode 160000), symbolic links (120000) and Git LFS pointers are counted as skipped,
+ * and binary content is left to the engine, as in `scan`.
  *
  * Ignores: `--exclude` globs and `.sprawlignore` files apply as in `scan` (each `.sprawlignore` read
- * from the index when it is tracked there, else from the working copy). `.gitignore` does not: a staged
+ * from the index when it is staged there, else from the working copy). `.gitignore` does not: a staged
  * file is committed whether or not it is git-ignored (`git add -f`), so its secrets are committed too.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -35,8 +37,6 @@ export interface StagedOptions {
 export interface StagedListing extends ScanInput {
   /** The repository's top folder; staged paths are relative to it. */
   root: string;
-  /** How many staged paths will be scanned (known before any blob is read). */
-  entryCount: number;
 }
 
 /** One staged path whose content is a regular file's. */
@@ -46,9 +46,19 @@ interface StagedEntry {
 }
 
 export async function listStaged(directory: string, options: StagedOptions = {}): Promise<StagedListing> {
-  const repository = await GitRepository.open(path.resolve(directory)); // errors name the folder in full
+  const absolute = path.resolve(directory); // errors name the folder in full
+  // Both at once: the listing does not wait for the repository check (paths in `--raw` output are
+  // relative to the top folder wherever git runs, `diff.relative` aside). When the folder is not in a
+  // repository, the check's error is the one reported.
+  const [opened, listed] = await Promise.allSettled([
+    GitRepository.open(absolute),
+    gitOutput(absolute, ['-c', 'diff.relative=false', 'diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--diff-filter=ACMRT']),
+  ]);
+  if (opened.status === 'rejected') throw opened.reason;
+  const repository = opened.value;
   if (repository.isBare) throw new UserError('git-error', `${repository.root}: a bare repository has no index to scan`);
-  const raw = await repository.run(['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--diff-filter=ACMRT']);
+  if (listed.status === 'rejected') throw listed.reason;
+  const raw = listed.value;
   const changes = parseRawDiff(raw);
   const skipped: SkippedInput[] = [];
   const entries: StagedEntry[] = [];
@@ -64,7 +74,6 @@ export async function listStaged(directory: string, options: StagedOptions = {})
   const blobIdOf = new Map(entries.map((entry) => [entry.path, entry.blobId]));
   return {
     root: repository.root,
-    entryCount: entries.length,
     items: readEntries(repository, entries, skipped),
     skipped,
     provenanceOf: (id: string): Provenance[] => [{ kind: 'staged', path: id, blobId: blobIdOf.get(id) ?? '' }],
@@ -86,6 +95,32 @@ async function* readEntries(repository: GitRepository, entries: readonly StagedE
       else yield { kind: 'bytes', id: stagedPath, bytes };
     }
   }
+}
+
+/**
+ * Runs a read-only git command in the repository with this process's environment, and returns its
+ * output. Not `GitRepository.run`: simple-git drops every ambient `GIT_*` variable, and in a hook
+ * `GIT_INDEX_FILE` is the index being committed (`git commit -a` and `git commit PATH` use a temporary
+ * one), so the staged listing must see it. (`readBlobs` spawns git directly, so it sees it too.)
+ */
+function gitOutput(root: string, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (data: Buffer) => output.push(data));
+    child.stderr.on('data', (data: Buffer) => {
+      stderr += data.toString();
+    });
+    child.on('error', (error) => reject(new UserError('git-error', `${root}: git failed (${error.message})`)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(output).toString('utf8'));
+      else {
+        const firstLine = stderr.split('\n').find((line) => line.trim() !== '') ?? `exit code ${code}`;
+        reject(new UserError('git-error', `${root}: git failed: ${firstLine.replace(/^fatal:\s*/, '').trim()}`));
+      }
+    });
+  });
 }
 
 interface RawChange {
@@ -143,8 +178,8 @@ async function readSprawlignores(repository: GitRepository, stagedPaths: readonl
   }
   const byFolder = new Map<string, Ignore>();
   if (folders.size === 0) return new SprawlIgnores(byFolder);
-  // The staged versions, named `:path` (the index entry), through the same one `cat-file --batch` as
-  // blobs: one process, and no listing of the whole index. A folder whose file is not in the index
+  // The staged versions, named `:path` (the index entry), all through one `cat-file --batch`: no
+  // listing of the whole index. A folder whose file is not in the index
   // uses the working copy's, as `scan` would.
   const indexName = (folder: string) => `:${folder === '' ? '' : `${folder}/`}${SPRAWLIGNORE}`;
   const staged = new Map<string, Buffer | null>();

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { baselineFromFindings, readBaseline, serialiseBaseline, type Baseline } from '../../findings/baseline.js';
+import { importTriage } from '../../findings/import-baseline.js';
 import { listHistory } from '../../sources/git-history.js';
 import { listWorkingTree } from '../../sources/working-tree.js';
 import { UserError } from '../../user-error.js';
@@ -33,6 +34,23 @@ export async function runBaselinePrune(scanPath: string, options: BaselineComman
   const kept = baseline.entries.filter((entry) => found.has(entry.fingerprint));
   writeOutput(serialiseBaseline({ ...baseline, entries: kept }), file);
   process.stderr.write(`sprawl: ${file}: ${baseline.entries.length - kept.length} unused entr${baseline.entries.length - kept.length === 1 ? 'y' : 'ies'} dropped, ${kept.length} kept\n`);
+  return EXIT.clean;
+}
+
+/** `sprawl baseline import FILE [PATH]`: another scanner's accepted findings, re-found and baselined. */
+export async function runBaselineImport(importFile: string, scanPath: string, options: BaselineCommandOptions): Promise<number> {
+  const file = options.output ?? options.baseline ?? DEFAULT_BASELINE_FILE;
+  const previous = existsSync(file) ? readBaseline(file) : undefined;
+  const { findings } = await scanForBaseline(scanPath, options);
+  const { accepted, unmapped } = importTriage(importFile, findings);
+  const imported = baselineFromFindings(findings.filter((finding) => accepted.has(finding.fingerprint)));
+  const byFingerprint = new Map((previous?.entries ?? []).map((entry) => [entry.fingerprint, entry]));
+  for (const entry of imported.entries) {
+    byFingerprint.set(entry.fingerprint, { ...entry, ...byFingerprint.get(entry.fingerprint), reason: byFingerprint.get(entry.fingerprint)?.reason ?? accepted.get(entry.fingerprint)! });
+  }
+  writeOutput(serialiseBaseline({ version: 1, entries: [...byFingerprint.values()] }), file);
+  for (const line of unmapped) process.stderr.write(`sprawl: not imported: ${line}\n`);
+  process.stderr.write(`sprawl: ${file}: ${imported.entries.length} finding${imported.entries.length === 1 ? '' : 's'} imported from ${importFile}, ${unmapped.length} entr${unmapped.length === 1 ? 'y' : 'ies'} not mapped\n`);
   return EXIT.clean;
 }
 

@@ -4,8 +4,10 @@
  * keywords call for, without starting the worker pool (unless `--threads` asks for the pool). When it
  * fails, a short message after the report names each place, its rule, and how to allow a false positive.
  */
+import { loadConfig } from '../../config/load-config.js';
 import type { Finding } from '../../findings/finding.js';
 import { severityRank } from '../../findings/severity.js';
+import type { Severity } from '../../ruleset/rule.js';
 import { listStaged } from '../../sources/git-staged.js';
 import { EXIT } from '../exit-codes.js';
 import { scanAndReport, type ScanCommandOptions } from '../scan-pipeline.js';
@@ -26,17 +28,21 @@ export async function runStaged(directory: string, options: ScanCommandOptions):
     },
     options,
   );
-  if (exitCode === EXIT.findings) process.stderr.write(blockedMessage(reported, options));
+  if (exitCode === EXIT.findings) {
+    // The threshold the exit code was decided by: the flag, else the project config's, else low.
+    const failOn = options.failOn ?? loadConfig(listing.root, options.config).failOn ?? 'low';
+    process.stderr.write(blockedMessage(reported, failOn));
+  }
   return exitCode;
 }
 
 /** The few lines a person committing needs: where, which rule, and the way out for a false positive. */
-export function blockedMessage(findings: readonly Finding[], options: Pick<ScanCommandOptions, 'failOn'>): string {
-  const threshold = options.failOn === 'none' ? Infinity : severityRank(options.failOn ?? 'low');
+export function blockedMessage(findings: readonly Finding[], failOn: Severity | 'none'): string {
+  const threshold = failOn === 'none' ? Infinity : severityRank(failOn);
   const places = findings
     .filter((finding) => !finding.suppressed && severityRank(finding.severity) >= threshold)
     .flatMap((finding) =>
-      finding.occurrences.filter((occurrence) => !occurrence.allowed).map((occurrence) => `  ${occurrence.provenance.path}:${occurrence.line}:${occurrence.column}  ${finding.rule.id} (${finding.severity})`),
+      finding.occurrences.filter((occurrence) => !occurrence.allowed && !occurrence.baselined).map((occurrence) => `  ${occurrence.provenance.path}:${occurrence.line}:${occurrence.column}  ${finding.rule.id} (${finding.severity})`),
     )
     .sort();
   const count = places.length;

@@ -1,0 +1,155 @@
+/**
+ * `sprawl install-hook` end to end: the hook it writes guards real `git commit`s in temp repositories.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fakeMaker } from '../support/fakes.js';
+import { runCli, ScanEnv } from '../support/scan-env.js';
+
+const GIT_ENV = {
+  PATH: process.env.PATH ?? '',
+  NO_COLOR: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.invalid',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.invalid',
+};
+
+class GitRepoEnv extends ScanEnv {
+  constructor() {
+    super('sprawl-hook-');
+    this.git('init', '-q', '-b', 'main');
+  }
+
+  /** Runs git; returns the result whatever the exit code. */
+  run(...args: string[]) {
+    const result = spawnSync('git', args, { cwd: this.root, env: GIT_ENV, encoding: 'utf8' });
+    return { exitCode: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  git(...args: string[]): string {
+    const result = this.run(...args);
+    if (result.exitCode !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
+    return result.stdout;
+  }
+
+  commitCount(): number {
+    const result = this.run('rev-list', '--count', 'HEAD');
+    return result.exitCode === 0 ? Number(result.stdout.trim()) : 0;
+  }
+}
+
+const envs: ScanEnv[] = [];
+function repo(): GitRepoEnv {
+  const env = new GitRepoEnv();
+  envs.push(env);
+  return env;
+}
+afterAll(() => {
+  for (const env of envs) env.cleanup();
+});
+
+describe('sprawl install-hook', () => {
+  const fakes = fakeMaker('install-hook');
+
+  it('writes an executable pre-commit hook that blocks a commit with a secret and lets a clean one through', () => {
+    const env = repo();
+    const installed = runCli(['install-hook'], { cwd: env.root });
+    expect(installed.exitCode).toBe(0);
+    const hookPath = env.path('.git/hooks/pre-commit');
+    expect(installed.stdout).toBe(`sprawl: installed a pre-commit hook at ${hookPath}\n`);
+    expect(statSync(hookPath).mode & 0o111).toBe(0o111);
+    expect(readFileSync(hookPath, 'utf8')).toMatch(/^#!\/bin\/sh\n/);
+
+    // The first commit (no HEAD yet) is guarded too.
+    const token = fakes.fake('github.pat.classic');
+    env.write('config/app.env', `# settings\nGITHUB_TOKEN=${token}\n`);
+    env.git('add', '.');
+    const blocked = env.run('commit', '-m', 'add settings');
+    expect(blocked.exitCode).not.toBe(0);
+    expect(blocked.stderr).toContain('sprawl: 1 secret in the staged changes; the commit is blocked:\n  config/app.env:2:14  github.pat.classic (critical)\n');
+    expect(blocked.stderr).toContain('`sprawl:allow`');
+    expect(blocked.stdout + blocked.stderr).not.toContain(token);
+    expect(env.commitCount()).toBe(0);
+
+    env.write('config/app.env', '# settings\nGITHUB_TOKEN=${GITHUB_TOKEN}\n');
+    env.git('add', '.');
+    const clean = env.run('commit', '-m', 'add settings');
+    expect(clean.exitCode).toBe(0);
+    expect(env.commitCount()).toBe(1);
+  });
+
+  it('lets an allowed false positive through, and guards `git commit -a` (a temporary index)', () => {
+    const env = repo();
+    expect(runCli(['install-hook'], { cwd: env.root }).exitCode).toBe(0);
+    env.write('test/fixture.ts', `export const fixture = '${fakes.fake('github.pat.classic')}'; // sprawl:allow test fixture\n`);
+    env.git('add', '.');
+    expect(env.run('commit', '-m', 'fixture').exitCode).toBe(0);
+    expect(env.commitCount()).toBe(1);
+
+    env.write('deploy.sh', 'echo deploy\n');
+    env.git('add', '.');
+    env.git('commit', '-q', '-m', 'deploy');
+    env.write('deploy.sh', `echo deploy\ncurl -H "Authorization: token ${fakes.fake('github.pat.classic')}" https://api.github.com/\n`);
+    const blocked = env.run('commit', '-a', '-m', 'auth');
+    expect(blocked.exitCode).not.toBe(0);
+    expect(blocked.stderr).toContain('  deploy.sh:2:31  github.pat.classic (critical)\n');
+    expect(env.commitCount()).toBe(2);
+
+    // `git commit PATH` commits only PATH (through another temporary index): the staged secret in
+    // deploy.sh is not part of it, so the commit goes through.
+    env.git('add', 'deploy.sh');
+    env.write('notes.md', 'release notes\n');
+    env.git('add', 'notes.md');
+    const partial = env.run('commit', '-m', 'notes', '--', 'notes.md');
+    expect(partial.exitCode).toBe(0);
+    expect(env.commitCount()).toBe(3);
+    expect(env.run('commit', '-m', 'the rest').exitCode).not.toBe(0);
+  });
+
+  it('refuses to replace an existing hook without --force (exit 2, one line), and replaces it with --force', () => {
+    const env = repo();
+    const hookPath = env.write('.git/hooks/pre-commit', '#!/bin/sh\necho my own hook\n');
+    const refused = runCli(['install-hook'], { cwd: env.root });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toBe(
+      `sprawl: ${hookPath}: a pre-commit hook already exists; rerun with --force to replace it, or call \`sprawl staged\` from it (docs/pre-commit.md)\n`,
+    );
+    expect(readFileSync(hookPath, 'utf8')).toBe('#!/bin/sh\necho my own hook\n');
+
+    const forced = runCli(['install-hook', '--force'], { cwd: env.root });
+    expect(forced.exitCode).toBe(0);
+    expect(forced.stdout).toBe(`sprawl: replaced the pre-commit hook at ${hookPath}\n`);
+    expect(readFileSync(hookPath, 'utf8')).toContain('exec "$node_bin" "$sprawl_cli" staged; fi');
+    // Installing again is refused too: the hook is there now.
+    expect(runCli(['install-hook'], { cwd: env.root }).exitCode).toBe(2);
+  });
+
+  it('follows core.hooksPath and writes --fail-on into the hook', () => {
+    const env = repo();
+    env.git('config', 'core.hooksPath', '.githooks');
+    const installed = runCli(['install-hook', env.root, '--fail-on', 'high'], { cwd: env.path() });
+    expect(installed.exitCode).toBe(0);
+    const hookPath = env.path('.githooks/pre-commit');
+    expect(installed.stdout).toBe(`sprawl: installed a pre-commit hook at ${hookPath}\n`);
+    expect(readFileSync(hookPath, 'utf8')).toContain('staged --fail-on high');
+
+    env.write('app.env', `GITHUB_TOKEN=${fakes.fake('github.pat.classic')}\n`);
+    env.git('add', 'app.env');
+    const blocked = env.run('commit', '-m', 'token');
+    expect(blocked.exitCode).not.toBe(0);
+    expect(blocked.stderr).toContain('  app.env:1:14  github.pat.classic (critical)\n');
+    expect(env.commitCount()).toBe(0);
+  });
+
+  it('exits 2 with one line outside a repository', () => {
+    const env = new ScanEnv('sprawl-not-a-repo-');
+    envs.push(env);
+    const result = runCli(['install-hook'], { cwd: env.root });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`sprawl: ${env.root}: not a git repository\n`);
+  });
+});

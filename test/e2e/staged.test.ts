@@ -1,0 +1,257 @@
+/**
+ * `sprawl staged` end to end: real repositories built with real `git` in temp dirs, the built binary,
+ * generated fakes. What is scanned is the index (what `git commit` would record), never the working copy.
+ */
+import { spawnSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fakeMaker } from '../support/fakes.js';
+import { runCli, ScanEnv, scanJson, type JsonReport } from '../support/scan-env.js';
+
+/** git isolated from the machine's configuration, with a fixed author. */
+const GIT_ENV = {
+  PATH: process.env.PATH ?? '',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.invalid',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.invalid',
+};
+
+class GitRepoEnv extends ScanEnv {
+  constructor() {
+    super('sprawl-staged-');
+    this.git('init', '-q', '-b', 'main');
+  }
+
+  git(...args: string[]): string {
+    const result = spawnSync('git', args, { cwd: this.root, env: GIT_ENV, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
+    return result.stdout;
+  }
+
+  /** Writes a file and stages it. */
+  stage(relativePath: string, content: string | Buffer): void {
+    this.write(relativePath, content);
+    this.git('add', '--', relativePath);
+  }
+
+  staged(...args: string[]) {
+    const result = runCli(['staged', '--format', 'json', ...args], { cwd: this.root });
+    if (result.exitCode > 1) throw new Error(`staged failed (${result.exitCode}): ${result.stderr}`);
+    return { ...result, report: JSON.parse(result.stdout) as JsonReport };
+  }
+}
+
+function places(report: JsonReport) {
+  return report.findings.flatMap((finding) =>
+    finding.occurrences.map(({ path, line, column, endColumn }) => ({ ruleId: finding.ruleId, path, line, column, endColumn })),
+  );
+}
+
+const envs: ScanEnv[] = [];
+function repo(): GitRepoEnv {
+  const env = new GitRepoEnv();
+  envs.push(env);
+  return env;
+}
+afterAll(() => {
+  for (const env of envs) env.cleanup();
+});
+
+describe('sprawl staged', () => {
+  const fakes = fakeMaker('staged');
+
+  it('blocks a staged secret in the initial commit (no HEAD yet), naming file, line and rule', () => {
+    const env = repo();
+    const token = fakes.fake('github.pat.classic');
+    env.stage('config/app.env', `# app settings\nGITHUB_TOKEN=${token}\n`);
+    env.stage('README.md', 'hello\n');
+    const { exitCode, report, stderr } = env.staged();
+    expect(exitCode).toBe(1);
+    expect(report.summary).toMatchObject({ findings: 1, filesScanned: 2 });
+    expect(places(report)).toEqual([{ ruleId: 'github.pat.classic', path: 'config/app.env', line: 2, column: 14, endColumn: 14 + token.length }]);
+    expect(stderr).toBe(
+      [
+        'sprawl: 1 secret in the staged changes; the commit is blocked:',
+        '  config/app.env:2:14  github.pat.classic (critical)',
+        '  Remove it from the staged file (and rotate it if it is real). A false positive: add a `sprawl:allow`',
+        '  comment on its line (e.g. `# sprawl:allow test fixture`) and stage the file again.',
+        '',
+      ].join('\n'),
+    );
+    expect(stderr + JSON.stringify(report)).not.toContain(token);
+
+    env.git('commit', '-q', '--no-verify', '-m', 'initial');
+    const after = env.staged();
+    expect(after.exitCode).toBe(0);
+    expect(after.report.summary).toMatchObject({ findings: 0, filesScanned: 0 });
+  });
+
+  it('does not see an unstaged edit: a clean staged version passes though the working copy holds a secret', () => {
+    const env = repo();
+    env.stage('app.py', 'import os\n');
+    env.git('commit', '-q', '-m', 'base');
+    env.stage('app.py', 'import os\nprint("hello")\n');
+    env.write('app.py', `import os\nprint("hello")\nTOKEN = "${fakes.fake('github.pat.classic')}"\n`);
+    const { exitCode, report } = env.staged();
+    expect(exitCode).toBe(0);
+    expect(report.summary).toMatchObject({ findings: 0, filesScanned: 1 });
+    expect(scanJson([env.root]).exitCode).toBe(1); // the working copy does hold one
+  });
+
+  it('sees a staged secret already removed from the working copy, at its line in the staged version', () => {
+    const env = repo();
+    const token = fakes.fake('github.pat.classic');
+    env.stage('notes.md', 'a\n');
+    env.git('commit', '-q', '-m', 'base');
+    env.stage('src/deploy.sh', `#!/bin/sh\nset -e\n\n# deploy\ncurl -H "Authorization: token ${token}" https://api.github.com/user\n`);
+    env.write('src/deploy.sh', `${'# a line added in the working copy only\n'.repeat(10)}echo nothing\n`);
+    const { exitCode, report } = env.staged();
+    expect(exitCode).toBe(1);
+    expect(places(report)).toEqual([{ ruleId: 'github.pat.classic', path: 'src/deploy.sh', line: 5, column: 31, endColumn: 31 + token.length }]);
+    expect(scanJson([env.root]).report.summary.findings).toBe(0);
+  });
+
+  it('lets a secret with a sprawl:allow comment through, reported as allowed', () => {
+    const env = repo();
+    const token = fakes.fake('github.pat.classic');
+    env.stage('test/fixture.ts', `export const fixture = '${token}'; // sprawl:allow test fixture\n`);
+    const { exitCode, report, stderr } = env.staged();
+    expect(exitCode).toBe(0);
+    expect(stderr).toBe('');
+    expect(report.summary).toMatchObject({ findings: 0, suppressed: 1 });
+    expect(report.findings[0]!.occurrences[0]).toMatchObject({ path: 'test/fixture.ts', line: 1, column: 25, allowed: { reason: 'test fixture' } });
+    expect(env.staged('--no-ignore').exitCode).toBe(1);
+  });
+
+  it('gives the same findings and fingerprints as `sprawl scan`, in every format, on the same content', () => {
+    const env = repo();
+    const token = fakes.fake('github.pat.classic');
+    const slack = fakes.fake('slack.bot-token');
+    env.stage('a.env', `GITHUB_TOKEN=${token}\nSLACK=${slack}\n`);
+    env.stage('b/copy.env', `GITHUB_TOKEN=${token}\n`);
+    const staged = env.staged();
+    const scanned = scanJson([env.root]);
+    expect(staged.exitCode).toBe(1);
+    const summary = (report: JsonReport) => report.findings.map(({ fingerprint, ruleId, sprawlCount, severity }) => ({ fingerprint, ruleId, sprawlCount, severity }));
+    expect(summary(staged.report)).toEqual(summary(scanned.report));
+    expect(places(staged.report)).toEqual(places(scanned.report));
+    expect(staged.report.findings.find((finding) => finding.ruleId === 'github.pat.classic')!.sprawlCount).toBe(2);
+
+    const sarif = runCli(['staged', '--format', 'sarif'], { cwd: env.root });
+    expect(sarif.exitCode).toBe(1);
+    const results = JSON.parse(sarif.stdout).runs[0].results as { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
+    expect(results.map((result) => `${result.ruleId} ${result.locations[0]!.physicalLocation.artifactLocation.uri}:${result.locations[0]!.physicalLocation.region.startLine}`).sort()).toEqual(
+      ['github.pat.classic a.env:1', 'github.pat.classic b/copy.env:1', 'slack.bot-token a.env:2'],
+    );
+    const text = runCli(['staged'], { cwd: env.root });
+    expect(text.exitCode).toBe(1);
+    expect(text.stdout).toContain('a.env:1:14');
+    expect(runCli(['staged', '--fail-on', 'none'], { cwd: env.root }).exitCode).toBe(0);
+  });
+
+  it('scans renamed, modified and force-added files; skips deletions; counts binaries, links and submodules', () => {
+    const env = repo();
+    const token = fakes.fake('github.pat.classic');
+    env.stage('old-name.env', `GITHUB_TOKEN=${token}\n`);
+    env.stage('gone.env', `GITHUB_TOKEN=${fakes.fake('github.pat.classic')}\n`);
+    env.git('commit', '-q', '-m', 'base');
+    env.git('mv', 'old-name.env', 'new-name.env');
+    env.git('rm', '-q', 'gone.env');
+    env.write('.gitignore', 'secrets/\n');
+    env.git('add', '.gitignore');
+    env.write('secrets/prod.env', `GITHUB_TOKEN=${token}\n`);
+    env.git('add', '-f', 'secrets/prod.env');
+    env.stage('image.bin', Buffer.concat([Buffer.from([0x89, 0x50, 0x00, 0x00]), Buffer.from(`GITHUB_TOKEN=${token}`)]));
+    symlinkSync('new-name.env', env.path('link.env'));
+    env.git('add', 'link.env');
+    const head = env.git('rev-parse', 'HEAD').trim();
+    env.git('update-index', '--add', '--cacheinfo', `160000,${head},vendor/lib`);
+    const { exitCode, report } = env.staged();
+    expect(exitCode).toBe(1);
+    expect(places(report)).toEqual([
+      { ruleId: 'github.pat.classic', path: 'new-name.env', line: 1, column: 14, endColumn: 14 + token.length },
+      { ruleId: 'github.pat.classic', path: 'secrets/prod.env', line: 1, column: 14, endColumn: 14 + token.length },
+    ]);
+    expect(report.skipped).toEqual([
+      { path: 'image.bin', reason: 'binary' },
+      { path: 'link.env', reason: 'symlink' },
+      { path: 'vendor/lib', reason: 'submodule' },
+    ]);
+    expect(report.summary.filesScanned).toBe(3); // .gitignore, new-name.env, secrets/prod.env
+  });
+
+  it('honours .sprawlignore (the staged version) and --exclude', () => {
+    const env = repo();
+    const token = fakes.fake('github.pat.classic');
+    env.stage('.sprawlignore', 'fixtures/\n');
+    env.stage('fixtures/a.env', `GITHUB_TOKEN=${token}\n`);
+    env.stage('nested/.sprawlignore', '*.log\n');
+    env.stage('nested/debug.log', `token=${token}\n`);
+    env.stage('vendor/lib.env', `GITHUB_TOKEN=${token}\n`);
+    env.stage('app.env', `GITHUB_TOKEN=${token}\n`);
+    expect(places(env.staged('--exclude', 'vendor/**').report).map((place) => place.path)).toEqual(['app.env']);
+    expect(places(env.staged().report).map((place) => place.path)).toEqual(['app.env', 'vendor/lib.env']);
+    // The working copy's .sprawlignore is not what is committed: the staged one applies.
+    env.write('.sprawlignore', 'fixtures/\napp.env\n');
+    expect(places(env.staged().report).map((place) => place.path)).toEqual(['app.env', 'vendor/lib.env']);
+    expect(places(env.staged('--no-ignore').report).map((place) => place.path)).toEqual(['app.env', 'fixtures/a.env', 'nested/debug.log', 'vendor/lib.env']);
+  });
+
+  it('gives the same answer through the worker pool (--threads) and for a commit too large to scan in-process', () => {
+    const env = repo();
+    const token = fakes.fake('github.pat.classic');
+    env.stage('a.env', `GITHUB_TOKEN=${token}\n`);
+    const filler = 'const value = compute(input); // ordinary code\n';
+    const lines = Math.ceil((9 * 1024 * 1024) / filler.length);
+    env.stage('big/generated.js', `${filler.repeat(lines)}GITHUB_TOKEN=${token}\n`);
+    const inProcessLimitPassed = env.staged();
+    const pooled = env.staged('--threads', '2');
+    const expected = [
+      { ruleId: 'github.pat.classic', path: 'a.env', line: 1, column: 14, endColumn: 14 + token.length },
+      { ruleId: 'github.pat.classic', path: 'big/generated.js', line: lines + 1, column: 14, endColumn: 14 + token.length },
+    ];
+    expect(places(inProcessLimitPassed.report)).toEqual(expected);
+    expect(places(pooled.report)).toEqual(expected);
+
+    env.git('rm', '-q', '--cached', 'big/generated.js');
+    expect(places(env.staged().report)).toEqual(expected.slice(0, 1));
+    expect(places(env.staged('--threads', '1').report)).toEqual(expected.slice(0, 1));
+  });
+
+  it("follows the project config's fail_on, and lists only what blocks", () => {
+    const env = repo();
+    const token = fakes.fake('github.pat.classic');
+    env.stage('.sprawl.yml', 'fail_on: critical\n');
+    env.stage('db.py', `password = "${fakes.fake('generic.password.double-quoted')}"\n`);
+    const medium = env.staged();
+    expect(medium.report.findings.map((finding) => `${finding.ruleId} ${finding.severity}`)).toEqual(['generic.password.double-quoted medium']);
+    expect(medium.exitCode).toBe(0);
+    expect(medium.stderr).toBe('');
+    expect(env.staged('--fail-on', 'medium').exitCode).toBe(1);
+
+    env.stage('app.env', `GITHUB_TOKEN=${token}\n`);
+    const critical = env.staged();
+    expect(critical.exitCode).toBe(1);
+    expect(critical.stderr.split('\n').slice(0, 2)).toEqual(['sprawl: 1 secret in the staged changes; the commit is blocked:', '  app.env:1:14  github.pat.classic (critical)']);
+  });
+
+  it('exits 2 with one line outside a repository, or without git', () => {
+    const env = new ScanEnv('sprawl-not-a-repo-');
+    envs.push(env);
+    const outside = runCli(['staged'], { cwd: env.root });
+    expect(outside.exitCode).toBe(2);
+    expect(outside.stderr).toBe(`sprawl: ${env.root}: not a git repository\n`);
+    expect(outside.stdout).toBe('');
+
+    const withoutGit = runCli(['staged'], { cwd: env.root, env: { PATH: env.path('no-bin') } });
+    expect(withoutGit.exitCode).toBe(2);
+    expect(withoutGit.stderr).toBe('sprawl: git: command not found (sprawl needs git on the PATH to read repositories)\n');
+
+    const missing = runCli(['staged', env.path('nope')]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toBe(`sprawl: ${env.path('nope')}: no such directory\n`);
+  });
+});
