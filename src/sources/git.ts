@@ -10,6 +10,35 @@ import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { UserError } from '../user-error.js';
 
+/**
+ * The variables git sets for hooks to say which repository and index are meant (`git commit -a` runs the
+ * pre-commit hook with a temporary GIT_INDEX_FILE; server hooks use GIT_QUARANTINE_PATH). simple-git
+ * strips every GIT_* variable by default, which would make a hook read the wrong index.
+ */
+const REPOSITORY_ENVIRONMENT = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_COMMON_DIR',
+  'GIT_NAMESPACE',
+  'GIT_QUARANTINE_PATH',
+  'GIT_CEILING_DIRECTORIES',
+] as const;
+
+function gitClient(baseDir: string): SimpleGit {
+  return simpleGit({
+    baseDir,
+    binary: 'git',
+    maxConcurrentProcesses: 4,
+    trimmed: false,
+    allowEnvironment: REPOSITORY_ENVIRONMENT,
+    // Treat 'close' as the end: simple-git otherwise waits 50 ms after 'exit' for output that never comes.
+    completion: { onClose: true, onExit: false },
+  });
+}
+
 export class GitRepository {
   private constructor(
     /** The work tree's top folder, or the git dir itself for a bare repository. */
@@ -26,7 +55,7 @@ export class GitRepository {
     } catch {
       throw new UserError('path-not-found', `${directory}: no such directory`);
     }
-    const git = simpleGit({ baseDir: absolute, binary: 'git', maxConcurrentProcesses: 4, trimmed: true });
+    const git = gitClient(absolute);
     let bare: string;
     let shallow: string;
     let topLevel = '';
@@ -39,7 +68,7 @@ export class GitRepository {
     }
     const isBare = bare.trim() === 'true';
     const root = isBare ? absolute : topLevel.trim() || absolute;
-    return new GitRepository(root, isBare, shallow.trim() === 'true', simpleGit({ baseDir: root, binary: 'git', trimmed: false }));
+    return new GitRepository(root, isBare, shallow.trim() === 'true', gitClient(root));
   }
 
   /** Runs a read-only git command and returns its output. */
