@@ -6,10 +6,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isUserError } from '../user-error.js';
 import { enableDebugLog } from './debug-log.js';
-import { runRulesCheck, runRulesList } from './commands/rules.js';
-import { DEFAULT_BASELINE_FILE, runBaselineCreate, runBaselineImport, runBaselinePrune, runIgnore, type BaselineCommandOptions, type IgnoreCommandOptions } from './commands/baseline.js';
-import { runGit, type GitCommandOptions } from './commands/git.js';
-import { runScan } from './commands/scan.js';
+import type { BaselineCommandOptions, IgnoreCommandOptions } from './commands/baseline.js';
+import type { GitCommandOptions } from './commands/git.js';
 import type { ScanCommandOptions } from './scan-pipeline.js';
 import { EXIT } from './exit-codes.js';
 import { toolVersion } from './version.js';
@@ -40,6 +38,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// Each command's module is imported when it runs: a pre-commit hook pays for `staged` alone.
 function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('sprawl')
     .description('Find standing privilege: durable credentials and the paths that recreate them.')
@@ -57,7 +56,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       .command('scan')
       .description('scan a directory or file (default: the current directory)')
       .argument('[path]', 'directory or file to scan', '.'),
-  ).action(async (scanPath: string, options: ScanCommandOptions) => setExitCode(await runScan(scanPath, options)));
+  ).action(async (scanPath: string, options: ScanCommandOptions) => setExitCode(await (await import('./commands/scan.js')).runScan(scanPath, options)));
 
   addScanOptions(
     program
@@ -84,7 +83,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--all', 'every ref: branches, tags, stash (the default)')
       .option('--since <date>', 'only commits after this date')
       .option('--until <date>', 'only commits before this date'),
-  ).action(async (repositoryPath: string, options: GitCommandOptions) => setExitCode(await runGit(repositoryPath, options)));
+  ).action(async (repositoryPath: string, options: GitCommandOptions) => setExitCode(await (await import('./commands/git.js')).runGit(repositoryPath, options)));
 
   const baseline = program.command('baseline').description('accept what exists today; report only what is new');
   addScanOptions(
@@ -93,14 +92,14 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       .description('scan PATH and write every finding to a baseline (keeps reasons of entries it already had)')
       .argument('[path]', 'directory or file to scan', '.')
       .option('--git', 'baseline the git history of PATH instead of its working tree'),
-  ).action(async (scanPath: string, options: BaselineCommandOptions) => setExitCode(await runBaselineCreate(scanPath, options)));
+  ).action(async (scanPath: string, options: BaselineCommandOptions) => setExitCode(await (await import('./commands/baseline.js')).runBaselineCreate(scanPath, options)));
   addScanOptions(
     baseline
       .command('prune')
       .description('drop baseline entries whose secret is no longer found in PATH')
       .argument('[path]', 'directory or file to scan', '.')
       .option('--git', 'check against the git history of PATH instead of its working tree'),
-  ).action(async (scanPath: string, options: BaselineCommandOptions) => setExitCode(await runBaselinePrune(scanPath, options)));
+  ).action(async (scanPath: string, options: BaselineCommandOptions) => setExitCode(await (await import('./commands/baseline.js')).runBaselinePrune(scanPath, options)));
   addScanOptions(
     baseline
       .command('import')
@@ -108,7 +107,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       .argument('<file>', '.gitleaksignore, gitleaks .toml or .secrets.baseline')
       .argument('[path]', 'the tree those files describe', '.')
       .option('--git', 'match against the git history of PATH instead of its working tree'),
-  ).action(async (importFile: string, scanPath: string, options: BaselineCommandOptions) => setExitCode(await runBaselineImport(importFile, scanPath, options)));
+  ).action(async (importFile: string, scanPath: string, options: BaselineCommandOptions) => setExitCode(await (await import('./commands/baseline.js')).runBaselineImport(importFile, scanPath, options)));
   program
     .command('ignore')
     .description('accept one finding by its fingerprint, at any path, in the baseline file')
@@ -116,8 +115,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .requiredOption('--reason <text>', 'why it is accepted (kept in the baseline)')
     .option('--expires <date>', 'YYYY-MM-DD after which it is reported again')
     .option('--by <name>', 'who accepted it')
-    .option('-b, --baseline <file>', 'the baseline file', DEFAULT_BASELINE_FILE)
-    .action((fingerprint: string, options: IgnoreCommandOptions) => setExitCode(runIgnore(fingerprint, options)));
+    .option('-b, --baseline <file>', 'the baseline file', '.sprawl-baseline.json')
+    .action(async (fingerprint: string, options: IgnoreCommandOptions) => setExitCode((await import('./commands/baseline.js')).runIgnore(fingerprint, options)));
 
   const rules = program.command('rules').description('list or check detection rules');
   rules
@@ -126,12 +125,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('-r, --rules <path...>', 'also load rules from these files or directories')
     .option('--no-builtin-rules', 'list only the rules given with --rules')
-    .action((options) => setExitCode(runRulesList(options)));
+    .action(async (options) => setExitCode((await import('./commands/rules.js')).runRulesList(options)));
   rules
     .command('check')
     .description('validate rule files and run their examples (default: the built-in rules)')
     .argument('[files...]', 'rule files or directories')
-    .action((files: string[]) => setExitCode(runRulesCheck(files)));
+    .action(async (files: string[]) => setExitCode((await import('./commands/rules.js')).runRulesCheck(files)));
 
   return program;
 }
