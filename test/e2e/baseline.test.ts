@@ -99,3 +99,49 @@ describe('sprawl ignore', () => {
     expect(runCli(['scan', env.path('clean'), '--baseline', broken])).toMatchObject({ exitCode: 2, stderr: `sprawl: ${broken}: entries[0].fingerprint: expected a sprawl/v1 fingerprint\n` });
   });
 });
+
+describe('baselines survive history and machines', () => {
+  it('two baselines of the same tree at different paths (two machines) are byte-identical', () => {
+    const one = new ScanEnv('machine-one-');
+    const two = new ScanEnv('machine-two-');
+    try {
+      const token = fakes.fake('github.pat.classic');
+      for (const env of [one, two]) env.write('repo/src/app.ts', `const token = '${token}';\n`);
+      runCli(['baseline', 'create', one.path('repo'), '--output', one.path('baseline.json')]);
+      runCli(['baseline', 'create', two.path('repo'), '--output', two.path('baseline.json')]);
+      expect(readFileSync(one.path('baseline.json'), 'utf8')).toBe(readFileSync(two.path('baseline.json'), 'utf8'));
+    } finally {
+      one.cleanup();
+      two.cleanup();
+    }
+  });
+
+  it('a git baseline survives a rebase; a new secret on a baselined line is reported', async () => {
+    const { GitRepo } = await import('../support/git-repo.js');
+    const env = new ScanEnv('rebase-');
+    try {
+      const repo = new GitRepo(env.path('repo'));
+      const old = fakes.fake('github.pat.classic');
+      repo.write('app.env', `TOKEN=${old}\n`).commit('add', '2024-01-01T00:00:00Z');
+      repo.git('checkout', '-q', '-b', 'feature');
+      repo.write('feature.txt', 'f\n').commit('feature', '2024-01-03T00:00:00Z');
+      repo.git('checkout', '-q', 'main');
+      repo.write('main.txt', 'm\n').commit('main', '2024-01-02T00:00:00Z');
+      const baseline = env.path('baseline.json');
+      expect(runCli(['baseline', 'create', repo.root, '--git', '--output', baseline]).exitCode).toBe(0);
+      repo.git('checkout', '-q', 'feature');
+      repo.git('rebase', '-q', 'main');
+      repo.git('branch', '-q', '-D', 'main');
+      expect(runCli(['git', repo.root, '--format', 'json', '--baseline', baseline]).exitCode).toBe(0);
+      const added = fakes.fake('github.pat.classic');
+      repo.write('app.env', `TOKEN=${old} BACKUP=${added}\n`).commit('second token on the same line', '2024-01-04T00:00:00Z');
+      const result = runCli(['git', repo.root, '--format', 'json', '--baseline', baseline]);
+      expect(result.exitCode).toBe(1);
+      const active = JSON.parse(result.stdout).findings.filter((finding: { suppressed: boolean }) => !finding.suppressed);
+      expect(active).toHaveLength(1);
+      expect(active[0].occurrences[0].column).toBe(`TOKEN=${old} BACKUP=`.length + 1);
+    } finally {
+      env.cleanup();
+    }
+  });
+});
