@@ -54,9 +54,10 @@ function buildProgram(setExitCode: (code: number) => void): Command {
   addScanOptions(
     program
       .command('scan')
-      .description('scan a directory or file (default: the current directory)')
-      .argument('[path]', 'directory or file to scan', '.'),
-  ).action(async (scanPath: string, options: ScanCommandOptions) => setExitCode(await (await import('./commands/scan.js')).runScan(scanPath, options)));
+      .description('scan a directory or file (default: the current directory); - reads standard input')
+      .argument('[path]', 'directory or file to scan, or - for standard input', '.')
+      .option('--stdin-name <name>', 'the name standard input is reported under', 'stdin'),
+  ).action(async (scanPath: string, options: ScanCommandOptions & { stdinName?: string }) => setExitCode(await (await import('./commands/scan.js')).runScan(scanPath, options)));
 
   addScanOptions(
     program
@@ -72,6 +73,14 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--force', 'replace an existing pre-commit hook')
     .addOption(new Option('--fail-on <severity>', 'block commits on findings at or above this severity (default: as `sprawl staged`)').choices(['low', 'medium', 'high', 'critical']))
     .action(async (repositoryPath: string, options: { force?: boolean; failOn?: string }) => setExitCode(await (await import('./commands/install-hook.js')).runInstallHook(repositoryPath, options)));
+
+  addScanOptions(
+    program
+      .command('logs')
+      .description('scan log files and folders, rotated and gzip-compressed ones included; - reads standard input')
+      .argument('<paths...>', 'log files or folders, or - for standard input')
+      .option('--stdin-name <name>', 'the name standard input is reported under', 'stdin'),
+  ).action(async (paths: string[], options: ScanCommandOptions & { stdinName?: string }) => setExitCode(await (await import('./commands/logs.js')).runLogs(paths, options)));
 
   addScanOptions(
     program

@@ -6,7 +6,8 @@
  * not scanned. Bytes can be pushed (`write`, for streams) or read straight into the buffer (`readFrom`,
  * for files, with no copy).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { findMatches, type RawMatch } from '../detectors/pattern.js';
 import type { CompiledRuleset } from '../ruleset/compile-rules.js';
 import type { ItemOutcome, LocatedMatch } from './worker-protocol.js';
@@ -111,6 +112,31 @@ export function scanFile(id: string, absolutePath: string, ruleset: CompiledRule
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Scans a stream (stdin, a gzip file being decompressed) as it arrives: memory stays at one chunk however
+ * long the stream, and line numbers are those of the decompressed text.
+ */
+export async function scanStream(id: string, stream: AsyncIterable<Uint8Array>, ruleset: CompiledRuleset, buffer?: Buffer): Promise<ItemOutcome> {
+  const scan = new ChunkedScan(ruleset, buffer);
+  try {
+    for await (const chunk of stream) scan.write(chunk);
+  } catch (error) {
+    return { id, kind: 'skipped', reason: 'unreadable', detail: describeStreamError(error) };
+  }
+  return outcomeOf(id, scan.end());
+}
+
+/** A gzip-compressed file (a rotated log), decompressed while it is scanned. */
+export function scanGzipFile(id: string, absolutePath: string, ruleset: CompiledRuleset, buffer?: Buffer): Promise<ItemOutcome> {
+  return scanStream(id, createReadStream(absolutePath).pipe(createGunzip()), ruleset, buffer);
+}
+
+function describeStreamError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') return `not valid gzip (${(error as Error).message})`;
+  return code ?? (error as Error).message;
 }
 
 /** Scans bytes already in memory (a git blob, stdin), through the same chunking as files. */

@@ -8,9 +8,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { compileRuleset } from '../ruleset/compile-rules.js';
 import type { RuleMatcherSpec } from '../ruleset/rule.js';
 import type { Provenance } from '../sources/provenance.js';
-import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile } from './chunked-scan.js';
+import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanStream } from './chunked-scan.js';
 import type { ScanStats, SkippedInput } from './scan-stats.js';
-import type { ScanItem } from '../sources/scan-item.js';
+import type { ScanItem, StreamInput } from '../sources/scan-item.js';
 import type { ItemOutcome, LocatedMatch } from './worker-protocol.js';
 
 /**
@@ -35,6 +35,8 @@ export interface ScanInput {
   provenanceOf: (id: string) => Provenance[];
   /** The source expects a small input (a commit's staged files): as `ScanOptions.inProcess`, unless the options say otherwise. */
   inProcess?: boolean;
+  /** A stream only this thread can read (stdin), scanned here as it arrives, besides any items. */
+  stream?: StreamInput;
 }
 
 export interface MatchAt {
@@ -77,6 +79,7 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
       }
     }
   };
+  if (input.stream) record([await scanStream(input.stream.id, input.stream.stream, compileRuleset(options.rules))]);
   if (options.inProcess ?? input.inProcess ?? false) {
     const taken = await takeSmallInput(input.items);
     if (taken.rest === undefined) record(scanInThisThread(taken.items, options.rules));
@@ -133,7 +136,8 @@ async function takeSmallInput(items: AsyncIterable<ScanItem> | Iterable<ScanItem
     const next = await iterator.next();
     if (next.done) return { items: taken };
     const item = next.value;
-    const bytes = item.kind === 'bytes' ? item.bytes : readSmallFile(item.absolutePath, IN_PROCESS_MAX_BYTES - takenBytes);
+    // A compressed file is left to the pool (null: as if too large), which decompresses it as a stream.
+    const bytes = item.kind === 'bytes' ? item.bytes : item.compression ? null : readSmallFile(item.absolutePath, IN_PROCESS_MAX_BYTES - takenBytes);
     taken.push({ item, bytes });
     takenBytes += bytes?.length ?? 0;
     if (taken.length > IN_PROCESS_MAX_ITEMS || takenBytes > IN_PROCESS_MAX_BYTES || bytes === null) {

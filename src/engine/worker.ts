@@ -5,8 +5,8 @@
  */
 import { workerData } from 'node:worker_threads';
 import { compileRuleset } from '../ruleset/compile-rules.js';
-import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile } from './chunked-scan.js';
-import type { ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
+import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanGzipFile } from './chunked-scan.js';
+import type { ItemOutcome, ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
 
 const setup = workerData as WorkerSetup;
 const ruleset = compileRuleset(setup.rules);
@@ -19,11 +19,13 @@ const buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES);
  */
 const crashOnPath = process.env.SPRAWL_TEST_CRASH_ON_PATH;
 
-export default function scanTask(task: ScanTask): ScanTaskResult {
+export default async function scanTask(task: ScanTask): Promise<ScanTaskResult> {
   if (crashOnPath && task.items.some((item) => item.id.includes(crashOnPath))) process.exit(70);
-  return {
-    outcomes: task.items.map((item) =>
-      item.kind === 'file' ? scanFile(item.id, item.absolutePath, ruleset, buffer) : scanBytes(item.id, item.bytes, ruleset, buffer),
-    ),
-  };
+  const outcomes: ItemOutcome[] = [];
+  for (const item of task.items) {
+    if (item.kind === 'bytes') outcomes.push(scanBytes(item.id, item.bytes, ruleset, buffer));
+    else if (item.compression === 'gzip') outcomes.push(await scanGzipFile(item.id, item.absolutePath, ruleset, buffer));
+    else outcomes.push(scanFile(item.id, item.absolutePath, ruleset, buffer));
+  }
+  return { outcomes };
 }

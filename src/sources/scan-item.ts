@@ -4,5 +4,12 @@
  * only the main thread can get (a git blob, stdin) travel with the item.
  */
 export type ScanItem =
-  | { kind: 'file'; id: string; absolutePath: string }
+  /** `compression: 'gzip'`: a compressed log, decompressed as a stream while it is scanned. */
+  | { kind: 'file'; id: string; absolutePath: string; compression?: 'gzip' }
   | { kind: 'bytes'; id: string; bytes: Uint8Array };
+
+/** A stream only this thread can read (stdin): scanned here as it arrives, in bounded memory. */
+export interface StreamInput {
+  id: string;
+  stream: AsyncIterable<Uint8Array>;
+}

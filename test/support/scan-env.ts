@@ -41,9 +41,10 @@ export class ScanEnv {
   }
 }
 
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string | Buffer } = {}): CliResult {
   const result = spawnSync(process.execPath, [CLI_PATH, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
+    ...(options.input !== undefined ? { input: options.input } : {}),
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...options.env },
     maxBuffer: 64 * 1024 * 1024,

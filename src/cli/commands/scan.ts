@@ -2,10 +2,12 @@
  * `sprawl scan [path]`: the working tree (or one file) under PATH.
  */
 import { loadConfig } from '../../config/load-config.js';
+import { stdinSource } from '../../sources/stdin.js';
 import { listWorkingTree } from '../../sources/working-tree.js';
 import { scanAndReport, type ScanCommandOptions } from '../scan-pipeline.js';
 
-export async function runScan(scanPath: string, options: ScanCommandOptions): Promise<number> {
+export async function runScan(scanPath: string, options: ScanCommandOptions & { stdinName?: string }): Promise<number> {
+  if (scanPath === '-') return scanAndReport(stdinSource(options.stdinName ?? 'stdin'), options);
   const listing = listWorkingTree(scanPath, { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore });
   // The config's excluded paths are also left out of the walk itself, so they cost nothing.
   const config = loadConfig(listing.root, options.config);
