@@ -47,6 +47,7 @@ describe('looksLikeRealSecret (generic API keys and secrets)', () => {
     ['dotted identifier', 'PdfEncryptionKeySize.Key128Bit'],
     ['version', '1.2.3.4567'],
     ['path', '/run/secrets/api_key'],
+    ['relative file path', 'var/log/app/app.log.2.gz'],
     ['url without credentials', 'https://github.com/login/oauth/access_token'],
     ['alphabet run', 'sk_abcdefghijklmnopqrstuvwxyz123'],
     ['repeated chunk', 'xoxp-1234-1234-1234-9f8e7d6c5b4a'],

@@ -29,6 +29,9 @@ const MASKED = /^(.)\1+$|\*{3,}|x{5,}|X{5,}|\.{3}|…/;
 /** A path or URL with no credentials in it. */
 const PATH_SHAPES = /^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\|(?:https?|wss?|s3|gs):\/\/[^@\s]+$|file:)/;
 
+/** A relative path to a file (`var/log/app.log.2.gz`, `config/prod.yml`): folders, then a name with an extension. */
+const RELATIVE_FILE_PATH = /^[\w.-]+(?:\/[\w.-]+)+\.[a-z][a-z0-9]{0,4}$/;
+
 /** `abcdefgh`, `123456`, `qwerty`: keyboard and alphabet runs are how people type fake keys. */
 function hasSequentialRun(value: string, runLength = 6): boolean {
   const lower = value.toLowerCase();
@@ -115,7 +118,7 @@ export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; 
   if (CODE_SHAPES.test(value)) return { ok: false, reason: 'a code expression' };
   if (MASKED.test(value)) return { ok: false, reason: 'masked or repeated characters' };
   if (PLACEHOLDER_WORDS.test(value)) return { ok: false, reason: 'a placeholder' };
-  if (PATH_SHAPES.test(value)) return { ok: false, reason: 'a path or URL' };
+  if (PATH_SHAPES.test(value) || RELATIVE_FILE_PATH.test(value)) return { ok: false, reason: 'a path or URL' };
   if (/^[A-Za-z][a-z]+(?:[._-][A-Za-z][a-z]+)*$/.test(value) && value.length < 24) return { ok: false, reason: 'a plain word or identifier' };
   if (/^[A-Z][a-zA-Z]+(?:\.[A-Z]?[a-zA-Z]+)+$/.test(value) || isCamelCaseMemberPath(value)) return { ok: false, reason: 'a dotted identifier' };
   if (/\s/.test(value)) return { ok: false, reason: 'contains whitespace: prose, not a key' };
