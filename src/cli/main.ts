@@ -151,6 +151,7 @@ export function addScanOptions(command: Command): Command {
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 on findings at or above this severity (default: the config\'s fail_on, else low)').choices(['low', 'medium', 'high', 'critical', 'none']))
     .option('-c, --config <file>', 'use this config file instead of the .sprawl.yml at the scan root')
+    .option('-d, --decode <levels>', 'look inside base64, percent, hex and \\u-escaped text, this many levels deep (default: 2 for logs and stdin, else 0)', parseDepth)
     .option('-j, --threads <n>', 'worker threads (default: available cores)', parsePositiveInt)
     .option('-e, --exclude <glob...>', 'leave out paths matching these globs (relative to the scan root)')
     .option('-r, --rules <path...>', 'also load rules from these files or directories')
@@ -161,6 +162,12 @@ export function addScanOptions(command: Command): Command {
     .option('--show-secrets', 'print raw secret values (redacted by default)')
     .option('--color', 'force coloured text output')
     .option('--no-color', 'never colour text output');
+}
+
+function parseDepth(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 4) throw new InvalidArgumentError('expected 0 to 4 levels.');
+  return number;
 }
 
 function parsePositiveInt(value: string): number {

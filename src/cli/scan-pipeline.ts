@@ -42,9 +42,13 @@ export interface ScanCommandOptions {
   baseline?: string;
   /** Say which baseline entries matched nothing. */
   reportUnused?: boolean;
+  /** Levels of encoded text to look inside (`--decode N`); the source's default otherwise. */
+  decode?: number;
 }
 
 export interface PipelineSource extends ScanInput {
+  /** Decoding depth when `--decode` is not given (logs and stdin decode by default). */
+  defaultDecodeDepth?: number;
   /** Absolute path that report paths are relative to. */
   root: string;
   /** Adds what only this source knows to the findings (exposure in git history), before reporting. */
@@ -63,9 +67,11 @@ export async function scanForFindings(source: PipelineSource, options: ScanComma
   const config = loadConfig(source.root, options.config);
   const rules = configuredRules(loadRuleCatalogue(options), config);
   debugLog('root %s, config %s, %d rules', source.root, config.file ?? '(none)', rules.length);
+  const decodeDepth = options.decode ?? source.defaultDecodeDepth;
   const { matches, stats } = await scanItems(source, {
     rules: rules.map(matcherSpecOf),
     ...(options.threads ? { threads: options.threads } : {}),
+    ...(decodeDepth !== undefined ? { decodeDepth } : {}),
   });
   // --no-ignore is the audit mode: inline allow comments are shown as ordinary findings.
   const visibleMatches = options.ignore ? matches : matches.map(({ match: { allowed: _allowed, ...match }, provenance }) => ({ match, provenance }));

@@ -45,6 +45,8 @@ export interface RawMatch {
   verdict?: Exclude<ValidatorVerdict, { kind: 'reject' }>;
   /** Set when the line carries a `sprawl:allow` comment. */
   allowed?: { reason: string };
+  /** Set when the secret was found inside encoded text: the decodings, outermost first; the offsets are the encoded span's. */
+  decodedVia?: string[];
 }
 
 export interface FindMatchesOptions {

@@ -8,6 +8,7 @@
  */
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { findEncodedMatches } from '../detectors/encoded-text.js';
 import { findMatches, type RawMatch } from '../detectors/pattern.js';
 import type { CompiledRuleset } from '../ruleset/compile-rules.js';
 import type { ItemOutcome, LocatedMatch } from './worker-protocol.js';
@@ -19,6 +20,22 @@ export const OVERLAP_BYTES = 16 * 1024;
 const BINARY_SNIFF_BYTES = 8000;
 const SNIPPET_CONTEXT_CHARS = 80;
 const NEWLINE = 0x0a;
+
+/**
+ * Matches seen only inside encoded text. One the plain text already shows at the same place (a value
+ * that is itself valid base64) is not repeated; the same value encoded elsewhere is another occurrence.
+ */
+function newEncodedMatches(chunk: Buffer, ruleset: CompiledRuleset, depth: number, acceptBefore: number, plain: readonly RawMatch[]): RawMatch[] {
+  if (depth < 1) return [];
+  const seen = new Set<string>();
+  return findEncodedMatches(chunk, ruleset, { depth, acceptBefore }).filter((match) => {
+    const key = `${match.ruleId}\0${match.secret}\0${match.secretStart}`;
+    const shownPlain = plain.some((other) => other.ruleId === match.ruleId && other.secret === match.secret && other.secretStart < match.secretEnd && match.secretStart < other.secretEnd);
+    if (shownPlain || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 export interface ChunkedScanResult {
   isBinary: boolean;
@@ -78,7 +95,8 @@ export class ChunkedScan {
     const chunk = buffer.subarray(0, filled);
     // Matches starting in the overlap belong to the next chunk, which sees them whole.
     const acceptBefore = isLastChunk ? filled : filled - OVERLAP_BYTES;
-    const found = findMatches(chunk, this.ruleset, { acceptBefore }).sort((a, b) => a.secretStart - b.secretStart);
+    const plain = findMatches(chunk, this.ruleset, { acceptBefore });
+    const found = [...plain, ...newEncodedMatches(chunk, this.ruleset, this.ruleset.decodeDepth, acceptBefore, plain)].sort((a, b) => a.secretStart - b.secretStart);
     const locator = new MatchLocator(chunk, this.position);
     for (const match of found) this.matches.push(locator.locate(match));
     if (isLastChunk) return;
@@ -209,6 +227,7 @@ class MatchLocator {
       after,
       ...(match.verdict ? { verdict: match.verdict } : {}),
       ...(match.allowed ? { allowed: match.allowed } : {}),
+      ...(match.decodedVia ? { decodedVia: match.decodedVia } : {}),
     };
   }
 

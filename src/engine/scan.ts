@@ -59,6 +59,12 @@ export interface ScanOptions {
    * Matches are the same as the pool's. A larger input is handed to the pool, items already taken first.
    */
   inProcess?: boolean;
+  /** Levels of encoded text (base64, percent, hex, \u escapes) to look inside; default 2, 0 for none. */
+  decodeDepth?: number;
+}
+
+function decodeOptionOf(options: ScanOptions): { decodeDepth?: number } {
+  return options.decodeDepth !== undefined ? { decodeDepth: options.decodeDepth } : {};
 }
 
 export async function scanItems(input: ScanInput, options: ScanOptions): Promise<ScanOutput> {
@@ -79,10 +85,10 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
       }
     }
   };
-  if (input.stream) record([await scanStream(input.stream.id, input.stream.stream, compileRuleset(options.rules))]);
+  if (input.stream) record([await scanStream(input.stream.id, input.stream.stream, compileRuleset(options.rules, decodeOptionOf(options)))]);
   if (options.inProcess ?? input.inProcess ?? false) {
     const taken = await takeSmallInput(input.items);
-    if (taken.rest === undefined) record(scanInThisThread(taken.items, options.rules));
+    if (taken.rest === undefined) record(scanInThisThread(taken.items, options));
     else await scanInPool(taken.rest, options, record);
   } else {
     await scanInPool(input.items, options, record);
@@ -96,7 +102,7 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
 async function scanInPool(items: AsyncIterable<ScanItem> | Iterable<ScanItem>, options: ScanOptions, record: (outcomes: ItemOutcome[]) => void): Promise<void> {
   // Loaded here, not at the top: an in-process scan never starts the pool, nor loads piscina.
   const { WorkerPool } = await import('./worker-pool.js');
-  const pool = new WorkerPool({ rules: options.rules, ...(options.threads ? { threads: options.threads } : {}) });
+  const pool = new WorkerPool({ rules: options.rules, ...(options.threads ? { threads: options.threads } : {}), ...decodeOptionOf(options) });
   try {
     const pending: Promise<void>[] = [];
     let batch: ScanItem[] = [];
@@ -162,9 +168,9 @@ function readSmallFile(absolutePath: string, limit: number): Buffer | null | und
   }
 }
 
-function scanInThisThread(taken: readonly TakenItem[], specs: readonly RuleMatcherSpec[]): ItemOutcome[] {
+function scanInThisThread(taken: readonly TakenItem[], options: ScanOptions): ItemOutcome[] {
   // Regexes compile on first use (see compile-rules.ts), so only the rules the input calls up cost time.
-  const ruleset = compileRuleset(specs);
+  const ruleset = compileRuleset(options.rules, decodeOptionOf(options));
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES);
   return taken.map(({ item, bytes }) =>
     item.kind === 'file' && bytes === undefined ? scanFile(item.id, item.absolutePath, ruleset, buffer) : scanBytes(item.id, bytes!, ruleset, buffer),

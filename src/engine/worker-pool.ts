@@ -17,6 +17,7 @@ export interface WorkerPoolOptions {
   rules: RuleMatcherSpec[];
   /** Threads to use; defaults to the available cores. */
   threads?: number;
+  decodeDepth?: number;
 }
 
 export class WorkerPool {
@@ -24,7 +25,7 @@ export class WorkerPool {
 
   constructor(options: WorkerPoolOptions) {
     const threads = Math.max(1, options.threads ?? availableParallelism());
-    const setup: WorkerSetup = { rules: options.rules };
+    const setup: WorkerSetup = { rules: options.rules, ...(options.decodeDepth !== undefined ? { decodeDepth: options.decodeDepth } : {}) };
     this.piscina = new Piscina({
       filename: workerEntryPath(),
       workerData: setup,

@@ -11,6 +11,8 @@ import type { SkipReason } from './scan-stats.js';
 
 export interface WorkerSetup {
   rules: RuleMatcherSpec[];
+  /** Levels of encoded text to look inside (`--decode`). */
+  decodeDepth?: number;
 }
 
 export interface ScanTask {
@@ -32,6 +34,8 @@ export interface LocatedMatch {
   after: string;
   verdict?: Exclude<ValidatorVerdict, { kind: 'reject' }>;
   allowed?: { reason: string };
+  /** Found inside encoded text: the decodings that led to it, outermost first. */
+  decodedVia?: string[];
 }
 
 export type ItemOutcome =

@@ -9,7 +9,7 @@ import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanGzipFile } from '.
 import type { ItemOutcome, ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
 
 const setup = workerData as WorkerSetup;
-const ruleset = compileRuleset(setup.rules);
+const ruleset = compileRuleset(setup.rules, { ...(setup.decodeDepth !== undefined ? { decodeDepth: setup.decodeDepth } : {}) });
 /** One read buffer per thread, reused for every chunk of every file. */
 const buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES);
 

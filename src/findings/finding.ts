@@ -21,6 +21,8 @@ export interface Occurrence {
   after: string;
   /** Present when the line carries `sprawl:allow`; the occurrence is reported as suppressed. */
   allowed?: { reason: string };
+  /** Found inside encoded text: the decodings that led to it, outermost first; the location is the encoded run. */
+  decodedVia?: string[];
   /** Present when a baseline entry accepts this finding at this path. */
   baselined?: { reason: string };
   /** In git history: the commit that first added this blob under this path. */

@@ -65,6 +65,7 @@ export function groupFindings(matches: Iterable<MatchAt>, options: GroupOptions)
       before: match.before,
       after: match.after,
       ...(match.allowed ? { allowed: match.allowed } : {}),
+      ...(match.decodedVia ? { decodedVia: match.decodedVia } : {}),
     };
     finding.occurrences.push(occurrence);
   }

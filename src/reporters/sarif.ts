@@ -138,12 +138,13 @@ function sarifResult(finding: Finding, occurrence: Occurrence, occurrenceIndex: 
   const validationNote = finding.validation.status === 'not-checked' ? '' : ` ${finding.validation.evidence}.`;
   const exposure = describeExposure(finding);
   const exposureNote = exposure ? ` Exposure: ${exposure}.` : '';
+  const decodedNote = occurrence.decodedVia ? ` Found inside ${occurrence.decodedVia.join(' > ')}-encoded text at this location.` : '';
   return {
     ruleId: finding.rule.id,
     ruleIndex: ruleIndex.get(finding.rule.id)!,
     level: LEVEL[finding.severity],
     message: {
-      text: `${finding.rule.name} (${finding.lifetime}: ${finding.lifetimeEvidence}) ${displayedSecret(finding, report)}.${validationNote}${sprawlNote}${exposureNote} ${finding.rule.remediation}`,
+      text: `${finding.rule.name} (${finding.lifetime}: ${finding.lifetimeEvidence}) ${displayedSecret(finding, report)}.${validationNote}${sprawlNote}${exposureNote}${decodedNote} ${finding.rule.remediation}`,
     },
     locations: [sarifLocation(finding, occurrence, report, true)],
     ...(others.length > 0
@@ -176,6 +177,7 @@ function sarifResult(finding: Finding, occurrence: Occurrence, occurrenceIndex: 
       ...(Object.keys(finding.attributes).length > 0 ? { attributes: finding.attributes } : {}),
       ...(finding.exposure ? { exposure: finding.exposure } : {}),
       ...(occurrence.introducedIn ? { introducedIn: occurrence.introducedIn } : {}),
+      ...(occurrence.decodedVia ? { decodedVia: occurrence.decodedVia } : {}),
       ...(occurrence.provenance.kind === 'git' ? { blobId: occurrence.provenance.blobId, historyOnly: finding.exposure?.atHead === false } : {}),
     },
   };

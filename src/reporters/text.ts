@@ -41,7 +41,8 @@ export function writeText(report: Report, options: { color: boolean }): string {
           ? colors.dim(' (in the baseline)')
           : '';
       const commit = occurrence.introducedIn ? colors.dim(` (since ${occurrence.introducedIn.id.slice(0, 7)}, ${occurrence.introducedIn.date.slice(0, 10)})`) : '';
-      lines.push(`            ${occurrence.provenance.path}:${occurrence.line}:${occurrence.column}${commit}${allowed}`);
+      const decoded = occurrence.decodedVia ? colors.dim(` (inside ${occurrence.decodedVia.join(' > ')})`) : '';
+      lines.push(`            ${occurrence.provenance.path}:${occurrence.line}:${occurrence.column}${decoded}${commit}${allowed}`);
       lines.push(colors.dim(`              ${truncate(snippetOf(finding, occurrence, report), 120)}`));
     }
     if (finding.occurrences.length > MAX_LISTED_OCCURRENCES) lines.push(`            … and ${finding.occurrences.length - MAX_LISTED_OCCURRENCES} more`);

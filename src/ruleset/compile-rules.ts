@@ -8,6 +8,14 @@ import { validatorNamed } from '../detectors/validators/index.js';
 import type { Validator } from '../detectors/validators/validator.js';
 import type { RuleMatcherSpec } from './rule.js';
 
+/**
+ * Decoding is off unless a command turns it on: `logs` and standard input decode two levels by default
+ * (base64 of JSON of a URL-encoded token), where encoded secrets live; `--decode N` sets it anywhere.
+ * Looking for encoded runs costs about as much as the rules themselves on source code.
+ */
+export const DEFAULT_DECODE_DEPTH = 0;
+export const LOG_DECODE_DEPTH = 2;
+
 /** RE2's multi-pattern matcher: one linear pass over the bytes says which keywords occur. */
 type KeywordSet = ReturnType<typeof RE2.Set>;
 
@@ -33,9 +41,11 @@ export interface CompiledRuleset {
    * catch-all `generic` provider. A match gives way to a less general one on the same bytes.
    */
   specificityOf: ReadonlyMap<string, number>;
+  /** Levels of encoded text (base64, percent, hex, \u escapes) to look inside; 0 turns decoding off. */
+  decodeDepth: number;
 }
 
-export function compileRuleset(specs: readonly RuleMatcherSpec[]): CompiledRuleset {
+export function compileRuleset(specs: readonly RuleMatcherSpec[], options: { decodeDepth?: number } = {}): CompiledRuleset {
   const rules = specs.map(compileRule);
   const keywordIndex = new Map<string, number>();
   const rulesByKeyword: CompiledRule[][] = [];
@@ -55,7 +65,7 @@ export function compileRuleset(specs: readonly RuleMatcherSpec[]): CompiledRules
   const keywordPatterns = [...keywordIndex.keys()].map(escapeForRe2);
   const keywordSet = keywordPatterns.length > 0 ? new RE2.Set(keywordPatterns, 'iu') : undefined;
   const specificityOf = new Map(specs.map((spec) => [spec.id, !spec.generic ? 0 : spec.id.startsWith('generic.') ? 2 : 1]));
-  return { rules, keywordSet, rulesByKeyword, specificityOf };
+  return { rules, keywordSet, rulesByKeyword, specificityOf, decodeDepth: options.decodeDepth ?? DEFAULT_DECODE_DEPTH };
 }
 
 /**

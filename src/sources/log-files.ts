@@ -3,6 +3,7 @@
  * (logs are rarely under version control), rotated and compressed ones included; `.gz` files are
  * decompressed as a stream while they are scanned, so a multi-gigabyte log costs one chunk of memory.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { SkippedInput } from '../engine/scan-stats.js';
 import type { Provenance } from './provenance.js';
@@ -17,19 +18,29 @@ export interface LogListing {
 }
 
 export function listLogs(paths: readonly string[], options: { exclude?: readonly string[] } = {}): LogListing {
-  const root = process.cwd();
+  // One folder: paths relative to it, as `sprawl scan` does; several: relative to where sprawl runs.
+  const root = paths.length === 1 && isDirectory(paths[0]!) ? path.resolve(paths[0]!) : process.cwd();
   const skipped: SkippedInput[] = [];
   const listings = paths.map((logPath) => listWorkingTree(logPath, { exclude: options.exclude ?? [], useIgnoreFiles: false }));
   async function* items(): AsyncIterable<ScanItem> {
     for (const listing of listings) {
       for await (const item of listing.items) {
         if (item.kind !== 'file') continue;
-        // Report paths relative to where sprawl runs, so several roots read unambiguously.
-        const id = path.relative(root, item.absolutePath).split(path.sep).join('/') || item.id;
+        const relative = path.relative(root, item.absolutePath);
+        // A log outside the root (`sprawl logs /var/log/syslog` from elsewhere) keeps its absolute path.
+        const id = relative.startsWith('..') ? item.absolutePath : relative.split(path.sep).join('/') || item.id;
         yield { ...item, id, ...(/\.gz$/i.test(item.absolutePath) ? { compression: 'gzip' as const } : {}) };
       }
       skipped.push(...listing.skipped);
     }
   }
   return { root, items: items(), skipped, provenanceOf: (id) => [{ kind: 'file', path: id }] };
+}
+
+function isDirectory(candidate: string): boolean {
+  try {
+    return statSync(candidate).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -22,7 +22,7 @@ function logsJson(args: string[], input?: string) {
 }
 
 describe('sprawl logs', () => {
-  it('scans a rotated set, decompressing .gz files, with the lines of the decompressed text', () => {
+  it('scans a rotated set, decompressing .gz files, with the lines of the decompressed text (paths relative to the folder)', () => {
     const current = fakes.fake('github.pat.classic');
     const rotated = fakes.fake('npm.access-token');
     env.write('var/log/app/app.log', `${lines(2)}deploy token=${current}\n`);
@@ -31,8 +31,8 @@ describe('sprawl logs', () => {
     const { exitCode, report } = logsJson(['var/log/app']);
     expect(exitCode).toBe(1);
     expect(report.findings.map((finding: any) => [finding.ruleId, finding.occurrences[0].path, finding.occurrences[0].line]).sort()).toEqual([
-      ['github.pat.classic', 'var/log/app/app.log', 3],
-      ['npm.access-token', 'var/log/app/app.log.2.gz', 5000],
+      ['github.pat.classic', 'app.log', 3],
+      ['npm.access-token', 'app.log.2.gz', 5000],
     ]);
     expect(report.summary.filesScanned).toBe(3);
   });
@@ -51,12 +51,46 @@ describe('sprawl logs', () => {
     env.write('corrupt/fine.log', lines(3));
     const { exitCode, report } = logsJson(['corrupt']);
     expect(exitCode).toBe(0);
-    expect(report.skipped).toEqual([{ path: 'corrupt/broken.log.gz', reason: 'unreadable', detail: expect.stringMatching(/^not valid gzip|unexpected end/) }]);
+    expect(report.skipped).toEqual([{ path: 'broken.log.gz', reason: 'unreadable', detail: expect.stringMatching(/^not valid gzip|unexpected end/) }]);
   });
 
   it('reads standard input with -, reported under --stdin-name', () => {
     const token = fakes.fake('github.pat.classic');
     const { report } = logsJson(['-', '--stdin-name', 'kubectl-logs-api'], `${lines(7)}Authorization: token ${token}\n`);
     expect(report.findings.map((finding: any) => [finding.occurrences[0].path, finding.occurrences[0].line])).toEqual([['kubectl-logs-api', 8]]);
+  });
+});
+
+describe('encoded secrets', () => {
+  const token = fakes.fake('github.pat.classic');
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  const hex = (text: string) => Buffer.from(text).toString('hex');
+  const escaped = (text: string) => [...text].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+  env.write('encoded/app.log', [
+    `INFO config=${b64(JSON.stringify({ auth: { token } }))}`,
+    `INFO redirect=https://app.test/cb?next=${encodeURIComponent(`/home?token=${token}&x=1`)}`,
+    `INFO dump=${b64(`https://app.test/cb?next=${encodeURIComponent(`/x?access_token=${token}`)}`)}`,
+    `INFO raw=${hex(`github_token: ${token}`)}`,
+    `{"msg": "${escaped(`token=${token}`)}"}`,
+  ].join('\n'));
+
+  const occurrences = (report: any) =>
+    report.findings.filter((finding: any) => finding.ruleId === 'github.pat.classic').flatMap((finding: any) => finding.occurrences.map((o: any) => [o.line, o.decodedVia]));
+
+  it('logs decode two levels by default and point at the encoded text', () => {
+    expect(occurrences(logsJson(['encoded']).report)).toEqual([
+      [1, ['base64']],
+      [2, ['percent']],
+      [3, ['base64', 'percent']],
+      [4, ['hex']],
+      [5, ['unicode-escape']],
+    ]);
+  });
+
+  it('scan decodes only when asked; --decode 0 turns logs decoding off', () => {
+    const scan = (args: string[]) => JSON.parse(runCli(['scan', env.path('encoded'), '--format', 'json', ...args]).stdout);
+    expect(occurrences(scan([]))).toEqual([]);
+    expect(occurrences(scan(['--decode', '1'])).map(([line]: [number]) => line)).toEqual([1, 2, 4, 5]);
+    expect(occurrences(logsJson(['encoded', '--decode', '0']).report)).toEqual([]);
   });
 });

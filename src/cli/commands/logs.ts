@@ -3,9 +3,11 @@
  */
 import { listLogs } from '../../sources/log-files.js';
 import { stdinSource } from '../../sources/stdin.js';
+import { LOG_DECODE_DEPTH } from '../../ruleset/compile-rules.js';
 import { scanAndReport, type ScanCommandOptions } from '../scan-pipeline.js';
 
 export async function runLogs(paths: string[], options: ScanCommandOptions & { stdinName?: string }): Promise<number> {
-  if (paths.length === 1 && paths[0] === '-') return scanAndReport(stdinSource(options.stdinName ?? 'stdin'), options);
-  return scanAndReport(listLogs(paths, { exclude: options.exclude ?? [] }), options);
+  // Logs carry tokens base64'd into JSON fields and percent-encoded into URLs: decode two levels by default.
+  const source = paths.length === 1 && paths[0] === '-' ? stdinSource(options.stdinName ?? 'stdin') : listLogs(paths, { exclude: options.exclude ?? [] });
+  return scanAndReport({ ...source, defaultDecodeDepth: LOG_DECODE_DEPTH }, options);
 }
