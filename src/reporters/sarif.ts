@@ -21,6 +21,8 @@ const SRCROOT = '%SRCROOT%';
 /** GitHub shows at most 1,000 locations per result; related locations beyond a few add only bytes. */
 const MAX_RELATED_LOCATIONS = 20;
 const MAX_NOTIFICATIONS_PER_REASON = 200;
+/** GitHub code scanning accepts at most 25,000 results per run (and shows the 5,000 most severe). */
+const MAX_RESULTS = 25_000;
 
 const LEVEL: Readonly<Record<Severity, Sarif.ReportingConfiguration.level>> = {
   critical: 'error',
@@ -44,7 +46,20 @@ const CWE_NAMES: Readonly<Record<string, string>> = {
 
 export function writeSarif(report: Report): string {
   const usedRules = uniqueRules(report.findings);
-  const ruleIndex = new Map(usedRules.map((rule, index) => [rule.id, index]));
+  // Findings are sorted most severe first, so a cut keeps what matters most.
+  const ruleIndex = ruleIndexOf(usedRules);
+  const allResults = report.findings.flatMap((finding) => firstOccurrencePerPath(finding).map((occurrence) => sarifResult(finding, occurrence, ruleIndex, report)));
+  const results = allResults.slice(0, MAX_RESULTS);
+  const truncation: Sarif.Notification[] =
+    allResults.length > MAX_RESULTS
+      ? [
+          {
+            level: 'warning',
+            message: { text: `${allResults.length - MAX_RESULTS} of ${allResults.length} results left out to stay within GitHub's limit of ${MAX_RESULTS} results per run (the least severe); the JSON report has them all` },
+            descriptor: { id: 'truncated/results' },
+          },
+        ]
+      : [];
   const cweIds = [...new Set(usedRules.flatMap((rule) => rule.cwe.map(cweNumber)))].sort((a, b) => Number(a) - Number(b));
 
   const log: Sarif.Log = {
@@ -67,10 +82,10 @@ export function writeSarif(report: Report): string {
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: skippedNotifications(report),
+            toolExecutionNotifications: [...truncation, ...skippedNotifications(report)],
           },
         ],
-        results: report.findings.flatMap((finding) => finding.occurrences.map((occurrence, index) => sarifResult(finding, occurrence, index, ruleIndex, report))),
+        results,
         columnKind: 'utf16CodeUnits',
       },
     ],
@@ -131,10 +146,30 @@ function sarifRule(rule: Rule): Sarif.ReportingDescriptor {
   };
 }
 
-function sarifResult(finding: Finding, occurrence: Occurrence, occurrenceIndex: number, ruleIndex: ReadonlyMap<string, number>, report: Report): Sarif.Result {
-  const others = finding.occurrences.filter((_other, index) => index !== occurrenceIndex);
+function ruleIndexOf(rules: readonly Rule[]): ReadonlyMap<string, number> {
+  return new Map(rules.map((rule, index) => [rule.id, index]));
+}
+
+/**
+ * One result per finding and file, at its first occurrence there: a token repeated ten thousand times
+ * in a log is one alert with a count, not ten thousand. The other places follow as related locations.
+ */
+function firstOccurrencePerPath(finding: Finding): Occurrence[] {
+  const first = new Map<string, Occurrence>();
+  for (const occurrence of finding.occurrences) if (!first.has(occurrence.provenance.path)) first.set(occurrence.provenance.path, occurrence);
+  return [...first.values()];
+}
+
+function sarifResult(finding: Finding, occurrence: Occurrence, ruleIndex: ReadonlyMap<string, number>, report: Report): Sarif.Result {
+  const inThisFile = finding.occurrences.filter((other) => other.provenance.path === occurrence.provenance.path).length;
+  // Other files first (that is the sprawl), then the other lines of this file.
+  const others = [
+    ...firstOccurrencePerPath(finding).filter((other) => other !== occurrence),
+    ...finding.occurrences.filter((other) => other !== occurrence && other.provenance.path === occurrence.provenance.path),
+  ];
+  const places = firstOccurrencePerPath(finding).length;
   const sprawlNote =
-    finding.occurrences.length > 1 ? ` The same value appears in ${finding.occurrences.length} places.` : '';
+    (places > 1 ? ` The same value appears in ${places} files.` : '') + (inThisFile > 1 ? ` It occurs ${inThisFile} times in this file.` : '');
   const validationNote = finding.validation.status === 'not-checked' ? '' : ` ${finding.validation.evidence}.`;
   const exposure = describeExposure(finding);
   const exposureNote = exposure ? ` Exposure: ${exposure}.` : '';
@@ -172,6 +207,7 @@ function sarifResult(finding: Finding, occurrence: Occurrence, occurrenceIndex: 
       ...(finding.expiresAt ? { expiresAt: finding.expiresAt } : {}),
       validation: finding.validation.status,
       sprawlCount: finding.occurrences.length,
+      occurrencesInFile: inThisFile,
       'security-severity': finding.securitySeverity.toFixed(1),
       severity: finding.severity,
       ...(Object.keys(finding.attributes).length > 0 ? { attributes: finding.attributes } : {}),
