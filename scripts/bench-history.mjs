@@ -16,8 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cli = path.join(repoRoot, 'dist', 'cli.js');
+import { repoRoot, runMeasured } from './bench-support.mjs';
 const { values } = parseArgs({ options: { repo: { type: 'string' }, commits: { type: 'string', default: '2000' } } });
 
 async function main() {
@@ -55,27 +54,7 @@ function catFileFloorSeconds(repo) {
 }
 
 function measure(repo) {
-  return new Promise((resolve, reject) => {
-    const output = path.join(tmpdir(), `sprawl-bench-history-${process.pid}.json`);
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [cli, 'git', repo, '--format', 'json', '--output', output, '--fail-on', 'none'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    let peakKb = 0;
-    const timer = setInterval(() => {
-      try {
-        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (match) peakKb = Math.max(peakKb, Number(match[1]));
-      } catch {
-        // exited between samples
-      }
-    }, 20);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      if (code !== 0) return reject(new Error(`sprawl git exited ${code}`));
-      const parsed = JSON.parse(readFileSync(output, 'utf8'));
-      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMb: peakKb / 1024, findings: parsed.summary.findings });
-    });
-  });
+  return runMeasured(['git', repo]);
 }
 
 /**

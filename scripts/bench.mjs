@@ -18,8 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cli = path.join(repoRoot, 'dist', 'cli.js');
+import { cli, repoRoot, runMeasured } from './bench-support.mjs';
 const { values } = parseArgs({
   options: {
     dir: { type: 'string' },
@@ -60,39 +59,8 @@ function report(label, dir, result) {
   console.log(`  peak RSS ${result.peakRssMb.toFixed(0)} MB (target <= ${targets.peakRssMb}: ${result.peakRssMb <= targets.peakRssMb ? 'OK' : 'MISSED'}), findings ${result.findings}, skipped ${JSON.stringify(result.skipped)}`);
 }
 
-/** Runs the CLI and samples /proc/PID/status for VmHWM, the kernel's own peak-RSS counter. */
 function measureScan(dir) {
-  return new Promise((resolve, reject) => {
-    const output = path.join(tmpdir(), `sprawl-bench-${process.pid}.json`);
-    const args = [cli, 'scan', dir, '--format', 'json', '--output', output, '--fail-on', 'none', ...(values.threads ? ['--threads', values.threads] : [])];
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-    let peakKb = 0;
-    const sample = () => {
-      try {
-        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (match) peakKb = Math.max(peakKb, Number(match[1]));
-      } catch {
-        // the process has exited between samples
-      }
-    };
-    const timer = setInterval(sample, 20);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) return reject(new Error(`sprawl exited ${code}`));
-      const parsed = JSON.parse(readFileSync(output, 'utf8'));
-      resolve({
-        seconds,
-        bytes: parsed.summary.bytesScanned,
-        files: parsed.summary.filesScanned,
-        findings: parsed.summary.findings,
-        skipped: parsed.summary.skipped,
-        peakRssMb: peakKb / 1024,
-      });
-    });
-  });
+  return runMeasured(['scan', dir, ...(values.threads ? ['--threads', values.threads] : [])]);
 }
 
 /**
