@@ -99,14 +99,16 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     baseline
       .command('create')
       .description('scan PATH and write every finding to a baseline (keeps reasons of entries it already had)')
-      .argument('[path]', 'directory or file to scan', '.')
+      .argument('[path]', 'directory or file to scan, or - for standard input', '.')
+      .option('--stdin-name <name>', 'the name standard input is reported under', 'stdin')
       .option('--git', 'baseline the git history of PATH instead of its working tree'),
   ).action(async (scanPath: string, options: BaselineCommandOptions) => setExitCode(await (await import('./commands/baseline.js')).runBaselineCreate(scanPath, options)));
   addScanOptions(
     baseline
       .command('prune')
       .description('drop baseline entries whose secret is no longer found in PATH')
-      .argument('[path]', 'directory or file to scan', '.')
+      .argument('[path]', 'directory or file to scan, or - for standard input', '.')
+      .option('--stdin-name <name>', 'the name standard input is reported under', 'stdin')
       .option('--git', 'check against the git history of PATH instead of its working tree'),
   ).action(async (scanPath: string, options: BaselineCommandOptions) => setExitCode(await (await import('./commands/baseline.js')).runBaselinePrune(scanPath, options)));
   addScanOptions(

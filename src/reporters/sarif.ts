@@ -8,6 +8,7 @@
  * https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
  */
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { SKIP_REASON_TEXT } from '../engine/scan-stats.js';
@@ -44,18 +45,38 @@ const CWE_NAMES: Readonly<Record<string, string>> = {
   '1391': 'Use of Weak Credentials',
 };
 
+/**
+ * GitHub rejects a SARIF upload over 10 MB gzip-compressed. Results are dropped, least severe first,
+ * until the file fits, and a notification says how many.
+ */
+const MAX_GZIPPED_BYTES = 10 * 1024 * 1024;
+
 export function writeSarif(report: Report): string {
+  let text = buildSarif(report, MAX_RESULTS);
+  for (let limit = MAX_RESULTS, attempt = 0; attempt < 8 && gzipSync(text).length > MAX_GZIPPED_BYTES; attempt++) {
+    limit = Math.floor(limit / 2);
+    text = buildSarif(report, limit);
+  }
+  return text;
+}
+
+function buildSarif(report: Report, maxResults: number): string {
   const usedRules = uniqueRules(report.findings);
   // Findings are sorted most severe first, so a cut keeps what matters most.
   const ruleIndex = ruleIndexOf(usedRules);
   const allResults = report.findings.flatMap((finding) => firstOccurrencePerPath(finding).map((occurrence) => sarifResult(finding, occurrence, ruleIndex, report)));
-  const results = allResults.slice(0, MAX_RESULTS);
+  const results = allResults.slice(0, maxResults);
   const truncation: Sarif.Notification[] =
-    allResults.length > MAX_RESULTS
+    allResults.length > maxResults
       ? [
           {
             level: 'warning',
-            message: { text: `${allResults.length - MAX_RESULTS} of ${allResults.length} results left out to stay within GitHub's limit of ${MAX_RESULTS} results per run (the least severe); the JSON report has them all` },
+            message: {
+              text:
+                maxResults === MAX_RESULTS
+                  ? `${allResults.length - maxResults} of ${allResults.length} results left out to stay within GitHub's limit of ${MAX_RESULTS} results per run (the least severe); the JSON report has them all`
+                  : `${allResults.length - maxResults} of ${allResults.length} results left out to keep the file under GitHub's 10 MB (gzip) upload limit (the least severe); the JSON report has them all`,
+            },
             descriptor: { id: 'truncated/results' },
           },
         ]

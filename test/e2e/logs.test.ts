@@ -94,3 +94,14 @@ describe('encoded secrets', () => {
     expect(occurrences(logsJson(['encoded', '--decode', '0']).report)).toEqual([]);
   });
 });
+
+describe('standard input in every command that takes a path', () => {
+  it('baseline create - accepts what stdin holds; scan - with that baseline reports nothing new', () => {
+    const token = fakes.fake('github.pat.classic');
+    const input = `${lines(2)}token=${token}\n`;
+    const baseline = env.path('stdin-baseline.json');
+    expect(runCli(['baseline', 'create', '-', '--stdin-name', 'pod.log', '--output', baseline], { input }).exitCode).toBe(0);
+    expect(runCli(['scan', '-', '--stdin-name', 'pod.log', '--baseline', baseline, '--format', 'json'], { input }).exitCode).toBe(0);
+    expect(runCli(['scan', '-', '--stdin-name', 'pod.log', '--format', 'json'], { input }).exitCode).toBe(1);
+  });
+});

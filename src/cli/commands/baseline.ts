@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { baselineFromFindings, readBaseline, serialiseBaseline, type Baseline } from '../../findings/baseline.js';
 import { importTriage } from '../../findings/import-baseline.js';
 import { listHistory } from '../../sources/git-history.js';
+import { stdinSource } from '../../sources/stdin.js';
 import { listWorkingTree } from '../../sources/working-tree.js';
 import { UserError } from '../../user-error.js';
 import { EXIT } from '../exit-codes.js';
@@ -83,7 +84,8 @@ export function runIgnore(fingerprint: string, options: IgnoreCommandOptions): n
   return EXIT.clean;
 }
 
-async function scanForBaseline(scanPath: string, options: BaselineCommandOptions): Promise<ScanResult> {
+async function scanForBaseline(scanPath: string, options: BaselineCommandOptions & { stdinName?: string }): Promise<ScanResult> {
+  if (scanPath === '-') return scanForFindings(stdinSource(options.stdinName ?? 'stdin'), options);
   if (options.git) return scanForFindings(await listHistory(scanPath, {}), options);
   return scanForFindings(listWorkingTree(scanPath, { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore }), options);
 }
