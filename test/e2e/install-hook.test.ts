@@ -1,56 +1,14 @@
 /**
  * `sprawl install-hook` end to end: the hook it writes guards real `git commit`s in temp repositories.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeMaker } from '../support/fakes.js';
+import { GitScanEnv, ISOLATED_GIT_ENV, trackedEnvs } from '../support/git-repo.js';
 import { runCli, ScanEnv } from '../support/scan-env.js';
 
-const GIT_ENV = {
-  PATH: process.env.PATH ?? '',
-  NO_COLOR: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 'test@example.invalid',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 'test@example.invalid',
-};
-
-class GitRepoEnv extends ScanEnv {
-  constructor() {
-    super('sprawl-hook-');
-    this.git('init', '-q', '-b', 'main');
-  }
-
-  /** Runs git; returns the result whatever the exit code. */
-  run(...args: string[]) {
-    const result = spawnSync('git', args, { cwd: this.root, env: GIT_ENV, encoding: 'utf8' });
-    return { exitCode: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-  }
-
-  git(...args: string[]): string {
-    const result = this.run(...args);
-    if (result.exitCode !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
-    return result.stdout;
-  }
-
-  commitCount(): number {
-    const result = this.run('rev-list', '--count', 'HEAD');
-    return result.exitCode === 0 ? Number(result.stdout.trim()) : 0;
-  }
-}
-
-const envs: ScanEnv[] = [];
-function repo(): GitRepoEnv {
-  const env = new GitRepoEnv();
-  envs.push(env);
-  return env;
-}
-afterAll(() => {
-  for (const env of envs) env.cleanup();
-});
+const plainDir = trackedEnvs(() => new ScanEnv('sprawl-not-a-repo-'));
+const repo = trackedEnvs(() => new GitScanEnv('sprawl-hook-'));
 
 describe('sprawl install-hook', () => {
   const fakes = fakeMaker('install-hook');
@@ -146,8 +104,7 @@ describe('sprawl install-hook', () => {
   });
 
   it('exits 2 with one line outside a repository', () => {
-    const env = new ScanEnv('sprawl-not-a-repo-');
-    envs.push(env);
+    const env = plainDir();
     const result = runCli(['install-hook'], { cwd: env.root });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(`sprawl: ${env.root}: not a git repository\n`);

@@ -2,39 +2,15 @@
  * `sprawl staged` end to end: real repositories built with real `git` in temp dirs, the built binary,
  * generated fakes. What is scanned is the index (what `git commit` would record), never the working copy.
  */
-import { spawnSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeMaker } from '../support/fakes.js';
+import { GitScanEnv, trackedEnvs } from '../support/git-repo.js';
 import { runCli, ScanEnv, scanJson, type JsonReport } from '../support/scan-env.js';
 
-/** git isolated from the machine's configuration, with a fixed author. */
-const GIT_ENV = {
-  PATH: process.env.PATH ?? '',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 'test@example.invalid',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 'test@example.invalid',
-};
-
-class GitRepoEnv extends ScanEnv {
+class StagedEnv extends GitScanEnv {
   constructor() {
     super('sprawl-staged-');
-    this.git('init', '-q', '-b', 'main');
-  }
-
-  git(...args: string[]): string {
-    const result = spawnSync('git', args, { cwd: this.root, env: GIT_ENV, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
-    return result.stdout;
-  }
-
-  /** Writes a file and stages it. */
-  stage(relativePath: string, content: string | Buffer): void {
-    this.write(relativePath, content);
-    this.git('add', '--', relativePath);
   }
 
   staged(...args: string[]) {
@@ -44,21 +20,14 @@ class GitRepoEnv extends ScanEnv {
   }
 }
 
+const plainDir = trackedEnvs(() => new ScanEnv('sprawl-not-a-repo-'));
+const repo = trackedEnvs(() => new StagedEnv());
+
 function places(report: JsonReport) {
   return report.findings.flatMap((finding) =>
     finding.occurrences.map(({ path, line, column, endColumn }) => ({ ruleId: finding.ruleId, path, line, column, endColumn })),
   );
 }
-
-const envs: ScanEnv[] = [];
-function repo(): GitRepoEnv {
-  const env = new GitRepoEnv();
-  envs.push(env);
-  return env;
-}
-afterAll(() => {
-  for (const env of envs) env.cleanup();
-});
 
 describe('sprawl staged', () => {
   const fakes = fakeMaker('staged');
@@ -239,8 +208,7 @@ describe('sprawl staged', () => {
   });
 
   it('exits 2 with one line outside a repository, or without git', () => {
-    const env = new ScanEnv('sprawl-not-a-repo-');
-    envs.push(env);
+    const env = plainDir();
     const outside = runCli(['staged'], { cwd: env.root });
     expect(outside.exitCode).toBe(2);
     expect(outside.stderr).toBe(`sprawl: ${env.root}: not a git repository\n`);
