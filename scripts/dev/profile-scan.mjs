@@ -1,29 +1,49 @@
-// Dev aid: runs the pattern detector in-process over a tree (no worker pool), for `node --cpu-prof`.
+#!/usr/bin/env node
+/**
+ * Dev aid: the pattern detector in this thread (no worker pool, no reporting) over a tree, for timing
+ * and for `node --cpu-prof`. With --per-rule, each rule runs alone over the first --sample-mb of the
+ * tree (keyword prefilter included), and the 20 costliest are listed: where a slow pattern or an
+ * everyday keyword shows up.
+ *
+ *   node scripts/dev/profile-scan.mjs DIR [--per-rule] [--sample-mb 10]
+ */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import fg from 'fast-glob';
-import { compileRuleset } from '../../dist/ruleset/compile-rules.js';
 import { findMatches } from '../../dist/detectors/pattern.js';
-import { BUILTIN_RULES_DIR, loadRules } from '../../dist/ruleset/load-rules.js';
+import { loadBuiltinRules } from '../../dist/ruleset/builtin-cache.js';
+import { compileRuleset } from '../../dist/ruleset/compile-rules.js';
 import { matcherSpecOf } from '../../dist/ruleset/rule.js';
-const [dir = '/tmp/nm', rulesDir = BUILTIN_RULES_DIR] = process.argv.slice(2);
-const ruleset = compileRuleset(loadRules([rulesDir]).map(matcherSpecOf));
-const files = fg.sync(`${dir}/**`, { onlyFiles: true });
-let bytes = 0, matches = 0;
-const started = performance.now();
-for (const file of files) {
-  const buffer = readFileSync(file);
-  if (buffer.subarray(0, 8000).includes(0)) continue;
-  for (let offset = 0; offset < buffer.length; offset += 1 << 20) {
-    matches += findMatches(buffer.subarray(offset, offset + (1 << 20)), ruleset).length;
-  }
-  bytes += buffer.length;
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'per-rule': { type: 'boolean' }, 'sample-mb': { type: 'string', default: '10' } } });
+const dir = positionals[0] ?? 'node_modules';
+const specs = loadBuiltinRules().map(matcherSpecOf);
+const CHUNK = 1 << 20;
+
+const texts = [];
+for (const file of fg.sync('**', { cwd: dir, absolute: true, onlyFiles: true })) {
+  const bytes = readFileSync(file);
+  if (!bytes.subarray(0, 8000).includes(0)) texts.push(bytes);
 }
-const seconds = (performance.now() - started) / 1000;
-console.log(`${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s = ${(bytes / 1e6 / seconds).toFixed(1)} MB/s, ${matches} matches`);
-if (globalThis.__ruleTimes) console.log([...globalThis.__ruleTimes].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([id, ms]) => `${id} ${ms.toFixed(0)}ms calls=${globalThis.__ruleCalls.get(id)}`).join('\n'));
-if (globalThis.__setTime) console.log(`keyword set ${globalThis.__setTime.toFixed(0)}ms, rules ${[...globalThis.__ruleTimes.values()].reduce((a, b) => a + b, 0).toFixed(0)}ms`);
-if (globalThis.__ruleTimes) {
-  const rows = [...globalThis.__ruleTimes].sort((a, b) => b[1] - a[1]);
-  const total = rows.reduce((sum, [, ms]) => sum + ms, 0);
-  console.log(`rules evaluated: ${rows.length}; top 10 take ${rows.slice(0, 10).reduce((s, [, ms]) => s + ms, 0).toFixed(0)} of ${total.toFixed(0)} ms`);
+const totalBytes = texts.reduce((sum, bytes) => sum + bytes.length, 0);
+
+function scanAll(ruleset, buffers) {
+  let matches = 0;
+  const started = performance.now();
+  for (const bytes of buffers) for (let offset = 0; offset < bytes.length; offset += CHUNK) matches += findMatches(bytes.subarray(offset, offset + CHUNK), ruleset).length;
+  return { ms: performance.now() - started, matches };
+}
+
+const all = scanAll(compileRuleset(specs), texts);
+console.log(`${(totalBytes / 1e6).toFixed(1)} MB in ${(all.ms / 1000).toFixed(2)} s = ${(totalBytes / 1e6 / (all.ms / 1000)).toFixed(1)} MB/s, ${all.matches} matches`);
+
+if (values['per-rule']) {
+  const sample = [];
+  for (let bytes = 0, index = 0; index < texts.length && bytes < Number(values['sample-mb']) * 1e6; index++) {
+    sample.push(texts[index]);
+    bytes += texts[index].length;
+  }
+  const costs = specs.map((spec) => ({ id: spec.id, ...scanAll(compileRuleset([spec]), sample) }));
+  costs.sort((a, b) => b.ms - a.ms);
+  for (const cost of costs.slice(0, 20)) console.log(`${cost.ms.toFixed(0).padStart(6)} ms  ${cost.id}`);
 }
