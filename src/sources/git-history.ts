@@ -36,26 +36,15 @@ const MESSAGE_ID_PREFIX = 'commit-message:';
 export async function listHistory(directory: string, selection: HistorySelection): Promise<HistoryListing> {
   const repository = await GitRepository.open(directory);
   const revisionArgs = revisionArgsOf(selection);
-  // One listing of reachable objects, each once, with the first path git met it under (commits have
-  // none). Trees are filtered out by type, so each blob is read once whatever its number of paths.
-  const { ids, pathOf } = parseObjectListing(await repository.run(['rev-list', '--objects', ...revisionArgs]));
-  const blobIds = await blobsAmong(repository, ids);
   const skipped: SkippedInput[] = [];
-  // Submodules are other repositories: their commits are not in this one's objects. Say so.
-  for (const submodulePath of await submodulePathsAtHead(repository)) {
-    skipped.push({ path: submodulePath, reason: 'submodule', detail: 'scan its own repository with sprawl git' });
-  }
-  if (repository.isShallow) {
-    skipped.push({ path: '.', reason: 'shallow-history', detail: 'a shallow clone: commits before its boundary are not visible' });
-  }
-  const messages = selection.range ? await commitMessages(repository, revisionArgs) : new Map<string, string>();
-
+  const pathOf = new Map<string, string>();
   return {
     repository,
     root: repository.root,
     revisionArgs,
     skipped,
-    items: historyItems(repository, blobIds, messages, pathOf, skipped),
+    // Listed lazily, when the engine starts reading: the worker pool starts up while git lists.
+    items: historyItems(repository, selection, revisionArgs, pathOf, skipped),
     provenanceOf: (id) =>
       id.startsWith(MESSAGE_ID_PREFIX)
         ? [{ kind: 'git-message', path: `${id.slice(MESSAGE_ID_PREFIX.length, MESSAGE_ID_PREFIX.length + 12)}:message`, commit: id.slice(MESSAGE_ID_PREFIX.length) }]
@@ -116,11 +105,24 @@ async function commitMessages(repository: GitRepository, revisionArgs: readonly 
 
 async function* historyItems(
   repository: GitRepository,
-  blobIds: readonly string[],
-  messages: ReadonlyMap<string, string>,
-  pathOf: ReadonlyMap<string, string>,
+  selection: HistorySelection,
+  revisionArgs: readonly string[],
+  pathOf: Map<string, string>,
   skipped: SkippedInput[],
 ): AsyncIterable<ScanItem> {
+  // One listing of reachable objects, each once, with the first path git met it under (commits have
+  // none). Trees are filtered out by type, so each blob is read once whatever its number of paths.
+  const listing = parseObjectListing(await repository.run(['rev-list', '--objects', ...revisionArgs]));
+  for (const [id, path] of listing.pathOf) pathOf.set(id, path);
+  const blobIds = await blobsAmong(repository, listing.ids);
+  // Submodules are other repositories: their commits are not in this one's objects. Say so.
+  for (const submodulePath of await submodulePathsAtHead(repository)) {
+    skipped.push({ path: submodulePath, reason: 'submodule', detail: 'scan its own repository with sprawl git' });
+  }
+  if (repository.isShallow) {
+    skipped.push({ path: '.', reason: 'shallow-history', detail: 'a shallow clone: commits before its boundary are not visible' });
+  }
+  const messages = selection.range ? await commitMessages(repository, revisionArgs) : new Map<string, string>();
   for (const [commit, message] of messages) yield { kind: 'bytes', id: `${MESSAGE_ID_PREFIX}${commit}`, bytes: Buffer.from(message) };
   for await (const { id, bytes } of repository.readBlobs(blobIds)) {
     const where = pathOf.get(id) ?? id;
