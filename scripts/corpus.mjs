@@ -31,8 +31,8 @@ if (result.status !== 0) process.exit(result.status ?? 1);
 const nodeModules = path.join(repoRoot, 'node_modules');
 const structural = spawnSync(
   process.execPath,
-  [cli, 'scan', nodeModules, '--no-ignore', '--no-builtin-rules', '--rules', path.join(repoRoot, 'rules', 'standing-privilege.yml'), '--format', 'json', '--fail-on', 'none'],
+  [cli, 'scan', nodeModules, '--no-ignore', '--no-builtin-rules', '--rules', path.join(repoRoot, 'rules', 'standing-privilege.yml'), path.join(repoRoot, 'rules', 'agent-configs.yml'), '--format', 'json', '--fail-on', 'none'],
   { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
 );
 const summary = JSON.parse(structural.stdout).summary;
-console.log(`standing-privilege rules on node_modules (${summary.filesScanned} files, ${(summary.bytesScanned / 1e6).toFixed(0)} MB of real code): ${summary.findings} findings (false positives; expect 0)`);
+console.log(`standing-privilege and agent-config rules on node_modules (${summary.filesScanned} files, ${(summary.bytesScanned / 1e6).toFixed(0)} MB of real code): ${summary.findings} findings (false positives; expect 0)`);

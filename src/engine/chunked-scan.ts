@@ -6,7 +6,7 @@
  * not scanned. Bytes can be pushed (`write`, for streams) or read straight into the buffer (`readFrom`,
  * for files, with no copy).
  */
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { findEncodedMatches } from '../detectors/encoded-text.js';
 import { findMatches, type RawMatch } from '../detectors/pattern.js';
@@ -124,7 +124,7 @@ export function scanFile(id: string, absolutePath: string, ruleset: CompiledRule
     if (!fstatSync(fd).isFile()) return { id, kind: 'skipped', reason: 'special-file' };
     const scan = new ChunkedScan(ruleset, buffer);
     scan.readFrom(fd);
-    return outcomeOf(id, scan.end());
+    return withStructuralMatches(outcomeOf(id, scan.end()), ruleset, () => readFileSync(absolutePath));
   } catch (error) {
     return { id, kind: 'skipped', reason: 'unreadable', detail: errorCode(error) };
   } finally {
@@ -161,7 +161,38 @@ function describeStreamError(error: unknown): string {
 export function scanBytes(id: string, bytes: Uint8Array, ruleset: CompiledRuleset, buffer?: Buffer): ItemOutcome {
   const scan = new ChunkedScan(ruleset, buffer);
   scan.write(bytes);
-  return outcomeOf(id, scan.end());
+  return withStructuralMatches(outcomeOf(id, scan.end()), ruleset, () => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+}
+
+/** Structural detectors read whole files; past this size a file is not a config file of theirs. */
+const STRUCTURAL_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Adds what structural detectors find in a file of their kind (an MCP config), judged on the whole
+ * file. One value is one finding: a provider rule at the same place keeps it (it knows the provider);
+ * a generic rule there gives way to the structural one (which knows the server and field).
+ */
+function withStructuralMatches(outcome: ItemOutcome, ruleset: CompiledRuleset, readWhole: () => Buffer): ItemOutcome {
+  if (outcome.kind !== 'scanned' || ruleset.structural.length === 0 || outcome.bytes > STRUCTURAL_MAX_BYTES) return outcome;
+  const applicable = ruleset.structural.filter(({ detector }) => detector.appliesTo(outcome.id));
+  if (applicable.length === 0) return outcome;
+  const bytes = readWhole();
+  const isGeneric = (ruleId: string) => (ruleset.specificityOf.get(ruleId) ?? 0) > 0;
+  const providerOffsets = new Set(outcome.matches.filter((match) => !isGeneric(match.ruleId)).map((match) => match.byteOffset));
+  const found = applicable
+    .flatMap(({ spec, detector }) => detector.detect(bytes, spec.id))
+    .filter((match) => !providerOffsets.has(match.secretStart))
+    .sort((a, b) => a.secretStart - b.secretStart);
+  if (found.length === 0) return outcome;
+  const structuralOffsets = new Set(found.map((match) => match.secretStart));
+  const locator = new MatchLocator(bytes, { fileOffset: 0, linesBefore: 0, columnBefore: 0 });
+  return {
+    ...outcome,
+    matches: [
+      ...outcome.matches.filter((match) => !(isGeneric(match.ruleId) && structuralOffsets.has(match.byteOffset))),
+      ...found.map((match) => locator.locate(match)),
+    ],
+  };
 }
 
 function outcomeOf(id: string, result: ChunkedScanResult): ItemOutcome {

@@ -4,6 +4,7 @@
  * each result into a named test; `sprawl rules check` prints them for users' own rules.
  */
 import { BLOCK_BYTES, findMatches } from '../detectors/pattern.js';
+import { structuralDetectorNamed } from '../detectors/structural/index.js';
 import { compileRuleset } from './compile-rules.js';
 import { ExampleFiller, SeededRandom } from './fake-secrets.js';
 import { matcherSpecOf, type Rule } from './rule.js';
@@ -28,6 +29,7 @@ const BOUNDARY_FILLER = 'x\n'.repeat(Math.floor((BLOCK_BYTES - 24) / 2));
 export const DEFAULT_EXAMPLE_SEED = 'sprawl-examples-v1';
 
 export function checkRuleExamples(rule: Rule, allRules: ReadonlyMap<string, Rule>, seed = DEFAULT_EXAMPLE_SEED): ExampleResult[] {
+  if (rule.detector) return checkStructuralExamples(rule, allRules, seed);
   const ruleset = compileRuleset([matcherSpecOf(rule)]);
   const random = new SeededRandom(`${seed}\0${rule.id}`);
   const results: ExampleResult[] = [];
@@ -75,4 +77,32 @@ export function checkRuleExamples(rule: Rule, allRules: ReadonlyMap<string, Rule
 function describe(value: string): string {
   const visible = Math.min(4, Math.floor(value.length / 5));
   return `"${value.slice(0, visible)}…${visible > 0 ? value.slice(-visible) : ''}" (${value.length} chars)`;
+}
+
+/** A structural rule's examples: its detector runs on each example as the file the example names. */
+function checkStructuralExamples(rule: Rule, allRules: ReadonlyMap<string, Rule>, seed: string): ExampleResult[] {
+  const detector = structuralDetectorNamed(rule.detector!)!;
+  const random = new SeededRandom(`${seed}\0${rule.id}`);
+  const ruleById = (id: string) => allRules.get(id);
+  const run = (text: string, file: string | undefined, mustApply = true): string[] | string => {
+    if (!file) return 'a structural rule\'s example needs a file name (file: .mcp.json)';
+    // A file of another kind is never read: fine for a negative example, a mistake for a positive one.
+    if (!detector.appliesTo(file)) return mustApply ? `the ${detector.name} detector does not read files named ${file}` : [];
+    return detector.detect(Buffer.from(text), rule.id).map((match) => match.secret);
+  };
+  const results: ExampleResult[] = [];
+  for (const example of rule.examples) {
+    const filler = new ExampleFiller(rule, random, ruleById);
+    const expected = filler.fill(example.secret);
+    const captured = run(filler.fill(example.text), example.file);
+    const problem =
+      typeof captured === 'string' ? captured : captured.includes(expected) ? undefined : `expected to capture ${describe(expected)}, captured ${captured.map(describe).join(', ') || 'nothing'}`;
+    results.push({ ruleId: rule.id, kind: 'positive', name: `${rule.origin.file}:${example.line} ${example.label}`, ok: !problem, ...(problem ? { problem } : {}) });
+  }
+  rule.negativeExamples.forEach((example, index) => {
+    const captured = run(new ExampleFiller(rule, random, ruleById).fill(example.text), example.file, false);
+    const problem = typeof captured === 'string' ? captured : captured.length > 0 ? `expected no match, captured ${captured.map(describe).join(', ')}` : undefined;
+    results.push({ ruleId: rule.id, kind: 'negative', name: `${rule.origin.file}:${example.line} negative example ${index + 1}`, ok: !problem, ...(problem ? { problem } : {}) });
+  });
+  return results;
 }

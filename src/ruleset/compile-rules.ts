@@ -4,6 +4,8 @@
  * RE2 runs in linear time, so no pattern, not even a user's `(a+)+$`, can hang a scan.
  */
 import RE2 from 're2';
+import { structuralDetectorNamed } from '../detectors/structural/index.js';
+import type { StructuralDetector } from '../detectors/structural/structural-detector.js';
 import { validatorNamed } from '../detectors/validators/index.js';
 import type { Validator } from '../detectors/validators/validator.js';
 import type { RuleMatcherSpec } from './rule.js';
@@ -43,9 +45,16 @@ export interface CompiledRuleset {
   specificityOf: ReadonlyMap<string, number>;
   /** Levels of encoded text (base64, percent, hex, \u escapes) to look inside; 0 turns decoding off. */
   decodeDepth: number;
+  /** Rules answered by a structural detector (`detector:`), run on files of their kind. */
+  structural: { spec: RuleMatcherSpec; detector: StructuralDetector }[];
 }
 
-export function compileRuleset(specs: readonly RuleMatcherSpec[], options: { decodeDepth?: number } = {}): CompiledRuleset {
+export function compileRuleset(allSpecs: readonly RuleMatcherSpec[], options: { decodeDepth?: number } = {}): CompiledRuleset {
+  const structural = allSpecs.flatMap((spec) => {
+    const detector = spec.detector ? structuralDetectorNamed(spec.detector) : undefined;
+    return detector ? [{ spec, detector }] : [];
+  });
+  const specs = allSpecs.filter((spec) => spec.detector === undefined);
   const rules = specs.map(compileRule);
   const keywordIndex = new Map<string, number>();
   const rulesByKeyword: CompiledRule[][] = [];
@@ -65,7 +74,7 @@ export function compileRuleset(specs: readonly RuleMatcherSpec[], options: { dec
   const keywordPatterns = [...keywordIndex.keys()].map(escapeForRe2);
   const keywordSet = keywordPatterns.length > 0 ? new RE2.Set(keywordPatterns, 'iu') : undefined;
   const specificityOf = new Map(specs.map((spec) => [spec.id, !spec.generic ? 0 : spec.id.startsWith('generic.') ? 2 : 1]));
-  return { rules, keywordSet, rulesByKeyword, specificityOf, decodeDepth: options.decodeDepth ?? DEFAULT_DECODE_DEPTH };
+  return { rules, keywordSet, rulesByKeyword, specificityOf, decodeDepth: options.decodeDepth ?? DEFAULT_DECODE_DEPTH, structural };
 }
 
 /**

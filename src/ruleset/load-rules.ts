@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import RE2 from 're2';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node, type YAMLMap } from 'yaml';
+import { structuralDetectorNamed, structuralDetectorNames } from '../detectors/structural/index.js';
 import { validatorNamed, validatorNames } from '../detectors/validators/index.js';
 import { UserError } from '../user-error.js';
 import { isKnownContext, KNOWN_CONTEXTS, renderContext } from './example-contexts.js';
@@ -20,7 +21,7 @@ export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.me
 const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*){1,3}$/;
 const RULE_FIELDS = new Set([
   'id', 'name', 'description', 'provider', 'lifetime', 'lifetime_evidence', 'severity', 'keywords', 'pattern',
-  'min_entropy', 'generic', 'multiline', 'validator', 'fake', 'cwe', 'nhi', 'references', 'remediation', 'examples', 'negative_examples',
+  'min_entropy', 'generic', 'multiline', 'detector', 'validator', 'fake', 'cwe', 'nhi', 'references', 'remediation', 'examples', 'negative_examples',
 ]);
 const FILE_FIELDS = new Set(['provider', 'rules']);
 const MIN_KEYWORD_LENGTH = 3;
@@ -119,16 +120,21 @@ function parseRule(node: YAMLMap, file: string, lineOf: (node: Node | null | und
   const provider = raw.provider === undefined ? fileProvider : text('provider');
   if (!provider) fail(`'provider' is missing (set it on the rule or at the top of the file)`);
 
-  const pattern = text('pattern');
-  let compiled: RE2;
-  try {
-    compiled = new RE2(pattern, 'u');
-  } catch (cause) {
-    return fail(`pattern does not compile (${(cause as Error).message})`, 'pattern');
+  const detector = raw.detector === undefined ? undefined : text('detector');
+  if (detector !== undefined && !structuralDetectorNamed(detector)) fail(`unknown detector '${detector}' (known: ${structuralDetectorNames().join(', ')})`, 'detector');
+  if (detector !== undefined && (raw.pattern !== undefined || raw.keywords !== undefined)) fail(`a rule with a 'detector' has no 'pattern' or 'keywords'`, 'detector');
+  const pattern = detector === undefined ? text('pattern') : '';
+  if (detector === undefined) {
+    let compiled: RE2;
+    try {
+      compiled = new RE2(pattern, 'u');
+    } catch (cause) {
+      return fail(`pattern does not compile (${(cause as Error).message})`, 'pattern');
+    }
+    if (!/\((?!\?)|\(\?P?<secret\d*>/.test(pattern) || compiled.source === '') fail(`pattern needs a capture group for the secret`, 'pattern');
   }
-  if (!/\((?!\?)|\(\?P?<secret\d*>/.test(pattern) || compiled.source === '') fail(`pattern needs a capture group for the secret`, 'pattern');
 
-  const keywords = list('keywords');
+  const keywords = detector === undefined ? list('keywords') : [];
   for (const keyword of keywords) {
     // A keyword is what makes a rule run at all; one or two characters occur in every block of text.
     if (keyword.trim().length < MIN_KEYWORD_LENGTH) fail(`keyword '${keyword}' is too short to prefilter on (at least ${MIN_KEYWORD_LENGTH} characters)`, 'keywords');
@@ -178,6 +184,7 @@ function parseRule(node: YAMLMap, file: string, lineOf: (node: Node | null | und
     ...(minEntropy !== undefined ? { minEntropy } : {}),
     generic: raw.generic === true,
     multiline: raw.multiline === true,
+    ...(detector !== undefined ? { detector } : {}),
     ...(validator !== undefined ? { validator } : {}),
     ...(fake !== undefined ? { fake } : {}),
     cwe,
@@ -211,7 +218,7 @@ function parseExamples(
     const entry = value as Record<string, unknown>;
     const secret = typeof entry.secret === 'string' ? entry.secret : '{{fake}}';
     if (typeof entry.text === 'string') {
-      examples.push({ text: entry.text, secret, line, label: `example ${index + 1}` });
+      examples.push({ text: entry.text, secret, line, label: `example ${index + 1}`, ...(typeof entry.file === 'string' ? { file: entry.file } : {}) });
     } else if (Array.isArray(entry.contexts) && typeof entry.key === 'string') {
       for (const context of entry.contexts) {
         if (typeof context !== 'string' || !isKnownContext(context)) {
@@ -237,8 +244,12 @@ function parseNegativeExamples(
   if (!isSeq(seq)) return fail(`'negative_examples' must be a list of strings`, 'negative_examples');
   return seq.items.map((item, index) => {
     const value = (item as Node & { toJSON(): unknown }).toJSON();
-    if (typeof value !== 'string') return fail(`negative example ${index + 1} must be a string`, 'negative_examples');
-    return { text: value, line: lineOf(item as Node) };
+    if (typeof value === 'string') return { text: value, line: lineOf(item as Node) };
+    const entry = value as Record<string, unknown> | null;
+    if (entry && typeof entry.text === 'string') {
+      return { text: entry.text, line: lineOf(item as Node), ...(typeof entry.file === 'string' ? { file: entry.file } : {}) };
+    }
+    return fail(`negative example ${index + 1} must be a string, or a mapping with 'text' (and 'file')`, 'negative_examples');
   });
 }
 

@@ -36,12 +36,16 @@ export interface RuleExample {
   line: number;
   /** A short label for test names, such as the expansion context (`yaml`, `json`). */
   label: string;
+  /** The file name the example is scanned as (structural rules decide by it: `.mcp.json`). */
+  file?: string;
 }
 
 export interface NegativeExample {
   /** Text that must not produce a match for this rule; may use `{{fake-bad-checksum}}`. */
   text: string;
   line: number;
+  /** The file name it is scanned as, for structural rules. */
+  file?: string;
 }
 
 export interface Rule {
@@ -60,6 +64,11 @@ export interface Rule {
   severity: Severity;
   /** Case-insensitive literals, at least one of which occurs in every match: the prefilter keys on them. */
   keywords: string[];
+  /**
+   * A structural detector (`detectors/structural/`) that parses a kind of file instead of matching a
+   * pattern; such a rule has no `pattern` (empty here) and no `keywords`, and its examples name a `file`.
+   */
+  detector?: string;
   /**
    * RE2 syntax. The secret is the group named `secret` (or, where alternatives capture it in different
    * places, the first of `secret`, `secret2`, `secret3`… that took part in the match), else group 1.
@@ -105,6 +114,7 @@ export interface RuleMatcherSpec {
   validator?: string;
   generic: boolean;
   multiline: boolean;
+  detector?: string;
 }
 
 export function matcherSpecOf(rule: Rule): RuleMatcherSpec {
@@ -114,6 +124,7 @@ export function matcherSpecOf(rule: Rule): RuleMatcherSpec {
     keywords: rule.keywords,
     generic: rule.generic,
     multiline: rule.multiline,
+    ...(rule.detector !== undefined ? { detector: rule.detector } : {}),
     ...(rule.minEntropy !== undefined ? { minEntropy: rule.minEntropy } : {}),
     ...(rule.validator !== undefined ? { validator: rule.validator } : {}),
   };

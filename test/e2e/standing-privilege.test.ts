@@ -72,4 +72,14 @@ describe('fallback paths and agent configuration', () => {
     expect(found(scanJson([env.path('agents/literal')]).report)).toEqual(['github.pat.classic .mcp.json:10']);
     expect(runCli(['scan', env.path('agents/referenced'), '--format', 'json']).exitCode).toBe(0);
   });
+
+  it('a key no provider rule knows, in an MCP server config, is reported with the server and the field', () => {
+    const key = fakes.fake('agent.mcp-literal-credential');
+    const config = { mcpServers: { search: { command: 'npx', args: ['-y', 'search-mcp'], env: { SEARCH_API_KEY: key, LOG_LEVEL: 'debug' } } } };
+    env.write('agents/unknown/claude_desktop_config.json', JSON.stringify(config, null, 2));
+    const { report } = scanJson([env.path('agents/unknown')]);
+    expect(found(report)).toEqual(['agent.mcp-literal-credential claude_desktop_config.json:10']);
+    expect(report.findings[0]!.attributes).toEqual({ mcpServer: 'search', field: 'env.SEARCH_API_KEY' });
+    expect(runCli(['scan', env.path('agents/unknown'), '--format', 'text']).stdout).toContain('MCP server "search", field env.SEARCH_API_KEY');
+  });
 });

@@ -1,0 +1,15 @@
+/**
+ * The contract of a structural detector: instead of a pattern, it parses a known kind of file (an MCP
+ * config, a workflow) and reasons about its structure, so it can say *where* in the structure a
+ * credential sits (which server, which field). Rules name it with `detector:`; it returns matches at
+ * byte offsets like the pattern detector's, carrying their context as validator evidence.
+ */
+import type { RawMatch } from '../pattern.js';
+
+export interface StructuralDetector {
+  name: string;
+  /** Whether a file at this path (relative, `/`-separated) is of the kind this detector parses. */
+  appliesTo(path: string): boolean;
+  /** Matches for the rule `ruleId` in the whole text of the file. Malformed files yield none. */
+  detect(bytes: Buffer, ruleId: string): RawMatch[];
+}
