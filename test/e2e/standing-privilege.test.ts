@@ -47,6 +47,25 @@ describe('CI identity and infrastructure', () => {
   });
 });
 
+describe('static keys kept beside federation', () => {
+  cpSync(path.join(FIXTURES, 'beside-oidc'), env.path('beside-oidc'), { recursive: true });
+  cpSync(path.join(FIXTURES, 'gitlab'), env.path('gitlab'), { recursive: true });
+
+  it('a GitHub job with id-token: write that still passes stored AWS keys: the keys are a fallback', () => {
+    const { report } = scanJson([env.path('beside-oidc')]);
+    expect(found(report)).toEqual([
+      'github-actions.static-key-beside-oidc .github/workflows/deploy.yml:19',
+      'github-actions.static-key-beside-oidc .github/workflows/deploy.yml:20',
+    ]);
+    expect(report.findings[0]!.validation).toMatchObject({ status: 'valid', evidence: expect.stringMatching(/^job deploy requests an OIDC token \(id-token: write\) yet also passes secrets\.LEGACY_AWS_/) });
+  });
+
+  it('GitLab CI: the job on stored keys is reported, the one on id_tokens is not', () => {
+    const { report } = scanJson([env.path('gitlab')]);
+    expect(found(report)).toEqual(['gitlab-ci.static-cloud-key .gitlab-ci.yml:7', 'gitlab-ci.static-cloud-key .gitlab-ci.yml:8']);
+  });
+});
+
 describe('fallback paths and agent configuration', () => {
   it('a literal key behind an environment lookup, in shell, compose, Java and Go; not a placeholder or a reference', () => {
     const key = fakes.fake('generic.secret.assignment');

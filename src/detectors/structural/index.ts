@@ -2,9 +2,10 @@
  * Every structural detector, by the name rules use in `detector:`.
  */
 import { agentConfigDetector } from './agent-config.js';
+import { ciIdentityDetector } from './ci-identity.js';
 import type { StructuralDetector } from './structural-detector.js';
 
-const DETECTORS: readonly StructuralDetector[] = [agentConfigDetector];
+const DETECTORS: readonly StructuralDetector[] = [agentConfigDetector, ciIdentityDetector];
 const BY_NAME = new Map(DETECTORS.map((detector) => [detector.name, detector]));
 
 export function structuralDetectorNamed(name: string): StructuralDetector | undefined {
