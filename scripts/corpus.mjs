@@ -31,7 +31,7 @@ if (result.status !== 0) process.exit(result.status ?? 1);
 const nodeModules = path.join(repoRoot, 'node_modules');
 const structural = spawnSync(
   process.execPath,
-  [cli, 'scan', nodeModules, '--no-ignore', '--no-builtin-rules', '--rules', path.join(repoRoot, 'rules', 'standing-privilege.yml'), path.join(repoRoot, 'rules', 'agent-configs.yml'), '--format', 'json', '--fail-on', 'none'],
+  [cli, 'scan', nodeModules, '--no-ignore', '--no-builtin-rules', '--rules', path.join(repoRoot, 'rules', 'standing-privilege.yml'), path.join(repoRoot, 'rules', 'agent-configs.yml'), path.join(repoRoot, 'rules', 'terraform-users.yml'), '--format', 'json', '--fail-on', 'none'],
   { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
 );
 const summary = JSON.parse(structural.stdout).summary;

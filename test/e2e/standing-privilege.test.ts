@@ -32,6 +32,7 @@ describe('CI identity and infrastructure', () => {
       'github-actions.long-lived-pat .github/workflows/deploy.yml:11',
       'kubernetes.legacy-service-account-token k8s/ci-token.yaml:6',
       'terraform.aws-iam-access-key infra/main.tf:5',
+      'terraform.aws-iam-user-for-workload infra/main.tf:1',
       'terraform.azure-client-secret infra/main.tf:13',
       'terraform.cognito-long-refresh-token infra/main.tf:21',
       'terraform.gcp-service-account-key infra/main.tf:9',

@@ -1,17 +1,21 @@
 /**
  * AI-agent and MCP configuration: `.mcp.json`, `.cursor/mcp.json`, `.vscode/mcp.json`,
  * `claude_desktop_config.json`, `.claude/settings*.json`, `.gemini/settings.json`, Windsurf's
- * `mcp_config.json`, Zed's `context_servers`, Continue's config. Each MCP server's `env`, `headers`, `args`
- * and `url` are read (JSON with comments, as editors allow), and a literal credential there is reported
- * with the server and the field, where `${env:TOKEN}`, `${input:token}` or `$TOKEN` would keep it out of
- * the file. Values a provider rule already names (a GitHub token) are left to that rule.
+ * `mcp_config.json`, Zed's `context_servers`, Continue's config, and Codex's `.codex/config.toml`. Each
+ * MCP server's `env`, `headers`, `args` and `url` are read (JSON with comments, as editors allow), and a
+ * literal credential there is reported with the server and the field, where `${env:TOKEN}`,
+ * `${input:token}` or `$TOKEN` would keep it out of the file. Values a provider rule already names (a
+ * GitHub token) are left to that rule.
  */
 import { parseTree, type Node } from 'jsonc-parser';
+import { parse as parseToml } from 'smol-toml';
 import type { RawMatch } from '../pattern.js';
 import { looksLikeRealSecret } from '../validators/generic-assignment.js';
 import type { StructuralDetector } from './structural-detector.js';
 
 const CONFIG_FILES = /(?:^|\/)(?:\.mcp\.json|mcp\.json|mcp_config\.json|claude_desktop_config\.json|\.(?:claude|gemini|cursor|vscode|windsurf|continue|zed)\/[^/]*\.json)$/;
+/** Codex keeps its MCP servers in TOML: `[mcp_servers.name]` with `env = { … }`. */
+const CODEX_CONFIG = /(?:^|\/)\.codex\/config\.toml$/;
 const SERVER_MAPS = new Set(['mcpServers', 'servers', 'context_servers', 'mcp_servers']);
 const SECRET_NAME = /key|token|secret|passw|pwd|auth|credential|pat\b|bearer/i;
 const SECRET_FLAG = /^--?[\w-]*(?:key|token|secret|password|auth)[\w-]*$/i;
@@ -20,9 +24,10 @@ const REFERENCE = /^\$\{[^}]+\}$|^\$[A-Z_][A-Z0-9_]*$|^\{env:[^}]+\}$|^env:|^op:
 
 export const agentConfigDetector: StructuralDetector = {
   name: 'agent-config',
-  appliesTo: (path) => CONFIG_FILES.test(path),
+  appliesTo: (path) => CONFIG_FILES.test(path) || CODEX_CONFIG.test(path),
   detect(bytes, ruleId) {
     const text = bytes.toString('utf8');
+    if (/^\s*\[mcp_servers\./m.test(text)) return detectInToml(text, ruleId);
     const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
     if (!root) return [];
     const matches: RawMatch[] = [];
@@ -47,6 +52,49 @@ export const agentConfigDetector: StructuralDetector = {
     return matches;
   },
 };
+
+/**
+ * Codex's TOML config. The TOML parser gives no positions, so each literal is located by searching for
+ * its quoted text after its server's table header.
+ */
+function detectInToml(text: string, ruleId: string): RawMatch[] {
+  let config: Record<string, unknown>;
+  try {
+    config = parseToml(text) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const servers = config.mcp_servers;
+  if (!servers || typeof servers !== 'object') return [];
+  const matches: RawMatch[] = [];
+  for (const [serverName, server] of Object.entries(servers as Record<string, Record<string, unknown>>)) {
+    const header = text.search(new RegExp(`^\\s*\\[mcp_servers\\.${serverName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\]`, 'm'));
+    for (const section of ['env', 'headers'] as const) {
+      const entries = server?.[section];
+      if (!entries || typeof entries !== 'object') continue;
+      for (const [key, value] of Object.entries(entries as Record<string, unknown>)) {
+        if (typeof value !== 'string' || !SECRET_NAME.test(key)) continue;
+        const literal = value.replace(/^(?:Bearer|Basic|Token|token)\s+/, '');
+        if (REFERENCE.test(literal) || literal.includes('${') || !looksLikeRealSecret(literal).ok) continue;
+        const at = text.indexOf(literal, Math.max(0, header));
+        if (at < 0) continue;
+        const secretStart = Buffer.byteLength(text.slice(0, at));
+        matches.push({
+          ruleId,
+          secretStart,
+          secretEnd: secretStart + Buffer.byteLength(literal),
+          secret: literal,
+          verdict: {
+            kind: 'valid',
+            evidence: `a literal value in MCP server "${serverName}", field ${section}.${key}, where a reference to an environment variable belongs`,
+            attributes: { mcpServer: serverName, field: `${section}.${key}` },
+          },
+        });
+      }
+    }
+  }
+  return matches;
+}
 
 /** Every `name → server object` under a server map, at any depth (`mcp.servers` in VS Code settings). */
 function* serversIn(node: Node): Iterable<[string, Node]> {
