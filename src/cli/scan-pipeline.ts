@@ -72,6 +72,7 @@ export async function scanForFindings(source: PipelineSource, options: ScanComma
     rules: rules.map(matcherSpecOf),
     ...(options.threads ? { threads: options.threads } : {}),
     ...(decodeDepth !== undefined ? { decodeDepth } : {}),
+    ...(config.maxTokenLifetimeHours !== undefined ? { settings: { maxTokenLifetimeHours: config.maxTokenLifetimeHours } } : {}),
   });
   // --no-ignore is the audit mode: inline allow comments are shown as ordinary findings.
   const visibleMatches = options.ignore ? matches : matches.map(({ match: { allowed: _allowed, ...match }, provenance }) => ({ match, provenance }));

@@ -15,6 +15,8 @@
  *   baseline: .sprawl-baseline.json
  *   fail_on: high
  *   fingerprint_key_env: SPRAWL_ORG_KEY
+ *   thresholds:
+ *     max_token_lifetime_hours: 720  # token TTL settings above this are standing access
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,6 +38,8 @@ export interface SprawlConfig {
   failOn?: Severity | 'none';
   /** The name of the environment variable holding the fingerprint key. */
   fingerprintKeyEnv?: string;
+  /** `thresholds.max_token_lifetime_hours`: token lifetime settings above it are reported. */
+  maxTokenLifetimeHours?: number;
 }
 
 export const EMPTY_CONFIG: SprawlConfig = { disabledRules: [], severityOverrides: {}, excludePaths: [], allowedSecretHashes: [] };
@@ -53,7 +57,7 @@ export function loadConfig(root: string, explicit?: string): SprawlConfig {
   return EMPTY_CONFIG;
 }
 
-const TOP_LEVEL = new Set(['rules', 'paths', 'allow', 'baseline', 'fail_on', 'fingerprint_key_env']);
+const TOP_LEVEL = new Set(['rules', 'paths', 'allow', 'baseline', 'fail_on', 'fingerprint_key_env', 'thresholds']);
 
 export function parseConfig(file: string): SprawlConfig {
   const lineCounter = new LineCounter();
@@ -102,6 +106,11 @@ export function parseConfig(file: string): SprawlConfig {
   allowedSecretHashes.forEach((hash, index) => {
     if (!/^[0-9a-f]{64}$/.test(hash)) fail(['allow', 'secret_hashes', String(index)], 'expected a secretHash from a report (64 hex characters)');
   });
+  const thresholds = section('thresholds', ['max_token_lifetime_hours']);
+  const maxHours = thresholds.max_token_lifetime_hours;
+  if (maxHours !== undefined && (typeof maxHours !== 'number' || !Number.isFinite(maxHours) || maxHours <= 0)) {
+    fail(['thresholds', 'max_token_lifetime_hours'], 'expected a positive number of hours');
+  }
   const failOn = raw.fail_on;
   if (failOn !== undefined && failOn !== 'none' && !SEVERITIES.includes(failOn as Severity)) fail(['fail_on'], `expected none or one of ${SEVERITIES.join(', ')}`);
   for (const name of ['baseline', 'fingerprint_key_env']) {
@@ -116,5 +125,6 @@ export function parseConfig(file: string): SprawlConfig {
     ...(typeof raw.baseline === 'string' ? { baseline: path.resolve(path.dirname(file), raw.baseline) } : {}),
     ...(failOn !== undefined ? { failOn: failOn as Severity | 'none' } : {}),
     ...(typeof raw.fingerprint_key_env === 'string' ? { fingerprintKeyEnv: raw.fingerprint_key_env } : {}),
+    ...(typeof maxHours === 'number' ? { maxTokenLifetimeHours: maxHours } : {}),
   };
 }

@@ -15,7 +15,7 @@
 import { type CompiledRule, type CompiledRuleset } from '../ruleset/compile-rules.js';
 import { allowCommentOn } from './allow-comment.js';
 import { shannonEntropy } from './entropy.js';
-import type { ValidatorVerdict } from './validators/validator.js';
+import type { ValidatorSettings, ValidatorVerdict } from './validators/validator.js';
 
 /** Bytes per block; small enough to keep rules off text without their keywords, large enough to amortise calls. */
 export const BLOCK_BYTES = 8 * 1024;
@@ -76,7 +76,7 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
           if (seen.has(rule)) continue;
           seen.add(rule);
           if (rule.spec.multiline) wholeChunkRules.add(rule);
-          else if (!collectRuleMatches(rule, bytes, { windowStart, windowEnd, acceptFrom: blockStart, acceptTo: blockEnd, chunkEndIsCut }, matches)) {
+          else if (!collectRuleMatches(rule, bytes, { windowStart, windowEnd, acceptFrom: blockStart, acceptTo: blockEnd, chunkEndIsCut, settings: ruleset.settings }, matches)) {
             // A match ran into a window edge cut mid-line (a minified file): it may be cut short, or an
             // artefact of the cut (`$`, `\b`). Look again with a window wider than any secret; what still
             // runs into an edge there is no credential (it is longer than the chunk overlap).
@@ -89,6 +89,7 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
                 acceptFrom: blockStart,
                 acceptTo: blockEnd,
                 chunkEndIsCut,
+                settings: ruleset.settings,
               },
               matches,
             );
@@ -99,7 +100,7 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
     blockStart = blockEnd;
   }
   for (const rule of wholeChunkRules) {
-    collectRuleMatches(rule, bytes, { windowStart: 0, windowEnd: bytes.length, acceptFrom: 0, acceptTo: acceptBefore, chunkEndIsCut }, matches);
+    collectRuleMatches(rule, bytes, { windowStart: 0, windowEnd: bytes.length, acceptFrom: 0, acceptTo: acceptBefore, chunkEndIsCut, settings: ruleset.settings }, matches);
   }
   return dropGenericOverlaps(matches, ruleset);
 }
@@ -132,6 +133,8 @@ interface WindowSpec {
   acceptTo: number;
   /** The chunk continues in the next one, so its last byte is not the end of the input. */
   chunkEndIsCut: boolean;
+  /** The project's thresholds, for validators that judge by them. */
+  settings: ValidatorSettings;
 }
 
 /**
@@ -163,7 +166,7 @@ function collectRuleMatches(rule: CompiledRule, bytes: Buffer, spec: WindowSpec,
     const secret = bytes.toString('utf8', secretStart, secretEnd);
     if (PLACEHOLDER_RUN.test(secret)) continue;
     if (rule.spec.minEntropy !== undefined && shannonEntropy(secret) < rule.spec.minEntropy) continue;
-    const verdict = rule.validator?.check(secret);
+    const verdict = rule.validator?.check(secret, spec.settings);
     if (verdict?.kind === 'reject') continue;
     const allowed = allowCommentOn(bytes, secretStart, secretEnd);
     into.push({

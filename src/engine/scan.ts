@@ -6,6 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { compileRuleset } from '../ruleset/compile-rules.js';
+import type { ValidatorSettings } from '../detectors/validators/validator.js';
 import type { RuleMatcherSpec } from '../ruleset/rule.js';
 import type { Provenance } from '../sources/provenance.js';
 import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanStream } from './chunked-scan.js';
@@ -59,12 +60,18 @@ export interface ScanOptions {
    * Matches are the same as the pool's. A larger input is handed to the pool, items already taken first.
    */
   inProcess?: boolean;
-  /** Levels of encoded text (base64, percent, hex, \u escapes) to look inside; default 2, 0 for none. */
+  /** Levels of encoded text (base64, percent, hex, \u escapes) to look inside; 0 (none) by default. */
   decodeDepth?: number;
+  /** The project's thresholds (`.sprawl.yml`), for validators that judge by them. */
+  settings?: ValidatorSettings;
 }
 
-function decodeOptionOf(options: ScanOptions): { decodeDepth?: number } {
-  return options.decodeDepth !== undefined ? { decodeDepth: options.decodeDepth } : {};
+/** What every compiled ruleset of this scan needs besides the rules, in this thread or in a worker. */
+function decodeOptionOf(options: ScanOptions): { decodeDepth?: number; settings?: ValidatorSettings } {
+  return {
+    ...(options.decodeDepth !== undefined ? { decodeDepth: options.decodeDepth } : {}),
+    ...(options.settings !== undefined ? { settings: options.settings } : {}),
+  };
 }
 
 export async function scanItems(input: ScanInput, options: ScanOptions): Promise<ScanOutput> {

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import type { ValidatorSettings } from '../detectors/validators/validator.js';
 import type { RuleMatcherSpec } from '../ruleset/rule.js';
 import type { ScanItem } from '../sources/scan-item.js';
 import type { ItemOutcome, ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
@@ -18,6 +19,7 @@ export interface WorkerPoolOptions {
   /** Threads to use; defaults to the available cores. */
   threads?: number;
   decodeDepth?: number;
+  settings?: ValidatorSettings;
 }
 
 export class WorkerPool {
@@ -25,7 +27,11 @@ export class WorkerPool {
 
   constructor(options: WorkerPoolOptions) {
     const threads = Math.max(1, options.threads ?? availableParallelism());
-    const setup: WorkerSetup = { rules: options.rules, ...(options.decodeDepth !== undefined ? { decodeDepth: options.decodeDepth } : {}) };
+    const setup: WorkerSetup = {
+      rules: options.rules,
+      ...(options.decodeDepth !== undefined ? { decodeDepth: options.decodeDepth } : {}),
+      ...(options.settings !== undefined ? { settings: options.settings } : {}),
+    };
     this.piscina = new Piscina({
       filename: workerEntryPath(),
       workerData: setup,

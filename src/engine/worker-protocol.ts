@@ -4,7 +4,7 @@
  * main thread can get them (a git blob, stdin); only matches and counters come back, never contents.
  * A secret value crosses as a plain string and is wrapped in `Secret` again on arrival.
  */
-import type { ValidatorVerdict } from '../detectors/validators/validator.js';
+import type { ValidatorSettings, ValidatorVerdict } from '../detectors/validators/validator.js';
 import type { RuleMatcherSpec } from '../ruleset/rule.js';
 import type { ScanItem } from '../sources/scan-item.js';
 import type { SkipReason } from './scan-stats.js';
@@ -13,6 +13,8 @@ export interface WorkerSetup {
   rules: RuleMatcherSpec[];
   /** Levels of encoded text to look inside (`--decode`). */
   decodeDepth?: number;
+  /** The project's thresholds (`.sprawl.yml`). */
+  settings?: ValidatorSettings;
 }
 
 export interface ScanTask {

@@ -9,7 +9,10 @@ import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanGzipFile } from '.
 import type { ItemOutcome, ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
 
 const setup = workerData as WorkerSetup;
-const ruleset = compileRuleset(setup.rules, { ...(setup.decodeDepth !== undefined ? { decodeDepth: setup.decodeDepth } : {}) });
+const ruleset = compileRuleset(setup.rules, {
+  ...(setup.decodeDepth !== undefined ? { decodeDepth: setup.decodeDepth } : {}),
+  ...(setup.settings !== undefined ? { settings: setup.settings } : {}),
+});
 /** One read buffer per thread, reused for every chunk of every file. */
 const buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES);
 

@@ -7,7 +7,7 @@ import RE2 from 're2';
 import { structuralDetectorNamed } from '../detectors/structural/index.js';
 import type { StructuralDetector } from '../detectors/structural/structural-detector.js';
 import { validatorNamed } from '../detectors/validators/index.js';
-import type { Validator } from '../detectors/validators/validator.js';
+import { DEFAULT_VALIDATOR_SETTINGS, type Validator, type ValidatorSettings } from '../detectors/validators/validator.js';
 import type { RuleMatcherSpec } from './rule.js';
 
 /**
@@ -45,11 +45,13 @@ export interface CompiledRuleset {
   specificityOf: ReadonlyMap<string, number>;
   /** Levels of encoded text (base64, percent, hex, \u escapes) to look inside; 0 turns decoding off. */
   decodeDepth: number;
+  /** The project's thresholds, for validators that judge by them. */
+  settings: ValidatorSettings;
   /** Rules answered by a structural detector (`detector:`), run on files of their kind. */
   structural: { spec: RuleMatcherSpec; detector: StructuralDetector }[];
 }
 
-export function compileRuleset(allSpecs: readonly RuleMatcherSpec[], options: { decodeDepth?: number } = {}): CompiledRuleset {
+export function compileRuleset(allSpecs: readonly RuleMatcherSpec[], options: { decodeDepth?: number; settings?: ValidatorSettings } = {}): CompiledRuleset {
   const structural = allSpecs.flatMap((spec) => {
     const detector = spec.detector ? structuralDetectorNamed(spec.detector) : undefined;
     return detector ? [{ spec, detector }] : [];
@@ -74,7 +76,7 @@ export function compileRuleset(allSpecs: readonly RuleMatcherSpec[], options: { 
   const keywordPatterns = [...keywordIndex.keys()].map(escapeForRe2);
   const keywordSet = keywordPatterns.length > 0 ? new RE2.Set(keywordPatterns, 'iu') : undefined;
   const specificityOf = new Map(specs.map((spec) => [spec.id, !spec.generic ? 0 : spec.id.startsWith('generic.') ? 2 : 1]));
-  return { rules, keywordSet, rulesByKeyword, specificityOf, decodeDepth: options.decodeDepth ?? DEFAULT_DECODE_DEPTH, structural };
+  return { rules, keywordSet, rulesByKeyword, specificityOf, decodeDepth: options.decodeDepth ?? DEFAULT_DECODE_DEPTH, structural, settings: options.settings ?? DEFAULT_VALIDATOR_SETTINGS };
 }
 
 /**

@@ -58,3 +58,16 @@ describe('.sprawl.yml', () => {
     expect(result.stderr.split('\n')).toHaveLength(2);
   });
 });
+
+describe('thresholds', () => {
+  it('max_token_lifetime_hours decides which token lifetime settings are standing access', () => {
+    const root = env.path('vault');
+    env.write('vault/auth.tf', 'resource "vault_jwt_auth_backend_role" "ci" {\n  token_ttl     = "1h"\n  token_max_ttl = "48h"\n}\n');
+    expect(scan(root).report.findings).toEqual([]);
+    env.write('vault/.sprawl.yml', 'thresholds:\n  max_token_lifetime_hours: 24\n');
+    const { report } = scan(root);
+    expect(report.findings.map((finding: any) => [finding.ruleId, finding.occurrences[0].line, finding.validation.evidence])).toEqual([
+      ['vault.long-token-ttl', 3, '48 hours, above the threshold of 24 hours'],
+    ]);
+  });
+});

@@ -12,6 +12,7 @@ import { coreValidators } from './family-core.js';
 import { devtoolsValidators } from './family-devtools.js';
 import { observabilityValidators } from './family-observability.js';
 import { saasValidators } from './family-saas.js';
+import { tokenLifetimeValidators } from './token-lifetime-setting.js';
 import type { Validator } from './validator.js';
 
 const VALIDATORS: readonly Validator[] = [
@@ -27,6 +28,7 @@ const VALIDATORS: readonly Validator[] = [
   ...observabilityValidators,
   ...aiValidators,
   ...coreValidators,
+  ...tokenLifetimeValidators,
 ];
 
 const BY_NAME = new Map<string, Validator>();

@@ -15,10 +15,19 @@ export type ValidatorVerdict =
   /** Not this kind of credential at all (a JWT-shaped string that does not decode); the match is dropped. */
   | { kind: 'reject'; reason: string };
 
+/** Settings a project can change (`.sprawl.yml` `thresholds:`), for validators that judge by them. */
+export interface ValidatorSettings {
+  /** Token lifetimes above this many hours are standing access (default 720, thirty days). */
+  maxTokenLifetimeHours: number;
+}
+
+export const DEFAULT_VALIDATOR_SETTINGS: ValidatorSettings = { maxTokenLifetimeHours: 720 };
+
 export interface Validator {
   /** The name rules use in `validator:`. */
   name: string;
-  check(secret: string): ValidatorVerdict;
+  /** `settings` are the project's thresholds; validators that do not judge by them ignore it. */
+  check(secret: string, settings?: ValidatorSettings): ValidatorVerdict;
   /**
    * For checksummed formats: completes a random body into a valid value, so the test generator can
    * make fakes that pass `check`. Absent where no checksum exists.
