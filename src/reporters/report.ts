@@ -20,8 +20,6 @@ export interface Report {
   baseline?: { file: string; unused: BaselineEntry[]; expired: BaselineEntry[] };
 }
 
-export type Reporter = (report: Report) => string;
-
 export function displayedSecret(finding: Finding, report: Pick<Report, 'showSecrets'>): string {
   return report.showSecrets ? finding.secret.reveal() : finding.secret.redacted();
 }
@@ -29,10 +27,6 @@ export function displayedSecret(finding: Finding, report: Pick<Report, 'showSecr
 /** The line around an occurrence, with the secret redacted unless raw values were asked for. */
 export function snippetOf(finding: Finding, occurrence: Occurrence, report: Pick<Report, 'showSecrets'>): string {
   return `${occurrence.before}${displayedSecret(finding, report)}${occurrence.after}`.trim();
-}
-
-export function activeFindings(report: Report): Finding[] {
-  return report.findings.filter((finding) => !finding.suppressed);
 }
 
 /** One sentence on a finding's exposure in git history, for messages and text output. */

@@ -11,7 +11,3 @@ export type Provenance =
   | { kind: 'git'; path: string; blobId: string }
   /** A commit message (ranges scan them too); `path` reads `<commit>:message` for reports. */
   | { kind: 'git-message'; path: string; commit: string };
-
-export function provenancePath(provenance: Provenance): string {
-  return provenance.path;
-}
