@@ -3,7 +3,7 @@
  * all its occurrences. Secret values are redacted unless `--show-secrets`.
  */
 import { countSkipsByReason } from '../engine/scan-stats.js';
-import { displayedSecret, snippetOf, type Report } from './report.js';
+import { displayedSecret, isShownRaw, snippetOf, type Report } from './report.js';
 
 export const JSON_REPORT_VERSION = 1;
 
@@ -21,7 +21,7 @@ export function writeJson(report: Report): string {
     validation: finding.validation,
     attributes: finding.attributes,
     secret: displayedSecret(finding, report),
-    secretRedacted: !report.showSecrets,
+    secretRedacted: !isShownRaw(finding, report),
     secretHash: finding.secretHash,
     cwe: finding.rule.cwe,
     nhi: finding.rule.nhi,

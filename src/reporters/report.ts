@@ -20,8 +20,13 @@ export interface Report {
   baseline?: { file: string; unused: BaselineEntry[]; expired: BaselineEntry[] };
 }
 
+/** Raw only on request, or when the rule's match names a problem rather than holding a credential. */
+export function isShownRaw(finding: Finding, report: Pick<Report, 'showSecrets'>): boolean {
+  return report.showSecrets || finding.rule.identifier;
+}
+
 export function displayedSecret(finding: Finding, report: Pick<Report, 'showSecrets'>): string {
-  return report.showSecrets ? finding.secret.reveal() : finding.secret.redacted();
+  return isShownRaw(finding, report) ? finding.secret.reveal() : finding.secret.redacted();
 }
 
 /** The line around an occurrence, with the secret redacted unless raw values were asked for. */

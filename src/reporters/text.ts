@@ -8,7 +8,7 @@ import { countSkipsByReason, SKIP_REASON_TEXT, type SkipReason } from '../engine
 import type { Finding } from '../findings/finding.js';
 import type { Severity } from '../ruleset/rule.js';
 import { NHI_TOP10 } from '../ruleset/rule.js';
-import { describeExposure, displayedSecret, snippetOf, type Report } from './report.js';
+import { describeExposure, displayedSecret, isShownRaw, snippetOf, type Report } from './report.js';
 
 /** Occurrences listed per finding before "and N more". */
 const MAX_LISTED_OCCURRENCES = 8;
@@ -28,7 +28,8 @@ export function writeText(report: Report, options: { color: boolean }): string {
     const label = severityColor[finding.severity](finding.severity.toUpperCase().padEnd(9));
     lines.push(`${label}${colors.bold(finding.rule.id)}  ${colors.dim(finding.rule.name)}`);
     lines.push(`  lifetime  ${finding.lifetime}: ${finding.lifetimeEvidence}${finding.expiresAt ? ` (expires ${finding.expiresAt})` : ''}`);
-    lines.push(`  secret    ${displayedSecret(finding, report)}${report.showSecrets ? '' : ' (redacted)'}   ${colors.dim(finding.fingerprint)}`);
+    const valueLabel = finding.rule.identifier ? 'names   ' : 'secret  ';
+    lines.push(`  ${valueLabel}  ${displayedSecret(finding, report)}${isShownRaw(finding, report) ? '' : ' (redacted)'}   ${colors.dim(finding.fingerprint)}`);
     if (finding.validation.status !== 'not-checked') lines.push(`  checked   ${finding.validation.evidence}`);
     const exposure = describeExposure(finding);
     if (exposure) lines.push(`  exposure  ${exposure}`);

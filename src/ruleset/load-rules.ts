@@ -21,7 +21,7 @@ export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.me
 const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*){1,3}$/;
 const RULE_FIELDS = new Set([
   'id', 'name', 'description', 'provider', 'lifetime', 'lifetime_evidence', 'severity', 'keywords', 'pattern',
-  'min_entropy', 'generic', 'multiline', 'detector', 'validator', 'fake', 'cwe', 'nhi', 'references', 'remediation', 'examples', 'negative_examples',
+  'min_entropy', 'generic', 'multiline', 'identifier', 'detector', 'validator', 'fake', 'cwe', 'nhi', 'references', 'remediation', 'examples', 'negative_examples',
 ]);
 const FILE_FIELDS = new Set(['provider', 'rules']);
 const MIN_KEYWORD_LENGTH = 3;
@@ -154,7 +154,7 @@ function parseRule(node: YAMLMap, file: string, lineOf: (node: Node | null | und
     validator = text('validator');
     if (!validatorNamed(validator)) fail(`unknown validator '${validator}' (known: ${validatorNames().join(', ')})`, 'validator');
   }
-  for (const flag of ['generic', 'multiline']) {
+  for (const flag of ['generic', 'multiline', 'identifier']) {
     if (raw[flag] !== undefined && typeof raw[flag] !== 'boolean') fail(`'${flag}' must be true or false`, flag);
   }
   const fake = text('fake', false) || undefined;
@@ -184,6 +184,7 @@ function parseRule(node: YAMLMap, file: string, lineOf: (node: Node | null | und
     ...(minEntropy !== undefined ? { minEntropy } : {}),
     generic: raw.generic === true,
     multiline: raw.multiline === true,
+    identifier: raw.identifier === true,
     ...(detector !== undefined ? { detector } : {}),
     ...(validator !== undefined ? { validator } : {}),
     ...(fake !== undefined ? { fake } : {}),

@@ -82,6 +82,11 @@ export interface Rule {
    */
   generic: boolean;
   /**
+   * The captured text names the problem (a Terraform resource, the name of a stored secret, a TTL) and is
+   * not itself a credential, so reports show it as it is instead of redacting it.
+   */
+  identifier: boolean;
+  /**
    * The rule's matches can be longer than a kilobyte or span many lines (PEM blocks, manifests), so it
    * runs over whole chunks instead of the windows around its keywords. Give such rules rare keywords.
    */

@@ -39,6 +39,8 @@ describe('CI identity and infrastructure', () => {
     ]);
     const aws = report.findings.find((finding: { ruleId: string }) => finding.ruleId === 'github-actions.aws-static-keys');
     expect(aws).toMatchObject({ lifetime: 'durable', remediation: expect.stringContaining('role-to-assume') });
+    // The match names the stored secret; it is no credential, so it is shown as it is.
+    expect(aws).toMatchObject({ secret: 'AWS_ACCESS_KEY_ID', secretRedacted: false });
   });
 
   it('stays quiet on the OIDC-only twin: roles, workload identity, client ids, GITHUB_TOKEN, short refresh tokens', () => {
