@@ -200,9 +200,29 @@ function secretSpanOf(rule: CompiledRule, indices: MatchIndices): [number, numbe
 function dropGenericOverlaps(matches: RawMatch[], ruleset: CompiledRuleset): RawMatch[] {
   const levelOf = (match: RawMatch) => ruleset.specificityOf.get(match.ruleId) ?? 0;
   if (matches.every((match) => levelOf(match) === 0)) return matches;
+  // A log full of `password=` lines has thousands of generic matches per chunk: answer "does a more
+  // specific match overlap this one?" by binary search, not by comparing every pair.
+  const moreSpecific = [1, 2].map((level) => overlapIndex(matches.filter((match) => levelOf(match) < level)));
   return matches.filter((match) => {
     const level = levelOf(match);
-    if (level === 0) return true;
-    return !matches.some((other) => levelOf(other) < level && other.secretStart < match.secretEnd && match.secretStart < other.secretEnd);
+    return level === 0 || !moreSpecific[level - 1]!(match.secretStart, match.secretEnd);
   });
+}
+
+/** For spans sorted by start, with the running maximum of their ends: does any overlap [start, end)? */
+function overlapIndex(spans: readonly RawMatch[]): (start: number, end: number) => boolean {
+  const sorted = [...spans].sort((a, b) => a.secretStart - b.secretStart);
+  const maxEndSoFar: number[] = [];
+  for (const span of sorted) maxEndSoFar.push(Math.max(span.secretEnd, maxEndSoFar.at(-1) ?? -1));
+  return (start, end) => {
+    // The spans that start before `end`: the first `count` of them.
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (sorted[middle]!.secretStart < end) low = middle + 1;
+      else high = middle;
+    }
+    return low > 0 && maxEndSoFar[low - 1]! > start;
+  };
 }

@@ -67,7 +67,7 @@ export interface ScanOptions {
 }
 
 /** What every compiled ruleset of this scan needs besides the rules, in this thread or in a worker. */
-function decodeOptionOf(options: ScanOptions): { decodeDepth?: number; settings?: ValidatorSettings } {
+function rulesetOptionsOf(options: ScanOptions): { decodeDepth?: number; settings?: ValidatorSettings } {
   return {
     ...(options.decodeDepth !== undefined ? { decodeDepth: options.decodeDepth } : {}),
     ...(options.settings !== undefined ? { settings: options.settings } : {}),
@@ -92,7 +92,7 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
       }
     }
   };
-  if (input.stream) record([await scanStream(input.stream.id, input.stream.stream, compileRuleset(options.rules, decodeOptionOf(options)))]);
+  if (input.stream) record([await scanStream(input.stream.id, input.stream.stream, compileRuleset(options.rules, rulesetOptionsOf(options)))]);
   if (options.inProcess ?? input.inProcess ?? false) {
     const taken = await takeSmallInput(input.items);
     if (taken.rest === undefined) record(scanInThisThread(taken.items, options));
@@ -109,7 +109,7 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
 async function scanInPool(items: AsyncIterable<ScanItem> | Iterable<ScanItem>, options: ScanOptions, record: (outcomes: ItemOutcome[]) => void): Promise<void> {
   // Loaded here, not at the top: an in-process scan never starts the pool, nor loads piscina.
   const { WorkerPool } = await import('./worker-pool.js');
-  const pool = new WorkerPool({ rules: options.rules, ...(options.threads ? { threads: options.threads } : {}), ...decodeOptionOf(options) });
+  const pool = new WorkerPool({ rules: options.rules, ...(options.threads ? { threads: options.threads } : {}), ...rulesetOptionsOf(options) });
   try {
     const pending: Promise<void>[] = [];
     let batch: ScanItem[] = [];
@@ -177,7 +177,7 @@ function readSmallFile(absolutePath: string, limit: number): Buffer | null | und
 
 function scanInThisThread(taken: readonly TakenItem[], options: ScanOptions): ItemOutcome[] {
   // Regexes compile on first use (see compile-rules.ts), so only the rules the input calls up cost time.
-  const ruleset = compileRuleset(options.rules, decodeOptionOf(options));
+  const ruleset = compileRuleset(options.rules, rulesetOptionsOf(options));
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES);
   return taken.map(({ item, bytes }) =>
     item.kind === 'file' && bytes === undefined ? scanFile(item.id, item.absolutePath, ruleset, buffer) : scanBytes(item.id, bytes!, ruleset, buffer),
