@@ -12,13 +12,14 @@
  * Bytes stay bytes: only the captured values become strings. Entropy floors and offline validators drop
  * what is not a credential; a `generic` rule's match gives way to a specific rule's on the same bytes.
  */
-import { type CompiledRule, type CompiledRuleset } from '../ruleset/compile-rules.js';
+import type { CompiledPart, CompiledRule, CompiledRuleset } from '../ruleset/compile-rules.js';
+import type { BeforeCheck } from '../ruleset/fast-pattern.js';
 import { allowCommentOn } from './allow-comment.js';
 import { shannonEntropy } from './entropy.js';
 import type { ValidatorSettings, ValidatorVerdict } from './validators/validator.js';
 
 /** Bytes per block; small enough to keep rules off text without their keywords, large enough to amortise calls. */
-export const BLOCK_BYTES = 8 * 1024;
+export const BLOCK_BYTES = 4 * 1024;
 /**
  * How far a window reaches past its block: longer than nearly every single-line match. A longer one runs
  * into the window's edge and gets a second look with a wide window (see collectRuleMatches).
@@ -59,7 +60,7 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
   const keywordSet = ruleset.keywordSet;
   if (!keywordSet) return [];
   const matches: RawMatch[] = [];
-  const wholeChunkRules = new Set<CompiledRule>();
+  const wholeChunkParts = new Set<CompiledPart>();
   // The chunk's own end is a cut too, unless this is the last chunk of the input.
   const chunkEndIsCut = acceptBefore < bytes.length;
 
@@ -70,18 +71,18 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
     const window = bytes.subarray(windowStart, windowEnd);
     const hits = keywordSet.match(window);
     if (hits.length > 0) {
-      const seen = new Set<CompiledRule>();
+      const seen = new Set<CompiledPart>();
       for (const hit of hits) {
-        for (const rule of ruleset.rulesByKeyword[hit]!) {
-          if (seen.has(rule)) continue;
-          seen.add(rule);
-          if (rule.spec.multiline) wholeChunkRules.add(rule);
-          else if (!collectRuleMatches(rule, bytes, { windowStart, windowEnd, acceptFrom: blockStart, acceptTo: blockEnd, chunkEndIsCut, settings: ruleset.settings }, matches)) {
+        for (const part of ruleset.partsByKeyword[hit]!) {
+          if (seen.has(part)) continue;
+          seen.add(part);
+          if (part.rule.spec.multiline) wholeChunkParts.add(part);
+          else if (!collectRuleMatches(part, bytes, { windowStart, windowEnd, acceptFrom: blockStart, acceptTo: blockEnd, chunkEndIsCut, settings: ruleset.settings }, matches)) {
             // A match ran into a window edge cut mid-line (a minified file): it may be cut short, or an
             // artefact of the cut (`$`, `\b`). Look again with a window wider than any secret; what still
             // runs into an edge there is no credential (it is longer than the chunk overlap).
             collectRuleMatches(
-              rule,
+              part,
               bytes,
               {
                 windowStart: Math.max(0, windowStart - WIDE_MARGIN_BYTES),
@@ -99,10 +100,10 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
     }
     blockStart = blockEnd;
   }
-  for (const rule of wholeChunkRules) {
-    collectRuleMatches(rule, bytes, { windowStart: 0, windowEnd: bytes.length, acceptFrom: 0, acceptTo: acceptBefore, chunkEndIsCut, settings: ruleset.settings }, matches);
+  for (const part of wholeChunkParts) {
+    collectRuleMatches(part, bytes, { windowStart: 0, windowEnd: bytes.length, acceptFrom: 0, acceptTo: acceptBefore, chunkEndIsCut, settings: ruleset.settings }, matches);
   }
-  return dropGenericOverlaps(matches, ruleset);
+  return dropGenericOverlaps(dropSplitRuleOverlaps(matches, ruleset), ruleset);
 }
 
 /** Ends a block at a newline when one is near, so most windows hold whole lines. */
@@ -142,8 +143,8 @@ interface WindowSpec {
  * is not kept (it may be cut short, or made by the cut), and the result is false so that the caller can
  * look again with a wider window.
  */
-function collectRuleMatches(rule: CompiledRule, bytes: Buffer, spec: WindowSpec, into: RawMatch[]): boolean {
-  const { regex } = rule;
+function collectRuleMatches(part: CompiledPart, bytes: Buffer, spec: WindowSpec, into: RawMatch[]): boolean {
+  const { regex, rule, before } = part;
   const { windowStart, windowEnd, acceptFrom, acceptTo } = spec;
   const window = windowStart === 0 && windowEnd === bytes.length ? bytes : bytes.subarray(windowStart, windowEnd);
   const startIsCut = windowStart > 0 && bytes[windowStart - 1] !== NEWLINE;
@@ -153,6 +154,11 @@ function collectRuleMatches(rule: CompiledRule, bytes: Buffer, spec: WindowSpec,
   for (let found = regex.exec(window); found !== null; found = regex.exec(window)) {
     if (found[0].length === 0) regex.lastIndex++; // an empty match must not stall the walk
     const matchStart = windowStart + found.index;
+    if (before && !holdsBefore(before, bytes, matchStart)) {
+      // The opening taken off the pattern (see fast-pattern.ts) does not hold here; a match can still start further on.
+      regex.lastIndex = found.index + 1;
+      continue;
+    }
     if (matchStart < acceptFrom) continue;
     if (matchStart >= acceptTo) break;
     if ((startIsCut && found.index === 0) || (endIsCut && found.index + Buffer.byteLength(found[0] as unknown as Buffer) >= window.length)) {
@@ -183,6 +189,21 @@ function collectRuleMatches(rule: CompiledRule, bytes: Buffer, spec: WindowSpec,
 
 type MatchIndices = RegExpIndicesArray | undefined;
 
+/** Whether the opening taken off a part's pattern holds at `offset` (the buffer's start counts as a text start). */
+function holdsBefore(check: BeforeCheck, bytes: Buffer, offset: number): boolean {
+  if (check.wordBoundary) {
+    // RE2's `\b`: an ASCII word character on exactly one side.
+    return (offset > 0 && isWordByte(bytes[offset - 1]!)) !== (offset < bytes.length && isWordByte(bytes[offset]!));
+  }
+  if (offset === 0) return true;
+  const previous = bytes[offset - 1]!;
+  return (check.multiline === true && previous === NEWLINE) || check.allowedBytes![previous] === 1;
+}
+
+function isWordByte(byte: number): boolean {
+  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x5f;
+}
+
 function secretSpanOf(rule: CompiledRule, indices: MatchIndices): [number, number] | undefined {
   if (!indices) return undefined;
   for (const group of rule.secretGroups) {
@@ -190,6 +211,23 @@ function secretSpanOf(rule: CompiledRule, indices: MatchIndices): [number, numbe
     if (span) return span;
   }
   return undefined;
+}
+
+/**
+ * A rule split into parts (one per branch of a leading alternation) can find overlapping matches where
+ * the whole pattern, walking left to right, would have found one: keep the first of each overlap.
+ */
+function dropSplitRuleOverlaps(matches: RawMatch[], ruleset: CompiledRuleset): RawMatch[] {
+  const fromSplitRules = matches.filter((match) => ruleset.splitRuleIds.has(match.ruleId));
+  if (fromSplitRules.length < 2) return matches;
+  fromSplitRules.sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : a.secretStart - b.secretStart));
+  const dropped = new Set<RawMatch>();
+  let kept: RawMatch | undefined;
+  for (const match of fromSplitRules) {
+    if (kept && kept.ruleId === match.ruleId && kept.secretEnd > match.secretStart) dropped.add(match);
+    else kept = match;
+  }
+  return dropped.size === 0 ? matches : matches.filter((match) => !dropped.has(match));
 }
 
 /**

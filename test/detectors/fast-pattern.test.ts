@@ -1,0 +1,97 @@
+/**
+ * The pattern rewriting behind RE2's literal search (src/ruleset/fast-pattern.ts): what it takes off a
+ * pattern, what it leaves alone, and, the part that matters, that the detector then finds exactly what
+ * the original pattern finds, run whole by RE2 over the same text.
+ */
+import RE2 from 're2';
+import { describe, expect, it } from 'vitest';
+import { findMatches } from '../../src/detectors/pattern.js';
+import { compileRuleset } from '../../src/ruleset/compile-rules.js';
+import { fastPatternParts } from '../../src/ruleset/fast-pattern.js';
+
+describe('fastPatternParts', () => {
+  it('takes a leading \\b off a pattern that then begins with a literal', () => {
+    const [part, ...rest] = fastPatternParts(String.raw`\b(zq_[a-z0-9]{20})\b`);
+    expect(rest).toEqual([]);
+    expect(part!.pattern).toBe(String.raw`(zq_[a-z0-9]{20})\b`);
+    expect(part!.before).toEqual({ wordBoundary: true });
+    expect(part!.literalPrefix).toBe('zq_');
+  });
+
+  it('keeps \\b where no literal follows it', () => {
+    const parts = fastPatternParts(String.raw`(?i)\b[a-z][a-z0-9+.-]{1,30}://x`);
+    expect(parts).toEqual([{ pattern: String.raw`(?i)\b[a-z][a-z0-9+.-]{1,30}://x`, literalPrefix: '' }]);
+  });
+
+  it('splits a leading alternation into one part per branch, flags and \\b carried into each', () => {
+    const parts = fastPatternParts(String.raw`(?i)\b(?:vault|to\.ken)[\w.-]{0,20}=(s\.[a-z]{8})`);
+    expect(parts.map((part) => part.pattern)).toEqual([String.raw`(?i)vault[\w.-]{0,20}=(s\.[a-z]{8})`, String.raw`(?i)to\.ken[\w.-]{0,20}=(s\.[a-z]{8})`]);
+    expect(parts.map((part) => part.literalPrefix)).toEqual(['vault', 'to.ken']);
+  });
+
+  it('leaves an alternation alone when splitting could change group numbers or meaning', () => {
+    for (const pattern of [String.raw`(?:(a)|b)c(d)`, String.raw`(?:ab|cd)?ef(g)`, String.raw`(?:ab|cd)+ef(g)`, String.raw`(?:ab|[c-d]x)ef(g)`]) {
+      expect(fastPatternParts(pattern)).toHaveLength(1);
+      expect(fastPatternParts(pattern)[0]!.pattern).toBe(pattern);
+    }
+  });
+
+  it('turns a one-character look-behind into a byte table, honouring case-insensitivity', () => {
+    const [part] = fastPatternParts(String.raw`(?im)(?:^|[^a-z0-9$>])pass=(\w+)`);
+    expect(part!.pattern).toBe(String.raw`(?im)pass=(\w+)`);
+    const allowed = part!.before!.allowedBytes!;
+    const admits = (char: string) => allowed[char.charCodeAt(0)] === 1;
+    expect([' ', '_', '.', '"', '\n'].every(admits)).toBe(true);
+    expect(['a', 'Z', '7', '$', '>'].some(admits)).toBe(false);
+    expect(part!.before!.multiline).toBe(true);
+  });
+});
+
+/** Every secret the original pattern finds in `text`, run whole by RE2, as `start-end:value`. */
+function referenceSecrets(pattern: string, text: string): string[] {
+  const regex = new RE2(pattern, 'gdu');
+  const bytes = Buffer.from(text);
+  const found: string[] = [];
+  for (let match = regex.exec(bytes); match; match = regex.exec(bytes)) {
+    if (match[0].length === 0) regex.lastIndex++;
+    const span = match.indices?.groups?.secret ?? match.indices?.[1];
+    if (span) found.push(`${span[0]}-${span[1]}:${bytes.toString('utf8', span[0], span[1])}`);
+  }
+  return found;
+}
+
+function detectorSecrets(pattern: string, keywords: string[], text: string): string[] {
+  const ruleset = compileRuleset([{ id: 'test.rule', pattern, keywords, generic: false, multiline: false }]);
+  return findMatches(Buffer.from(text), ruleset).map((match) => `${match.secretStart}-${match.secretEnd}:${match.secret}`);
+}
+
+describe('the detector finds exactly what the original pattern finds', () => {
+  const cases: Array<{ name: string; pattern: string; keywords: string[]; text: string }> = [
+    {
+      name: 'leading \\b: inside a word no, after punctuation yes, and a retry inside a rejected match',
+      pattern: String.raw`\b(zq[a-z.]{3,})`,
+      keywords: ['zq'],
+      text: 'xzqabc zqdef\nazq.zqghi "zqjkl" é zqmno _zqpqr',
+    },
+    {
+      name: 'split alternation with \\b, several branches on one line',
+      pattern: String.raw`(?i)\b(?:vault|token)[\w.-]{0,20}\s*[:=]\s*["']?(s\.[A-Za-z0-9]{8})\b`,
+      keywords: ['vault', 'token'],
+      text: 'vault_addr = "s.Abcdefgh"\nmytoken: s.Zyxwvuts\nVAULT_TOKEN=s.Qwertyui, token2=s.Asdfghjk\nxvault=s.Nopqrstu',
+    },
+    {
+      name: 'one-character look-behind with (?m)^',
+      pattern: String.raw`(?im)(?:pass(?:word|wd)|pwd|(?:^|[^A-Za-z0-9$>])pass)[ \t]*[:=][ \t]*"(?P<secret>[^"\n]{6,})"`,
+      keywords: ['pass', 'pwd'],
+      text: 'pass = "hunter2hunter"\nbypass = "notasecret1"\ndb_pass: "correcthorse"\n$pass = "phpvariable1"\nuser.password="s3cr3tvalue"\n>pass="htmlish12345"\nPWD="another-one1"',
+    },
+  ];
+  for (const { name, pattern, keywords, text } of cases) {
+    it(name, () => {
+      const expected = referenceSecrets(pattern, text);
+      expect(expected.length).toBeGreaterThan(1);
+      // Parts report in turn, so compare as sets of positions.
+      expect(detectorSecrets(pattern, keywords, text).sort()).toEqual(expected.sort());
+    });
+  }
+});
