@@ -13,7 +13,7 @@
  * what is not a credential; a `generic` rule's match gives way to a specific rule's on the same bytes.
  */
 import type { CompiledPart, CompiledRule, CompiledRuleset } from '../ruleset/compile-rules.js';
-import type { BeforeCheck } from '../ruleset/fast-pattern.js';
+import { PRECEDED_BY_REACH, type BeforeCheck } from '../ruleset/fast-pattern.js';
 import { allowCommentOn } from './allow-comment.js';
 import { shannonEntropy } from './entropy.js';
 import type { ValidatorSettings, ValidatorVerdict } from './validators/validator.js';
@@ -189,15 +189,19 @@ function collectRuleMatches(part: CompiledPart, bytes: Buffer, spec: WindowSpec,
 
 type MatchIndices = RegExpIndicesArray | undefined;
 
-/** Whether the opening taken off a part's pattern holds at `offset` (the buffer's start counts as a text start). */
+/** Whether what must come before a match (see fast-pattern.ts) holds at `offset`; the buffer's start counts as a text start. */
 function holdsBefore(check: BeforeCheck, bytes: Buffer, offset: number): boolean {
-  if (check.wordBoundary) {
-    // RE2's `\b`: an ASCII word character on exactly one side.
-    return (offset > 0 && isWordByte(bytes[offset - 1]!)) !== (offset < bytes.length && isWordByte(bytes[offset]!));
+  // RE2's `\b`: an ASCII word character on exactly one side.
+  if (check.wordBoundary && (offset > 0 && isWordByte(bytes[offset - 1]!)) === (offset < bytes.length && isWordByte(bytes[offset]!))) return false;
+  if (check.allowedBytes && offset > 0) {
+    const previous = bytes[offset - 1]!;
+    if (!(check.multiline === true && previous === NEWLINE) && check.allowedBytes[previous] !== 1) return false;
   }
-  if (offset === 0) return true;
-  const previous = bytes[offset - 1]!;
-  return (check.multiline === true && previous === NEWLINE) || check.allowedBytes![previous] === 1;
+  if (check.precededBy) {
+    const before = bytes.subarray(Math.max(0, offset - PRECEDED_BY_REACH), offset);
+    if (!check.precededBy.test(before.subarray(before.lastIndexOf(NEWLINE) + 1))) return false;
+  }
+  return true;
 }
 
 function isWordByte(byte: number): boolean {

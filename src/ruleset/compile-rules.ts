@@ -8,7 +8,7 @@ import { structuralDetectorNamed } from '../detectors/structural/index.js';
 import type { StructuralDetector } from '../detectors/structural/structural-detector.js';
 import { validatorNamed } from '../detectors/validators/index.js';
 import { DEFAULT_VALIDATOR_SETTINGS, type Validator, type ValidatorSettings } from '../detectors/validators/validator.js';
-import { fastPatternParts, type BeforeCheck } from './fast-pattern.js';
+import { fastPatternParts, precededByPattern, type BeforeCheck } from './fast-pattern.js';
 import type { RuleMatcherSpec } from './rule.js';
 
 /**
@@ -115,15 +115,17 @@ function partsWokenBy(rule: CompiledRule, keyword: string): CompiledPart[] {
  */
 function compileRule(spec: RuleMatcherSpec): CompiledRule {
   const rule: CompiledRule = { spec, parts: [], secretGroups: secretGroupNamesOf(spec.pattern), validator: spec.validator ? validatorNamed(spec.validator) : undefined };
+  const precededBy = spec.precededBy === undefined ? undefined : new RE2(precededByPattern(spec.precededBy), 'u');
   rule.parts = fastPatternParts(spec.pattern).map((part) => {
     let regex: RE2 | undefined;
+    const before = precededBy ? { ...part.before, precededBy } : part.before;
     return {
       rule,
       get regex() {
         regex ??= new RE2(part.pattern, 'gdu');
         return regex;
       },
-      before: part.before,
+      before,
       literalPrefix: part.literalPrefix,
     };
   });

@@ -20,7 +20,7 @@
  * not recognise (a capture inside the alternation, an optional opening, a class after `\b`) stays as it was.
  */
 
-/** What must hold just before a match of a part whose opening was taken off. */
+/** What must hold just before a match: an opening taken off the pattern, and the rule's `preceded_by`. */
 export interface BeforeCheck {
   /** `\b`: an ASCII word character on exactly one side of the match start. */
   wordBoundary?: true;
@@ -28,6 +28,17 @@ export interface BeforeCheck {
   allowedBytes?: Uint8Array;
   /** Whether `^` also holds after a newline (the pattern has the `m` flag). */
   multiline?: boolean;
+  /** The rule's `preceded_by`, compiled by `precededByPattern`: tested on the line up to the match. */
+  precededBy?: { test(text: Buffer): boolean };
+}
+
+/** How far back on a line `preceded_by` looks: further than any name in front of a keyword. */
+export const PRECEDED_BY_REACH = 256;
+
+/** A rule's `preceded_by` as the RE2 source that is run: anchored at the end of the text before the match. */
+export function precededByPattern(precededBy: string): string {
+  const flags = /^\(\?[a-zA-Z]+\)/.exec(precededBy)?.[0] ?? '';
+  return `${flags}(?:${precededBy.slice(flags.length)})$`;
 }
 
 export interface PatternPart {

@@ -13,6 +13,7 @@ import { structuralDetectorNamed, structuralDetectorNames } from '../detectors/s
 import { validatorNamed, validatorNames } from '../detectors/validators/index.js';
 import { UserError } from '../user-error.js';
 import { isKnownContext, KNOWN_CONTEXTS, renderContext } from './example-contexts.js';
+import { precededByPattern } from './fast-pattern.js';
 import { LIFETIMES, NHI_TOP10, SEVERITIES, type Lifetime, type NegativeExample, type Rule, type RuleExample, type Severity } from './rule.js';
 
 /** The rules that ship with sprawl: `<package>/rules`. */
@@ -20,7 +21,7 @@ export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.me
 
 const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*){1,3}$/;
 const RULE_FIELDS = new Set([
-  'id', 'name', 'description', 'provider', 'lifetime', 'lifetime_evidence', 'severity', 'keywords', 'pattern',
+  'id', 'name', 'description', 'provider', 'lifetime', 'lifetime_evidence', 'severity', 'keywords', 'pattern', 'preceded_by',
   'min_entropy', 'generic', 'multiline', 'identifier', 'detector', 'validator', 'fake', 'cwe', 'nhi', 'references', 'remediation', 'examples', 'negative_examples',
 ]);
 const FILE_FIELDS = new Set(['provider', 'rules']);
@@ -133,6 +134,15 @@ function parseRule(node: YAMLMap, file: string, lineOf: (node: Node | null | und
     }
     if (!/\((?!\?)|\(\?P?<secret\d*>/.test(pattern) || compiled.source === '') fail(`pattern needs a capture group for the secret`, 'pattern');
   }
+  const precededBy = raw.preceded_by === undefined ? undefined : text('preceded_by');
+  if (precededBy !== undefined) {
+    if (detector !== undefined) fail(`a rule with a 'detector' has no 'preceded_by'`, 'preceded_by');
+    try {
+      new RE2(precededByPattern(precededBy), 'u');
+    } catch (cause) {
+      fail(`'preceded_by' does not compile (${(cause as Error).message})`, 'preceded_by');
+    }
+  }
 
   const keywords = detector === undefined ? list('keywords') : [];
   for (const keyword of keywords) {
@@ -181,6 +191,7 @@ function parseRule(node: YAMLMap, file: string, lineOf: (node: Node | null | und
     severity,
     keywords,
     pattern,
+    ...(precededBy !== undefined ? { precededBy } : {}),
     ...(minEntropy !== undefined ? { minEntropy } : {}),
     generic: raw.generic === true,
     multiline: raw.multiline === true,

@@ -74,6 +74,12 @@ export interface Rule {
    * places, the first of `secret`, `secret2`, `secret3`… that took part in the match), else group 1.
    */
   pattern: string;
+  /**
+   * RE2 syntax: what must come right before a match, on the same line (matched against the text before
+   * the match, anchored at its end). It lets a pattern start at its keyword, where RE2 finds it fastest,
+   * while the names in front still count: `(?i)token…` preceded by `(?:api|access|bot)[_.-]?`.
+   */
+  precededBy?: string;
   /** Minimum Shannon entropy (bits per character) of the secret; lower values are ignored. */
   minEntropy?: number;
   /**
@@ -114,6 +120,7 @@ export interface Rule {
 export interface RuleMatcherSpec {
   id: string;
   pattern: string;
+  precededBy?: string;
   keywords: string[];
   minEntropy?: number;
   validator?: string;
@@ -130,6 +137,7 @@ export function matcherSpecOf(rule: Rule): RuleMatcherSpec {
     generic: rule.generic,
     multiline: rule.multiline,
     ...(rule.detector !== undefined ? { detector: rule.detector } : {}),
+    ...(rule.precededBy !== undefined ? { precededBy: rule.precededBy } : {}),
     ...(rule.minEntropy !== undefined ? { minEntropy: rule.minEntropy } : {}),
     ...(rule.validator !== undefined ? { validator: rule.validator } : {}),
   };

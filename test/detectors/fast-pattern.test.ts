@@ -60,8 +60,8 @@ function referenceSecrets(pattern: string, text: string): string[] {
   return found;
 }
 
-function detectorSecrets(pattern: string, keywords: string[], text: string): string[] {
-  const ruleset = compileRuleset([{ id: 'test.rule', pattern, keywords, generic: false, multiline: false }]);
+function detectorSecrets(pattern: string, keywords: string[], text: string, precededBy?: string): string[] {
+  const ruleset = compileRuleset([{ id: 'test.rule', pattern, keywords, generic: false, multiline: false, ...(precededBy ? { precededBy } : {}) }]);
   return findMatches(Buffer.from(text), ruleset).map((match) => `${match.secretStart}-${match.secretEnd}:${match.secret}`);
 }
 
@@ -94,4 +94,12 @@ describe('the detector finds exactly what the original pattern finds', () => {
       expect(detectorSecrets(pattern, keywords, text).sort()).toEqual(expected.sort());
     });
   }
+
+  it("a pattern that starts at its keyword, with the names in front as 'preceded_by', finds what the whole pattern finds", () => {
+    const text = 'api_token = "abcdefgh12"\npage_token = "abcdefgh34"\nbottoken="zzzzzzzz99"\nxbot-token = "qqqqqqqq56"\ntoken = "wwwwwwww78"\nAPI.TOKEN="eeeeeeee90"';
+    const whole = String.raw`(?i)(?:api|bot)[_.-]?token\s*=\s*"([a-z0-9]{8,})"`;
+    const expected = referenceSecrets(whole, text);
+    expect(expected).toHaveLength(4);
+    expect(detectorSecrets(String.raw`(?i)token\s*=\s*"([a-z0-9]{8,})"`, ['token'], text, '(?i)(?:api|bot)[_.-]?').sort()).toEqual(expected.sort());
+  });
 });

@@ -32,6 +32,13 @@ describe('usage and input errors exit 2 with one line naming the problem', () =>
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("a rule whose 'preceded_by' RE2 cannot compile names the file, line and rule", () => {
+    const rules = env.write('rules/preceded.yml', ruleFileWithPattern("'(a+)'\n    preceded_by: '(?<=x)'"));
+    const result = runCli(['rules', 'check', rules]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`sprawl: ${rules}:11: rule acme.key: 'preceded_by' does not compile (invalid perl operator: (?<=)\n`);
+  });
+
   it('a rule file that is not valid YAML', () => {
     const rules = env.write('rules/broken.yml', 'rules:\n  - id: [unclosed\n');
     const result = runCli(['rules', 'check', rules]);
