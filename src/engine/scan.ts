@@ -106,25 +106,43 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
   return { matches, stats };
 }
 
+/**
+ * How much the main thread may hand out before the workers catch up: bytes it holds (git blobs) and
+ * batches of paths. Past either, it waits for the oldest batch, so a source faster than the scan (git
+ * reads blobs faster than they are scanned) cannot queue a whole history in memory.
+ */
+const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
+const MAX_IN_FLIGHT_BATCHES_PER_THREAD = 8;
+
 async function scanInPool(items: AsyncIterable<ScanItem> | Iterable<ScanItem>, options: ScanOptions, record: (outcomes: ItemOutcome[]) => void): Promise<void> {
   // Loaded here, not at the top: an in-process scan never starts the pool, nor loads piscina.
   const { WorkerPool } = await import('./worker-pool.js');
   const pool = new WorkerPool({ rules: options.rules, ...(options.threads ? { threads: options.threads } : {}), ...rulesetOptionsOf(options) });
+  const inFlight: { done: Promise<void>; bytes: number }[] = [];
+  let inFlightBytes = 0;
+  const send = async (batch: ScanItem[], bytes: number) => {
+    inFlight.push({ done: pool.scanBatch({ items: batch }).then(record), bytes });
+    inFlightBytes += bytes;
+    while (inFlightBytes > MAX_IN_FLIGHT_BYTES || inFlight.length > pool.threads * MAX_IN_FLIGHT_BATCHES_PER_THREAD) {
+      const oldest = inFlight.shift()!;
+      await oldest.done;
+      inFlightBytes -= oldest.bytes;
+    }
+  };
   try {
-    const pending: Promise<void>[] = [];
     let batch: ScanItem[] = [];
     let batchBytes = 0;
     for await (const item of items) {
       batch.push(item);
       if (item.kind === 'bytes') batchBytes += item.bytes.length;
       if (batch.length === BATCH_ITEMS || batchBytes >= BATCH_BYTES) {
-        pending.push(pool.scanBatch({ items: batch }).then(record));
+        await send(batch, batchBytes);
         batch = [];
         batchBytes = 0;
       }
     }
-    if (batch.length > 0) pending.push(pool.scanBatch({ items: batch }).then(record));
-    await Promise.all(pending);
+    if (batch.length > 0) await send(batch, batchBytes);
+    await Promise.all(inFlight.map((each) => each.done));
   } finally {
     await pool.close();
   }

@@ -24,9 +24,11 @@ export interface WorkerPoolOptions {
 
 export class WorkerPool {
   private readonly piscina: Piscina;
+  readonly threads: number;
 
   constructor(options: WorkerPoolOptions) {
     const threads = Math.max(1, options.threads ?? availableParallelism());
+    this.threads = threads;
     const setup: WorkerSetup = {
       rules: options.rules,
       ...(options.decodeDepth !== undefined ? { decodeDepth: options.decodeDepth } : {}),

@@ -150,7 +150,7 @@ class BatchReader {
   private ended = false;
   private wake: (() => void) | undefined;
   /** git writes faster than blobs are scanned: pause it above this much unread output. */
-  private static readonly HIGH_WATER_BYTES = 32 * 1024 * 1024;
+  private static readonly HIGH_WATER_BYTES = 16 * 1024 * 1024;
 
   constructor(private readonly stream: NodeJS.ReadableStream) {
     stream.on('data', (data: Buffer) => {

@@ -54,3 +54,39 @@ describe('scanItems with bytes from memory', () => {
     expect(stats.skipped).toEqual([{ path: 'blob-2', reason: 'binary' }]);
   });
 });
+
+describe('scanItems with a source faster than the scan', () => {
+  it('holds back a source of bytes (git blobs) so that only a bounded amount waits in memory', async () => {
+    const token = fakeMaker('engine-backpressure').fake('github.pat.classic');
+    const itemBytes = 512 * 1024;
+    const itemCount = 200; // 100 MB in all, three times what may wait for the workers
+    let produced = 0;
+    let recorded = 0;
+    let mostAhead = 0;
+    async function* blobs() {
+      for (let index = 0; index < itemCount; index++) {
+        mostAhead = Math.max(mostAhead, produced - recorded);
+        produced++;
+        const bytes = Buffer.alloc(itemBytes, 0x20);
+        bytes.write(`t = "${token}"\n`, 1000);
+        yield { kind: 'bytes' as const, id: `blob-${index}`, bytes };
+      }
+    }
+    const { matches } = await scanItems(
+      {
+        items: blobs(),
+        skipped: [],
+        // Called as each scanned item's matches come back: every item has one.
+        provenanceOf: (id) => {
+          recorded++;
+          return [{ kind: 'file', path: id }];
+        },
+      },
+      { rules: [matcherSpecOf(builtinRule('github.pat.classic'))], threads: 2 },
+    );
+    expect(matches).toHaveLength(itemCount);
+    // At most 32 MB handed out plus the 4 MB batch being filled: 72 items of 512 KB.
+    expect(mostAhead).toBeLessThanOrEqual(72);
+    expect(mostAhead).toBeGreaterThan(8);
+  });
+});
