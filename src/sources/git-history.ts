@@ -62,6 +62,29 @@ function revisionArgsOf(selection: HistorySelection): string[] {
   return args;
 }
 
+/**
+ * Every blob reachable from the selected commits, each once, with the first path git met it under.
+ * Git (2.32 and later) leaves trees out of the listing itself; what remains without a path is commits
+ * and the rare blob a tag points at, told apart by one `cat-file --batch-check`. An older git lists
+ * every object, and all of them are checked.
+ */
+async function listBlobs(repository: GitRepository, revisionArgs: readonly string[], pathOf: Map<string, string>): Promise<string[]> {
+  let listing: string;
+  let treesLeftOut = true;
+  try {
+    listing = await repository.run(['rev-list', '--objects', '--filter=object:type=blob', ...revisionArgs]);
+  } catch (error) {
+    if (!/filter/i.test(String((error as Error).message))) throw error;
+    listing = await repository.run(['rev-list', '--objects', ...revisionArgs]);
+    treesLeftOut = false;
+  }
+  const { ids, pathOf: paths } = parseObjectListing(listing);
+  for (const [id, path] of paths) pathOf.set(id, path);
+  if (!treesLeftOut) return blobsAmong(repository, ids);
+  const pathlessBlobs = new Set(await blobsAmong(repository, ids.filter((id) => !paths.has(id))));
+  return ids.filter((id) => paths.has(id) || pathlessBlobs.has(id));
+}
+
 /** Keeps the blob ids among a list of object ids (`cat-file --batch-check`, one process). */
 async function blobsAmong(repository: GitRepository, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
@@ -112,9 +135,7 @@ async function* historyItems(
 ): AsyncIterable<ScanItem> {
   // One listing of reachable objects, each once, with the first path git met it under (commits have
   // none). Trees are filtered out by type, so each blob is read once whatever its number of paths.
-  const listing = parseObjectListing(await repository.run(['rev-list', '--objects', ...revisionArgs]));
-  for (const [id, path] of listing.pathOf) pathOf.set(id, path);
-  const blobIds = await blobsAmong(repository, listing.ids);
+  const blobIds = await listBlobs(repository, revisionArgs, pathOf);
   // Submodules are other repositories: their commits are not in this one's objects. Say so.
   for (const submodulePath of await submodulePathsAtHead(repository)) {
     skipped.push({ path: submodulePath, reason: 'submodule', detail: 'scan its own repository with sprawl git' });
