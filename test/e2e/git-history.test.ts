@@ -132,6 +132,29 @@ describe('branches, tags, merges and ranges', () => {
   });
 });
 
+describe('how the blobs are listed', () => {
+  const repo = new GitRepo(env.path('listing'));
+  const inFile = fakes.fake('github.pat.classic');
+  const inTaggedBlob = fakes.fake('github.pat.classic');
+  repo.write('app.env', `TOKEN=${inFile}\n`).commit('add', '2024-02-01T00:00:00Z');
+  const blobId = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: repo.root, input: `TOKEN=${inTaggedBlob}\n` }).toString().trim();
+  repo.git('tag', 'a-blob', blobId);
+  const secretsOf = (report: any) => report.findings.map((finding: any) => finding.occurrences[0].path).sort();
+
+  it('a blob a tag points at, with no path, is scanned too', () => {
+    expect(secretsOf(scanGit([repo.root]).report)).toEqual(['app.env', blobId].sort());
+  });
+
+  it('a git older than 2.32 (no --filter=object:type=blob) lists the same blobs', () => {
+    const oldGitDir = env.path('old-git');
+    const realGit = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
+    const wrapper = env.write('old-git/git', `#!/bin/sh\nfor arg in "$@"; do case "$arg" in --filter=*) echo "fatal: invalid filter-spec '\${arg#--filter=}'" >&2; exit 128;; esac; done\nexec ${realGit} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const { report } = scanGit([repo.root], { env: { PATH: `${oldGitDir}:${process.env.PATH}` } });
+    expect(secretsOf(report)).toEqual(['app.env', blobId].sort());
+  });
+});
+
 describe('repositories of every shape', () => {
   it('a bare clone and a shallow clone (which says what it could not see)', () => {
     const repo = new GitRepo(env.path('source'));
