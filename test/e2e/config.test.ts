@@ -24,7 +24,7 @@ describe('.sprawl.yml', () => {
   env.write('project/vendor/lib.env', `GITHUB_TOKEN=${fakes.fake('github.pat.classic')}\n`);
 
   it('turns rules off, changes severities and leaves out paths', () => {
-    env.write('project/.sprawl.yml', 'rules:\n  disable: [npm.access-token, generic.secret.assignment]\n  severity:\n    github.pat.classic: medium\npaths:\n  exclude: ["vendor/**"]\n');
+    env.write('project/.sprawl.yml', 'rules:\n  disable: [npm.access-token, generic.token.assignment]\n  severity:\n    github.pat.classic: medium\npaths:\n  exclude: ["vendor/**"]\n');
     const { report } = scan(root);
     expect(report.findings.map((finding: any) => [finding.ruleId, finding.severity, finding.occurrences.map((o: any) => o.path)])).toEqual([['github.pat.classic', 'medium', ['app.env']]]);
   });
