@@ -53,6 +53,8 @@ export interface PipelineSource extends ScanInput {
   root: string;
   /** Adds what only this source knows to the findings (exposure in git history), before reporting. */
   enrich?: (findings: Finding[]) => Promise<void>;
+  /** Told what was reported and the threshold the exit code was decided by (`staged` adds a message). */
+  afterReport?: (outcome: { findings: readonly Finding[]; failOn: Severity | 'none' }) => void;
 }
 
 export interface ScanResult {
@@ -153,7 +155,9 @@ export async function scanAndReport(source: PipelineSource, options: ScanCommand
   for (const entry of baselineOutcome?.expired ?? []) {
     process.stderr.write(`sprawl: ${baselineOutcome!.file}: baseline entry ${entry.fingerprint} expired on ${entry.until}: its finding is reported again\n`);
   }
-  return exitCodeFor(report, options.failOn ?? config.failOn ?? 'low');
+  const failOn = options.failOn ?? config.failOn ?? 'low';
+  source.afterReport?.({ findings, failOn });
+  return exitCodeFor(report, failOn);
 }
 
 function chooseFormat(options: ScanCommandOptions): Format {

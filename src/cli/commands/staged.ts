@@ -4,7 +4,6 @@
  * keywords call for, without starting the worker pool (unless `--threads` asks for the pool). When it
  * fails, a short message after the report names each place, its rule, and how to allow a false positive.
  */
-import { loadConfig } from '../../config/load-config.js';
 import type { Finding } from '../../findings/finding.js';
 import { severityRank } from '../../findings/severity.js';
 import type { Severity } from '../../ruleset/rule.js';
@@ -17,22 +16,18 @@ const MAX_LISTED = 10;
 
 export async function runStaged(directory: string, options: ScanCommandOptions): Promise<number> {
   const listing = await listStaged(directory, { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore });
-  let reported: Finding[] = [];
+  let blocked = '';
   const exitCode = await scanAndReport(
     {
       ...listing,
       inProcess: options.threads === undefined,
-      enrich: async (findings) => {
-        reported = findings;
+      afterReport: ({ findings, failOn }) => {
+        blocked = blockedMessage(findings, failOn);
       },
     },
     options,
   );
-  if (exitCode === EXIT.findings) {
-    // The threshold the exit code was decided by: the flag, else the project config's, else low.
-    const failOn = options.failOn ?? loadConfig(listing.root, options.config).failOn ?? 'low';
-    process.stderr.write(blockedMessage(reported, failOn));
-  }
+  if (exitCode === EXIT.findings) process.stderr.write(blocked);
   return exitCode;
 }
 
