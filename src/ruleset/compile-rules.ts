@@ -8,7 +8,7 @@ import { structuralDetectorNamed } from '../detectors/structural/index.js';
 import type { StructuralDetector } from '../detectors/structural/structural-detector.js';
 import { validatorNamed } from '../detectors/validators/index.js';
 import { DEFAULT_VALIDATOR_SETTINGS, type Validator, type ValidatorSettings } from '../detectors/validators/validator.js';
-import { fastPatternParts, precededByPattern, type BeforeCheck } from './fast-pattern.js';
+import { fastPatternParts, precededByPattern, type BeforeCheck, type PatternPart } from './fast-pattern.js';
 import type { RuleMatcherSpec } from './rule.js';
 
 /**
@@ -38,10 +38,10 @@ export interface CompiledPart {
   rule: CompiledRule;
   /** Global, with indices, so that one Buffer is walked match by match at byte offsets. Compiled lazily. */
   readonly regex: RE2;
-  /** What the detector checks on the byte before a match, for an opening taken off the pattern. */
-  before: BeforeCheck | undefined;
+  /** What the detector checks before a match: an opening taken off the pattern, the rule's `preceded_by`. */
+  readonly before: BeforeCheck | undefined;
   /** The literal every match of this part begins with, lower-cased (or empty). */
-  literalPrefix: string;
+  readonly literalPrefix: string;
 }
 
 export interface CompiledRuleset {
@@ -111,25 +111,41 @@ function partsWokenBy(rule: CompiledRule, keyword: string): CompiledPart[] {
 /**
  * Regexes are compiled on first use: a scan wakes only the rules whose keywords it meets, and compiling
  * all ~600 up front cost each worker half a second, which a pre-commit hook would pay on every commit.
- * (Patterns were already compiled once when the rules were loaded and validated.)
+ * (Patterns were already compiled once when the rules were loaded and validated.) Even the rewriting
+ * into fast parts waits for first use, except where the pattern may split: which parts a keyword wakes
+ * must be known before the scan.
  */
 function compileRule(spec: RuleMatcherSpec): CompiledRule {
   const rule: CompiledRule = { spec, parts: [], secretGroups: secretGroupNamesOf(spec.pattern), validator: spec.validator ? validatorNamed(spec.validator) : undefined };
-  const precededBy = spec.precededBy === undefined ? undefined : new RE2(precededByPattern(spec.precededBy), 'u');
-  rule.parts = fastPatternParts(spec.pattern).map((part) => {
+  let precededBy: RE2 | undefined;
+  const precededByCheck = () => (precededBy ??= new RE2(precededByPattern(spec.precededBy!), 'u'));
+  const partOf = (describe: () => PatternPart): CompiledPart => {
+    let described: PatternPart | undefined;
     let regex: RE2 | undefined;
-    const before = precededBy ? { ...part.before, precededBy } : part.before;
+    let before: BeforeCheck | undefined | null = null;
+    const description = () => (described ??= describe());
     return {
       rule,
       get regex() {
-        regex ??= new RE2(part.pattern, 'gdu');
+        regex ??= new RE2(description().pattern, 'gdu');
         return regex;
       },
-      before,
-      literalPrefix: part.literalPrefix,
+      get before() {
+        if (before === null) before = spec.precededBy === undefined ? description().before : { ...description().before, precededBy: precededByCheck() };
+        return before;
+      },
+      get literalPrefix() {
+        return description().literalPrefix;
+      },
     };
-  });
+  };
+  rule.parts = mayHaveParts(spec.pattern) ? fastPatternParts(spec.pattern).map((part) => partOf(() => part)) : [partOf(() => fastPatternParts(spec.pattern)[0]!)];
   return rule;
+}
+
+/** A leading alternation, after flags and `\b`: the only shape `fastPatternParts` splits. */
+function mayHaveParts(pattern: string): boolean {
+  return /^(?:\(\?[a-zA-Z]+\))?(?:\\b)?\(\?:/.test(pattern);
 }
 
 function secretGroupNamesOf(pattern: string): string[] | [1] {
