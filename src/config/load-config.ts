@@ -20,7 +20,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
+import { yamlLibrary } from '../parsers.js';
 import { SEVERITIES, type Severity } from '../ruleset/rule.js';
 import { UserError } from '../user-error.js';
 
@@ -60,6 +61,7 @@ export function loadConfig(root: string, explicit?: string): SprawlConfig {
 const TOP_LEVEL = new Set(['rules', 'paths', 'allow', 'baseline', 'fail_on', 'fingerprint_key_env', 'thresholds']);
 
 export function parseConfig(file: string): SprawlConfig {
+  const { isMap, LineCounter, parseDocument } = yamlLibrary();
   const lineCounter = new LineCounter();
   const document = parseDocument(readFileSync(file, 'utf8'), { lineCounter, uniqueKeys: true });
   const lineOf = (node: unknown): number => {

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import RE2 from 're2';
-import { parse as parseToml } from 'smol-toml';
+import { tomlLibrary } from '../parsers.js';
 import { UserError } from '../user-error.js';
 import type { Finding } from './finding.js';
 
@@ -79,7 +79,7 @@ function fromGitleaksIgnore(file: string, text: string, findings: readonly Findi
 function fromGitleaksToml(file: string, text: string, findings: readonly Finding[]): ImportResult {
   let config: Record<string, unknown>;
   try {
-    config = parseToml(text) as Record<string, unknown>;
+    config = tomlLibrary().parse(text) as Record<string, unknown>;
   } catch (cause) {
     throw new UserError('config-invalid', `${file}: not valid TOML (${(cause as Error).message.split('\n')[0]})`);
   }

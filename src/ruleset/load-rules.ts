@@ -8,7 +8,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import RE2 from 're2';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node, type YAMLMap } from 'yaml';
+import type { Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { yamlLibrary } from '../parsers.js';
 import { structuralDetectorNamed, structuralDetectorNames } from '../detectors/structural/index.js';
 import { validatorNamed, validatorNames } from '../detectors/validators/index.js';
 import { UserError } from '../user-error.js';
@@ -25,6 +26,11 @@ const RULE_FIELDS = new Set([
   'min_entropy', 'generic', 'multiline', 'identifier', 'detector', 'validator', 'fake', 'cwe', 'nhi', 'references', 'remediation', 'examples', 'negative_examples',
 ]);
 const FILE_FIELDS = new Set(['provider', 'rules']);
+
+// The yaml library loads on first use (see parsers.ts): the built-in rules usually come from their cache.
+const isMap = (node: unknown): node is YAMLMap => yamlLibrary().isMap(node);
+const isSeq = (node: unknown): node is YAMLSeq => yamlLibrary().isSeq(node);
+const isScalar = (node: unknown): node is Scalar => yamlLibrary().isScalar(node);
 const MIN_KEYWORD_LENGTH = 3;
 
 /** Lists the rule files under a path: a `.yml`/`.yaml` file itself, or every such file in a directory. */
@@ -65,6 +71,7 @@ export function loadRuleFile(file: string): Rule[] {
   } catch (cause) {
     throw new UserError('rules-not-found', `${displayName}: cannot read rule file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  const { LineCounter, parseDocument } = yamlLibrary();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true });
   const lineOf = (node: Node | null | undefined): number => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);

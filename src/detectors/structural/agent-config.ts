@@ -7,8 +7,8 @@
  * `${input:token}` or `$TOKEN` would keep it out of the file. Values a provider rule already names (a
  * GitHub token) are left to that rule.
  */
-import { parseTree, type Node } from 'jsonc-parser';
-import { parse as parseToml } from 'smol-toml';
+import type { Node } from 'jsonc-parser';
+import { jsoncLibrary, tomlLibrary } from '../../parsers.js';
 import type { RawMatch } from '../pattern.js';
 import { looksLikeRealSecret } from '../validators/generic-assignment.js';
 import type { StructuralDetector } from './structural-detector.js';
@@ -28,7 +28,7 @@ export const agentConfigDetector: StructuralDetector = {
   detect(bytes, ruleId) {
     const text = bytes.toString('utf8');
     if (/^\s*\[mcp_servers\./m.test(text)) return detectInToml(text, ruleId);
-    const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+    const root = jsoncLibrary().parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
     if (!root) return [];
     const matches: RawMatch[] = [];
     for (const [serverName, server] of serversIn(root)) {
@@ -60,7 +60,7 @@ export const agentConfigDetector: StructuralDetector = {
 function detectInToml(text: string, ruleId: string): RawMatch[] {
   let config: Record<string, unknown>;
   try {
-    config = parseToml(text) as Record<string, unknown>;
+    config = tomlLibrary().parse(text) as Record<string, unknown>;
   } catch {
     return [];
   }

@@ -8,12 +8,19 @@
  * The reported value is the reference (the secret's name, `$AWS_SECRET_ACCESS_KEY`), so the same stored
  * key used by ten jobs is one finding with ten places.
  */
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
+import type { Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { yamlLibrary } from '../../parsers.js';
 import type { RawMatch } from '../pattern.js';
 import type { StructuralDetector } from './structural-detector.js';
 
 export const GITHUB_STATIC_BESIDE_OIDC = 'github-actions.static-key-beside-oidc';
 export const GITLAB_STATIC_CLOUD_KEY = 'gitlab-ci.static-cloud-key';
+
+// The yaml library loads on first use (see parsers.ts): most scans meet no CI file.
+const isMap = (node: unknown): node is YAMLMap => yamlLibrary().isMap(node);
+const isSeq = (node: unknown): node is YAMLSeq => yamlLibrary().isSeq(node);
+const isScalar = (node: unknown): node is Scalar => yamlLibrary().isScalar(node);
+const isPair = (node: unknown): node is Pair => yamlLibrary().isPair(node);
 
 const GITHUB_WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
 const GITLAB_CI = /(?:^|\/)\.gitlab-ci\.ya?ml$|(?:^|\/)\.gitlab\/ci\/[^/]+\.ya?ml$/;
@@ -30,7 +37,7 @@ export const ciIdentityDetector: StructuralDetector = {
   appliesTo: (path) => GITHUB_WORKFLOW.test(path) || GITLAB_CI.test(path),
   detect(bytes, ruleId) {
     const text = bytes.toString('utf8');
-    const document = parseDocument(text, { uniqueKeys: false });
+    const document = yamlLibrary().parseDocument(text, { uniqueKeys: false });
     if (document.errors.length > 0 || !isMap(document.contents)) return [];
     if (ruleId === GITHUB_STATIC_BESIDE_OIDC) return githubStaticBesideOidc(document.contents, text, ruleId);
     if (ruleId === GITLAB_STATIC_CLOUD_KEY) return gitlabStaticKeys(document.contents, text, ruleId);
