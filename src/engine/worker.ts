@@ -13,18 +13,6 @@ const ruleset = compileRuleset(setup.rules, {
   ...(setup.decodeDepth !== undefined ? { decodeDepth: setup.decodeDepth } : {}),
   ...(setup.settings !== undefined ? { settings: setup.settings } : {}),
 });
-/**
- * A pool is started for large inputs, which wake most rules, and it waits for its first batch while the
- * main thread starts listing. That wait is spent compiling the rules' regexes, a few at a time so that a
- * task that arrives meanwhile runs at once (what it needs is compiled on first use anyway).
- */
-function compileAheadInSlices(parts = ruleset.rules.flatMap((rule) => rule.parts)): void {
-  const sliceEnd = performance.now() + 5;
-  while (parts.length > 0 && performance.now() < sliceEnd) void parts.pop()!.regex;
-  if (parts.length > 0) setImmediate(() => compileAheadInSlices(parts));
-}
-compileAheadInSlices();
-
 /** One read buffer per thread, reused for every chunk of every file. */
 const buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES);
 
