@@ -11,6 +11,7 @@ import { createGunzip } from 'node:zlib';
 import { findEncodedMatches } from '../detectors/encoded-text.js';
 import { findMatches, type RawMatch } from '../detectors/pattern.js';
 import type { CompiledRuleset } from '../ruleset/compile-rules.js';
+import type { CatFileSession } from '../sources/git-cat-file.js';
 import type { ItemOutcome, LocatedMatch } from './worker-protocol.js';
 
 /** Bytes scanned per step. Large enough that per-chunk overhead is noise, small enough for many workers. */
@@ -124,7 +125,7 @@ export function scanFile(id: string, absolutePath: string, ruleset: CompiledRule
     if (!fstatSync(fd).isFile()) return { id, kind: 'skipped', reason: 'special-file' };
     const scan = new ChunkedScan(ruleset, buffer);
     scan.readFrom(fd);
-    return withStructuralMatches(outcomeOf(id, scan.end()), ruleset, () => readFileSync(absolutePath));
+    return withStructuralMatches(outcomeOf(id, scan.end()), ruleset, id, () => readFileSync(absolutePath));
   } catch (error) {
     return { id, kind: 'skipped', reason: 'unreadable', detail: errorCode(error) };
   } finally {
@@ -161,7 +162,36 @@ function describeStreamError(error: unknown): string {
 export function scanBytes(id: string, bytes: Uint8Array, ruleset: CompiledRuleset, buffer?: Buffer): ItemOutcome {
   const scan = new ChunkedScan(ruleset, buffer);
   scan.write(bytes);
-  return withStructuralMatches(outcomeOf(id, scan.end()), ruleset, () => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+  return withStructuralMatches(outcomeOf(id, scan.end()), ruleset, id, () => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+}
+
+const LFS_POINTER_PREFIX = Buffer.from('version https://git-lfs.github.com/spec/v1');
+/** Git LFS pointer files are about 130 bytes: blobs up to this size are read whole and checked for one. */
+const LFS_POINTER_MAX_BYTES = 1024;
+
+/**
+ * Scans a git blob as it streams from this thread's `git cat-file --batch` (its id already requested),
+ * in the memory of one chunk whatever its size. A Git LFS pointer is reported, not scanned; a blob the
+ * repository lacks, or one git stops sending, is counted as unreadable.
+ */
+export async function scanGitBlob(item: { id: string; path?: string }, session: CatFileSession, ruleset: CompiledRuleset, buffer?: Buffer): Promise<ItemOutcome> {
+  const { id } = item;
+  const name = item.path ?? id;
+  const needsWhole = item.path !== undefined && ruleset.structural.some(({ detector }) => detector.appliesTo(name));
+  const scan = new ChunkedScan(ruleset, buffer);
+  let object: Awaited<ReturnType<CatFileSession['next']>>;
+  try {
+    object = await session.next((piece) => scan.write(piece), needsWhole ? STRUCTURAL_MAX_BYTES : LFS_POINTER_MAX_BYTES);
+  } catch (error) {
+    return { id, kind: 'skipped', reason: 'unreadable', detail: (error as Error).message };
+  }
+  if (object.kind === 'missing') return { id, kind: 'skipped', reason: 'unreadable', detail: `blob ${id.slice(0, 12)} is missing from the repository` };
+  const whole = object.bytes;
+  if (whole) {
+    if (whole.subarray(0, LFS_POINTER_PREFIX.length).equals(LFS_POINTER_PREFIX)) return { id, kind: 'skipped', reason: 'lfs-pointer', detail: `blob ${id.slice(0, 12)}` };
+    scan.write(whole);
+  }
+  return withStructuralMatches(outcomeOf(id, scan.end()), ruleset, name, () => whole!);
 }
 
 /** Structural detectors read whole files; past this size a file is not a config file of theirs. */
@@ -172,9 +202,9 @@ const STRUCTURAL_MAX_BYTES = 1024 * 1024;
  * file. One value is one finding: a provider rule at the same place keeps it (it knows the provider);
  * a generic rule there gives way to the structural one (which knows the server and field).
  */
-function withStructuralMatches(outcome: ItemOutcome, ruleset: CompiledRuleset, readWhole: () => Buffer): ItemOutcome {
+function withStructuralMatches(outcome: ItemOutcome, ruleset: CompiledRuleset, fileName: string, readWhole: () => Buffer): ItemOutcome {
   if (outcome.kind !== 'scanned' || ruleset.structural.length === 0 || outcome.bytes > STRUCTURAL_MAX_BYTES) return outcome;
-  const applicable = ruleset.structural.filter(({ detector }) => detector.appliesTo(outcome.id));
+  const applicable = ruleset.structural.filter(({ detector }) => detector.appliesTo(fileName));
   if (applicable.length === 0) return outcome;
   const bytes = readWhole();
   const isGeneric = (ruleId: string) => (ruleset.specificityOf.get(ruleId) ?? 0) > 0;

@@ -44,8 +44,11 @@ export class WorkerPool {
     });
   }
 
+  private gitBlobsSent = false;
+
   /** Scans one batch; never rejects: a crashed batch is retried file by file, then marked skipped. */
   async scanBatch(task: ScanTask): Promise<ItemOutcome[]> {
+    if (task.items.some((item) => item.kind === 'git-blob')) this.gitBlobsSent = true;
     try {
       return ((await this.piscina.run(task)) as ScanTaskResult).outcomes;
     } catch {
@@ -67,6 +70,12 @@ export class WorkerPool {
   }
 
   async close(): Promise<void> {
+    if (this.gitBlobsSent) {
+      // Workers keep a git process open for the blobs they read: end those before the threads stop.
+      const counter = new SharedArrayBuffer(4);
+      const release = { items: [], release: { counter, workers: this.threads } };
+      await Promise.all(Array.from({ length: this.threads }, () => this.piscina.run(release).catch(() => undefined)));
+    }
     await this.piscina.destroy();
   }
 }

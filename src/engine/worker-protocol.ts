@@ -19,6 +19,11 @@ export interface WorkerSetup {
 
 export interface ScanTask {
   items: ScanItem[];
+  /**
+   * Sent once to every worker when the pool closes, instead of items: end this thread's git processes.
+   * Each worker waits until all have taken one (`counter` counts them), so that no worker takes two.
+   */
+  release?: { counter: SharedArrayBuffer; workers: number };
 }
 
 /** A match located in its file, with the line around it for a redactable snippet. */

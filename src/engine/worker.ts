@@ -5,7 +5,9 @@
  */
 import { workerData } from 'node:worker_threads';
 import { compileRuleset } from '../ruleset/compile-rules.js';
-import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanGzipFile } from './chunked-scan.js';
+import { CatFileSession } from '../sources/git-cat-file.js';
+import type { ScanItem } from '../sources/scan-item.js';
+import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanGitBlob, scanGzipFile } from './chunked-scan.js';
 import type { ItemOutcome, ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
 
 const setup = workerData as WorkerSetup;
@@ -23,12 +25,52 @@ const buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES);
 const crashOnPath = process.env.SPRAWL_TEST_CRASH_ON_PATH;
 
 export default async function scanTask(task: ScanTask): Promise<ScanTaskResult> {
+  if (task.release) return release(task.release);
   if (crashOnPath && task.items.some((item) => item.id.includes(crashOnPath))) process.exit(70);
+  // Ask git for every blob of the batch at once; they are then read in the same order.
+  for (const item of task.items) if (item.kind === 'git-blob') catFileFor(item.repository).request([item.id]);
   const outcomes: ItemOutcome[] = [];
   for (const item of task.items) {
     if (item.kind === 'bytes') outcomes.push(scanBytes(item.id, item.bytes, ruleset, buffer));
+    else if (item.kind === 'git-blob') outcomes.push(await scanBlob(item));
     else if (item.compression === 'gzip') outcomes.push(await scanGzipFile(item.id, item.absolutePath, ruleset, buffer));
     else outcomes.push(scanFile(item.id, item.absolutePath, ruleset, buffer));
   }
+  // A git that failed is replaced for the next batch.
+  for (const [repository, session] of catFiles) if (session.brokenBy !== undefined) catFiles.delete(repository);
   return { outcomes };
+}
+
+/** This thread's `git cat-file --batch`, one per repository, kept for the thread's life. */
+const catFiles = new Map<string, CatFileSession>();
+
+function catFileFor(repository: string): CatFileSession {
+  let session = catFiles.get(repository);
+  if (!session) {
+    session = new CatFileSession(repository);
+    catFiles.set(repository, session);
+  }
+  return session;
+}
+
+/** Ends this thread's git processes before the pool stops the thread (see `ScanTask.release`). */
+async function release({ counter, workers }: NonNullable<ScanTask['release']>): Promise<ScanTaskResult> {
+  await Promise.all([...catFiles.values()].map((session) => session.closeAndWait()));
+  catFiles.clear();
+  const taken = new Int32Array(counter);
+  Atomics.add(taken, 0, 1);
+  Atomics.notify(taken, 0);
+  const deadline = Date.now() + 1000;
+  for (let seen = Atomics.load(taken, 0); seen < workers && Date.now() < deadline; seen = Atomics.load(taken, 0)) Atomics.wait(taken, 0, seen, 100);
+  return { outcomes: [] };
+}
+
+/** After git failed on one blob of a batch, the rest of the batch from that repository is unreadable too. */
+async function scanBlob(item: Extract<ScanItem, { kind: 'git-blob' }>): Promise<ItemOutcome> {
+  const session = catFileFor(item.repository);
+  if (session.brokenBy !== undefined) return { id: item.id, kind: 'skipped', reason: 'unreadable', detail: session.brokenBy };
+  // A turn of the event loop first: git's output waiting in the pipe is read into memory, so git goes
+  // on decompressing the next blobs while this one is scanned, instead of stopping at a full pipe.
+  await new Promise((resolve) => setImmediate(resolve));
+  return scanGitBlob(item, session, ruleset, buffer);
 }

@@ -1,7 +1,7 @@
 /**
  * Which commits added and removed the blobs that hold findings: one `git log --raw` pass over the scanned
  * history (merges included with `-m`), keeping only the rows that touch those blobs. Asked only when a
- * scan found something, so a clean history costs nothing here.
+ * scan finds something, so a clean history costs nothing here.
  */
 import type { BlobEvent, CommitRef } from '../findings/exposure.js';
 import type { GitRepository } from './git.js';
@@ -9,9 +9,17 @@ import type { GitRepository } from './git.js';
 const RAW_LINE = /^:(\d+) (\d+) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])\d*\t(.+)$/;
 const ZERO_ID = /^0+$/;
 
-export async function blobEvents(repository: GitRepository, blobIds: ReadonlySet<string>, revisionArgs: readonly string[]): Promise<BlobEvent[]> {
+/**
+ * The raw log of the scanned history: every commit with the blobs it added and removed. Started as soon
+ * as a scan finds something, while it goes on, and read by `blobEventsIn` once the findings are known.
+ */
+export function historyLog(repository: GitRepository, revisionArgs: readonly string[]): Promise<string> {
+  return repository.run(['log', '--format=%x00%H%x09%cI%x09%an%x09%P', '--raw', '--no-abbrev', '-m', '--no-renames', ...revisionArgs]);
+}
+
+/** The rows of a `historyLog` that add or remove these blobs. */
+export function blobEventsIn(log: string, blobIds: ReadonlySet<string>): BlobEvent[] {
   if (blobIds.size === 0) return [];
-  const log = await repository.run(['log', '--format=%x00%H%x09%cI%x09%an%x09%P', '--raw', '--no-abbrev', '-m', '--no-renames', ...revisionArgs]);
   const events: BlobEvent[] = [];
   const seen = new Set<string>();
   let commit: CommitRef | undefined;

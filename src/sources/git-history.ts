@@ -1,8 +1,9 @@
 /**
  * The git history source: every blob reachable from the chosen commits, each scanned once however many
  * commits and paths share it (history is scanned by blob, not by patch: see DESIGN.md). Blob ids come
- * from one `git rev-list --objects` and their bytes from one `git cat-file --batch`. Git LFS pointer files
- * are reported, not scanned; a shallow clone says what it could not see. Commit messages of a range are
+ * from one `git rev-list --objects`; the worker threads read the bytes, each through its own long-lived
+ * `git cat-file --batch` (see git-cat-file.ts), and report Git LFS pointer files instead of scanning
+ * them. A shallow clone says what it could not see. Commit messages of a range are
  * scanned too. Which commits added and removed a blob is asked only for blobs with findings
  * (`git-exposure.ts`).
  */
@@ -30,7 +31,6 @@ export interface HistoryListing {
   revisionArgs: string[];
 }
 
-const LFS_POINTER_PREFIX = Buffer.from('version https://git-lfs.github.com/spec/v1');
 const MESSAGE_ID_PREFIX = 'commit-message:';
 
 export async function listHistory(directory: string, selection: HistorySelection): Promise<HistoryListing> {
@@ -145,10 +145,9 @@ async function* historyItems(
   }
   const messages = selection.range ? await commitMessages(repository, revisionArgs) : new Map<string, string>();
   for (const [commit, message] of messages) yield { kind: 'bytes', id: `${MESSAGE_ID_PREFIX}${commit}`, bytes: Buffer.from(message) };
-  for await (const { id, bytes } of repository.readBlobs(blobIds)) {
-    const where = pathOf.get(id) ?? id;
-    if (bytes === null) skipped.push({ path: where, reason: 'unreadable', detail: `blob ${id.slice(0, 12)} is missing from the repository` });
-    else if (bytes.subarray(0, LFS_POINTER_PREFIX.length).equals(LFS_POINTER_PREFIX)) skipped.push({ path: where, reason: 'lfs-pointer', detail: `blob ${id.slice(0, 12)}` });
-    else yield { kind: 'bytes', id, bytes };
+  // The workers read the blobs themselves, each through its own `git cat-file --batch`.
+  for (const id of blobIds) {
+    const path = pathOf.get(id);
+    yield { kind: 'git-blob', id, repository: repository.root, ...(path !== undefined ? { path } : {}) };
   }
 }

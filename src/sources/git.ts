@@ -9,6 +9,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { UserError } from '../user-error.js';
+import { CatFileOutput } from './git-cat-file.js';
 
 /**
  * The variables git sets for hooks to say which repository and index are meant (`git commit -a` runs the
@@ -121,7 +122,7 @@ export class GitRepository {
       // git exited early; the reader below reports it.
     });
     child.stdin.end(`${ids.join('\n')}\n`);
-    const reader = new BatchReader(child.stdout);
+    const reader = new CatFileOutput(child.stdout);
     for (const id of ids) {
       const header = await reader.readLine();
       if (header === null) throw new UserError('git-error', `${this.root}: git cat-file stopped early${stderr ? ` (${stderr.trim().split('\n')[0]})` : ''}`);
@@ -130,107 +131,20 @@ export class GitRepository {
         continue;
       }
       const size = Number(header.split(' ')[2]);
-      const bytes = await reader.readBytes(size);
-      await reader.readBytes(1); // the newline after each object
+      let bytes: Buffer;
+      try {
+        bytes = await reader.readBytes(size);
+        await reader.readBytes(1); // the newline after each object
+      } catch (error) {
+        throw new UserError('git-error', `${this.root}: ${(error as Error).message}`);
+      }
       yield { id, bytes };
     }
     await exited;
   }
 }
 
-/**
- * Reads lines and exact byte counts from a stream, for `cat-file --batch` output. Keeps the chunks as
- * they came and copies only what a caller takes, so a backlog of output is never copied again and again.
- */
-class BatchReader {
-  private chunks: Buffer[] = [];
-  /** Bytes of chunks[0] already taken. */
-  private offset = 0;
-  private bufferedBytes = 0;
-  private ended = false;
-  private wake: (() => void) | undefined;
-  /** git writes faster than blobs are scanned: pause it above this much unread output. */
-  private static readonly HIGH_WATER_BYTES = 16 * 1024 * 1024;
-
-  constructor(private readonly stream: NodeJS.ReadableStream) {
-    stream.on('data', (data: Buffer) => {
-      this.chunks.push(data);
-      this.bufferedBytes += data.length;
-      if (this.bufferedBytes > BatchReader.HIGH_WATER_BYTES) stream.pause();
-      this.wake?.();
-    });
-    stream.on('end', () => {
-      this.ended = true;
-      this.wake?.();
-    });
-  }
-
-  async readLine(): Promise<string | null> {
-    for (;;) {
-      const length = this.lengthUntilNewline();
-      if (length >= 0) {
-        const line = this.take(length + 1);
-        return line.toString('utf8', 0, length);
-      }
-      if (this.ended) return null;
-      await this.waitForData();
-    }
-  }
-
-  async readBytes(count: number): Promise<Buffer> {
-    while (this.bufferedBytes < count) {
-      if (this.stream.isPaused()) this.stream.resume(); // one object larger than the high-water mark
-      if (this.ended) throw new UserError('git-error', 'git cat-file output ended inside an object');
-      await this.waitForData();
-    }
-    return this.take(count);
-  }
-
-  /** Bytes before the next newline, or -1 when no newline has arrived yet. */
-  private lengthUntilNewline(): number {
-    let seen = 0;
-    for (let index = 0; index < this.chunks.length; index++) {
-      const chunk = this.chunks[index]!;
-      const from = index === 0 ? this.offset : 0;
-      const newline = chunk.indexOf(0x0a, from);
-      if (newline >= 0) return seen + newline - from;
-      seen += chunk.length - from;
-    }
-    return -1;
-  }
-
-  /** Removes and returns the next `count` bytes, copying only those. */
-  private take(count: number): Buffer {
-    const taken = Buffer.allocUnsafe(count);
-    let filled = 0;
-    while (filled < count) {
-      const chunk = this.chunks[0]!;
-      const available = chunk.length - this.offset;
-      const used = Math.min(available, count - filled);
-      chunk.copy(taken, filled, this.offset, this.offset + used);
-      filled += used;
-      this.offset += used;
-      if (this.offset === chunk.length) {
-        this.chunks.shift();
-        this.offset = 0;
-      }
-    }
-    this.bufferedBytes -= count;
-    if (this.stream.isPaused() && this.bufferedBytes < BatchReader.HIGH_WATER_BYTES / 2) this.stream.resume();
-    return taken;
-  }
-
-  private waitForData(): Promise<void> {
-    return new Promise((resolve) => {
-      this.wake = () => {
-        this.wake = undefined;
-        resolve();
-      };
-    });
-  }
-}
-
-function gitError(where: string, error: unknown): UserError {
+export function gitError(where: string, error: unknown): UserError {
   const message = error instanceof Error ? error.message : String(error);
   if ((error as NodeJS.ErrnoException).code === 'ENOENT' || /spawn git ENOENT/.test(message)) {
     return new UserError('git-error', 'git: command not found (sprawl needs git on the PATH to read repositories)');

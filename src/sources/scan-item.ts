@@ -1,12 +1,18 @@
 /**
  * What a source hands to the engine: one input to scan, named by an id that the source can turn back
- * into provenance (a relative path, a git blob id). Files are read by the workers themselves; bytes that
- * only the main thread can get (a git blob, stdin) travel with the item.
+ * into provenance (a relative path, a git blob id). Files and git blobs are read by the workers
+ * themselves; bytes that only the main thread has (a commit message, a staged file) travel with the item.
  */
 export type ScanItem =
   /** `compression: 'gzip'`: a compressed log, decompressed as a stream while it is scanned. */
   | { kind: 'file'; id: string; absolutePath: string; compression?: 'gzip' }
-  | { kind: 'bytes'; id: string; bytes: Uint8Array };
+  | { kind: 'bytes'; id: string; bytes: Uint8Array }
+  /**
+   * A blob of a git repository, by id (the item's id is the blob id), read by the worker itself through
+   * its own `git cat-file --batch` in `repository`. `path` is one path it was committed under, for the
+   * detectors that judge a file by its name (CI workflows, MCP configs).
+   */
+  | { kind: 'git-blob'; id: string; repository: string; path?: string };
 
 /** A stream only this thread can read (stdin): scanned here as it arrives, in bounded memory. */
 export interface StreamInput {

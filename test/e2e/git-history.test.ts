@@ -17,7 +17,7 @@ afterAll(() => env.cleanup());
 
 function scanGit(args: string[], options: { env?: Record<string, string> } = {}) {
   const result = runCli(['git', ...args, '--format', 'json'], options);
-  if (result.exitCode > 1) throw new Error(`sprawl git failed (${result.exitCode}): ${result.stderr}`);
+  if (result.exitCode > 1 || result.exitCode < 0) throw new Error(`sprawl git failed (${result.exitCode}): ${result.stderr}`);
   return { ...result, report: JSON.parse(result.stdout) };
 }
 

@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { scanItems } from '../../src/engine/scan.js';
 import { matcherSpecOf } from '../../src/ruleset/rule.js';
 import { builtinRule, fakeMaker } from '../support/fakes.js';
+import { execFileSync } from 'node:child_process';
+import { GitRepo } from '../support/git-repo.js';
 import { ScanEnv } from '../support/scan-env.js';
 
 describe('scanFiles', () => {
@@ -88,5 +90,30 @@ describe('scanItems with a source faster than the scan', () => {
     // At most 32 MB handed out plus the 4 MB batch being filled: 72 items of 512 KB.
     expect(mostAhead).toBeLessThanOrEqual(72);
     expect(mostAhead).toBeGreaterThan(8);
+  });
+});
+
+describe('scanItems with git blobs read by the workers', () => {
+  const env = new ScanEnv();
+  afterAll(() => env.cleanup());
+
+  it('reads each blob through the workers\' own git, reports a missing one, and leaves no git process behind', async () => {
+    const repo = new GitRepo(env.path('repo'));
+    const token = fakeMaker('engine-blobs').fake('github.pat.classic');
+    repo.write('a.env', `TOKEN=${token}\n`).write('b.txt', 'nothing here\n').commit('add', '2024-01-01T00:00:00Z');
+    const blobOf = (file: string) => repo.git('rev-parse', `HEAD:${file}`).trim();
+    const missing = 'f'.repeat(40);
+    const items = [blobOf('a.env'), blobOf('b.txt'), missing].map((id) => ({ kind: 'git-blob' as const, id, repository: repo.root }));
+    const { matches, stats } = await scanItems(
+      { items, skipped: [], provenanceOf: (id) => [{ kind: 'git', path: id === missing ? 'gone.txt' : id, blobId: id }] },
+      { rules: [matcherSpecOf(builtinRule('github.pat.classic'))], threads: 2 },
+    );
+    expect(matches.map(({ match }) => match.secret)).toEqual([token]);
+    expect(stats.filesScanned).toBe(2);
+    expect(stats.skipped).toEqual([{ path: 'gone.txt', reason: 'unreadable', detail: `blob ${missing.slice(0, 12)} is missing from the repository` }]);
+    // Every worker ended its git before the pool stopped: none is left running, nor unreaped.
+    // (A git left behind shows as `git`, running or a `<defunct>` zombie; `ps` itself is the one child.)
+    const children = execFileSync('ps', ['-o', 'comm=', '--ppid', String(process.pid)]).toString().split('\n').filter(Boolean);
+    expect(children).toEqual(['ps']);
   });
 });

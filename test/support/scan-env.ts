@@ -49,13 +49,14 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...options.env },
     maxBuffer: 64 * 1024 * 1024,
   });
-  return { exitCode: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  // A process killed by a signal (a native crash) has no status: -1, with the signal named in stderr.
+  return { exitCode: result.status ?? -1, stdout: result.stdout, stderr: result.signal ? `${result.stderr}[killed by ${result.signal}]` : result.stderr };
 }
 
 /** Runs a scan with `--format json` and parses the report. */
 export function scanJson(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
   const result = runCli(['scan', ...args, '--format', 'json'], options);
-  if (result.exitCode > 1) throw new Error(`scan failed (${result.exitCode}): ${result.stderr}`);
+  if (result.exitCode > 1 || result.exitCode < 0) throw new Error(`scan failed (${result.exitCode}): ${result.stderr}`);
   return { ...result, report: JSON.parse(result.stdout) as JsonReport };
 }
 

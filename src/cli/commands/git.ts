@@ -4,7 +4,7 @@
  */
 import type { Finding, Occurrence } from '../../findings/finding.js';
 import { exposureOf } from '../../findings/exposure.js';
-import { blobEvents, headSnapshot } from '../../sources/git-attribution.js';
+import { blobEventsIn, headSnapshot, historyLog } from '../../sources/git-attribution.js';
 import { listHistory, type HistorySelection } from '../../sources/git-history.js';
 import { scanAndReport, type ScanCommandOptions } from '../scan-pipeline.js';
 
@@ -17,12 +17,17 @@ export async function runGit(repositoryPath: string, options: GitCommandOptions)
     ...(options.since ? { since: options.since } : {}),
     ...(options.until ? { until: options.until } : {}),
   });
+  // The commit log is read only when something was found, and then at once, beside the rest of the scan.
+  let log: Promise<string> | undefined;
+  const startLog = () => (log ??= historyLog(history.repository, history.revisionArgs));
   return scanAndReport(
     {
       ...history,
+      onFirstMatch: () => void startLog().catch(() => undefined), // a failure is reported when the log is awaited
       enrich: async (findings) => {
         const blobIds = new Set(findings.flatMap((finding) => finding.occurrences.flatMap(blobIdOf)));
-        const [events, head] = await Promise.all([blobEvents(history.repository, blobIds, history.revisionArgs), headSnapshot(history.repository)]);
+        if (blobIds.size === 0) return;
+        const [events, head] = await Promise.all([startLog().then((text) => blobEventsIn(text, blobIds)), headSnapshot(history.repository)]);
         for (const finding of findings) {
           const findingBlobs = new Set(finding.occurrences.flatMap(blobIdOf));
           const exposure = exposureOf(findingBlobs, events, head);
@@ -40,7 +45,7 @@ function blobIdOf(occurrence: Occurrence): string[] {
 }
 
 /** One occurrence per path a blob was committed under (a rename or a copy is another place). */
-function spreadOverPaths(occurrences: Occurrence[], events: Awaited<ReturnType<typeof blobEvents>>): Occurrence[] {
+function spreadOverPaths(occurrences: Occurrence[], events: ReturnType<typeof blobEventsIn>): Occurrence[] {
   const spread: Occurrence[] = [];
   for (const occurrence of occurrences) {
     const { provenance } = occurrence;
