@@ -3,7 +3,7 @@
  * in tags, in merges and in commit messages, with exact first/last commits and at-HEAD flags.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -152,6 +152,20 @@ describe('how the blobs are listed', () => {
     chmodSync(wrapper, 0o755);
     const { report } = scanGit([repo.root], { env: { PATH: `${oldGitDir}:${process.env.PATH}` } });
     expect(secretsOf(report)).toEqual(['app.env', blobId].sort());
+  });
+});
+
+describe('structural checks in history', () => {
+  it('a deleted CI workflow that kept static keys beside OIDC is still judged by its structure', () => {
+    const repo = new GitRepo(env.path('workflow-history'));
+    const workflow = readFileSync(path.join(__dirname, '../../fixtures/standing-privilege/beside-oidc/.github/workflows/deploy.yml'), 'utf8');
+    repo.write('.github/workflows/deploy.yml', workflow).commit('add deploy', '2024-03-01T00:00:00Z');
+    repo.git('rm', '-q', '.github/workflows/deploy.yml');
+    repo.commit('remove deploy', '2024-03-02T00:00:00Z');
+    const { report } = scanGit([repo.root]);
+    const beside = report.findings.filter((finding: any) => finding.ruleId === 'github-actions.static-key-beside-oidc');
+    expect(beside.map((finding: any) => finding.occurrences[0].path)).toEqual(['.github/workflows/deploy.yml', '.github/workflows/deploy.yml']);
+    expect(beside[0].exposure).toMatchObject({ atHead: false });
   });
 });
 
