@@ -110,8 +110,9 @@ function leadingAlternation(body: string): { branches: string[]; rest: string } 
       branches.push(body.slice(branchStart, index));
       branchStart = index + 1;
       if (char === ')') {
-        if (branches.length < 2 || branches.length > MAX_BRANCHES || isOptionalQuantifier(body, index + 1) || /^[+{]/.test(body.slice(index + 1))) return undefined;
-        return { branches, rest: body.slice(index + 1) };
+        const rest = body.slice(index + 1);
+        if (branches.length < 2 || branches.length > MAX_BRANCHES || isOptionalQuantifier(body, index + 1) || /^[+{]/.test(rest) || hasTopLevelAlternation(rest)) return undefined;
+        return { branches, rest };
       }
     }
   }
@@ -123,6 +124,7 @@ function leadingAlternation(body: string): { branches: string[]; rest: string } 
  * possibly inside groups, that is neither optional nor one branch of an alternation. Errs towards no.
  */
 export function startsWithRequiredLiteral(pattern: string): boolean {
+  if (hasTopLevelAlternation(pattern)) return false;
   const { at, groupStarts } = skipGroupOpeners(pattern);
   const literal = LITERAL_CHARACTER.exec(pattern.slice(at));
   if (!literal || isOptionalQuantifier(pattern, at + literal[0].length)) return false;
@@ -157,6 +159,20 @@ function skipGroupOpeners(pattern: string): { at: number; groupStarts: number[] 
     groupStarts.push(at);
   }
   return { at, groupStarts };
+}
+
+/** Whether `pattern` is itself an alternation (`a…|b…`), whose branches need not share an opening. */
+function hasTopLevelAlternation(pattern: string): boolean {
+  let depth = 0;
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index];
+    if (char === '\\') index++;
+    else if (char === '[') index = classEnd(pattern, index);
+    else if (char === '(') depth++;
+    else if (char === ')') depth--;
+    else if (char === '|' && depth === 0) return true;
+  }
+  return false;
 }
 
 /** The index of the `)` closing the group whose body starts at `start`; undefined if the group has a top-level `|`. */

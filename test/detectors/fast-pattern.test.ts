@@ -30,7 +30,7 @@ describe('fastPatternParts', () => {
   });
 
   it('leaves an alternation alone when splitting could change group numbers or meaning', () => {
-    for (const pattern of [String.raw`(?:(a)|b)c(d)`, String.raw`(?:ab|cd)?ef(g)`, String.raw`(?:ab|cd)+ef(g)`, String.raw`(?:ab|[c-d]x)ef(g)`]) {
+    for (const pattern of [String.raw`(?:(a)|b)c(d)`, String.raw`(?:ab|cd)?ef(g)`, String.raw`(?:ab|cd)+ef(g)`, String.raw`(?:ab|[c-d]x)ef(g)`, String.raw`(?:ab|cd)e(f)|gh(i)`, String.raw`\bab(c)|de(f)`]) {
       expect(fastPatternParts(pattern)).toHaveLength(1);
       expect(fastPatternParts(pattern)[0]!.pattern).toBe(pattern);
     }
@@ -59,7 +59,8 @@ function referenceSecrets(pattern: string, text: string): string[] {
   const found: string[] = [];
   for (let match = regex.exec(bytes); match; match = regex.exec(bytes)) {
     if (match[0].length === 0) regex.lastIndex++;
-    const span = match.indices?.groups?.secret ?? match.indices?.[1];
+    const named = match.indices?.groups ?? {};
+    const span = named.secret ?? named.secret2 ?? match.indices?.[1];
     if (span) found.push(`${span[0]}-${span[1]}:${bytes.toString('utf8', span[0], span[1])}`);
   }
   return found;
@@ -77,6 +78,12 @@ describe('the detector finds exactly what the original pattern finds', () => {
       pattern: String.raw`\b(zq[a-z.]{3,})`,
       keywords: ['zq'],
       text: 'xzqabc zqdef\nazq.zqghi "zqjkl" é zqmno _zqpqr',
+    },
+    {
+      name: 'a pattern that is itself an alternation keeps its \\b: only the first branch asks for one',
+      pattern: String.raw`\bzq=(?P<secret>\w{3,})|yy=(?P<secret2>\w{3,})`,
+      keywords: ['zq', 'yy'],
+      text: 'xyy=abc zq=def azq=ghi yy=jkl',
     },
     {
       name: 'split alternation with \\b, several branches on one line',
