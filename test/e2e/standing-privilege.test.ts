@@ -22,10 +22,11 @@ describe('CI identity and infrastructure', () => {
   cpSync(path.join(FIXTURES, 'static-keys'), env.path('static-keys'), { recursive: true });
   cpSync(path.join(FIXTURES, 'oidc-only'), env.path('oidc-only'), { recursive: true });
 
-  it('reports every static-key sign-in, PAT, minted key, legacy token and long refresh-token setting', () => {
+  it('reports every static-key sign-in, PAT, minted key, legacy token, long refresh-token setting and code fallback', () => {
     const { exitCode, report } = scanJson([env.path('static-keys')]);
     expect(exitCode).toBe(1);
     expect(found(report)).toEqual([
+      'fallback.static-key-after-federation src/cloud-credentials.ts:5',
       'github-actions.aws-static-keys .github/workflows/deploy.yml:14',
       'github-actions.azure-static-creds .github/workflows/deploy.yml:22',
       'github-actions.gcp-credentials-json .github/workflows/deploy.yml:19',
