@@ -66,7 +66,10 @@ async function* walk(root: string, options: WorkingTreeOptions, skipped: Skipped
     onlyFiles: false,
     followSymbolicLinks: false,
     objectMode: true,
-    ignore: ['**/.git', '**/.git/**', ...(options.exclude ?? [])],
+    // One pattern lists each entry once: no need to keep every path seen to drop duplicates.
+    unique: false,
+    // `.git` is left out by the readdir below, a name test instead of a glob match per entry.
+    ignore: [...(options.exclude ?? [])],
     fs: { readdir: readdirFilteringIgnored(root, ignoreRules, skipped) } as Partial<typeof fs>,
   });
   for await (const item of stream) {
@@ -135,7 +138,7 @@ function readdirFilteringIgnored(root: string, rules: IgnoreRules, skipped: Skip
       rules.readFolder(folder, new Set(entries.map((entry) => entry.name)));
       callback(
         null,
-        entries.filter((entry) => !rules.isIgnored(folder ? `${folder}/${entry.name}` : entry.name, entry.isDirectory())),
+        entries.filter((entry) => entry.name !== '.git' && !rules.isIgnored(folder ? `${folder}/${entry.name}` : entry.name, entry.isDirectory())),
       );
     });
   };

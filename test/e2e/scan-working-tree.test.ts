@@ -25,6 +25,9 @@ describe('sprawl scan of a working tree', () => {
     env.write('excluded/x.env', `GITHUB_TOKEN=${ignoredToken}\n`);
     env.write('image.bin', Buffer.concat([Buffer.from([0x89, 0x50, 0x00, 0x00]), Buffer.from(`GITHUB_TOKEN=${ignoredToken}`)]));
     symlinkSync('.', env.path('loop'));
+    // Git's own folder (and a submodule's `.git` file) are never entered, not even with --no-ignore.
+    env.write('.git/config', `[remote "origin"]\n  url = https://x:${ignoredToken}@github.com/a/b\n`);
+    env.write('module/.git', `gitdir: ../.git/modules/module\n# ${ignoredToken}\n`);
   });
   afterAll(() => env.cleanup());
 
@@ -45,7 +48,7 @@ describe('sprawl scan of a working tree', () => {
     ]);
   });
 
-  it('honours nested .gitignore files, .sprawlignore and --exclude; --no-ignore shows everything', () => {
+  it('honours nested .gitignore files, .sprawlignore and --exclude; --no-ignore shows everything but .git', () => {
     const ignoring = scanJson([env.root, '--exclude', 'excluded/**']).report;
     const paths = ignoring.findings.flatMap((finding) => finding.occurrences.map((occurrence) => occurrence.path));
     expect(paths).not.toContain('build/out.env');
