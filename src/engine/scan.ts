@@ -113,9 +113,9 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
 }
 
 /**
- * How much the main thread may hand out before the workers catch up: bytes it holds (git blobs) and
- * batches of paths. Past either, it waits for the oldest batch, so a source faster than the scan (git
- * reads blobs faster than they are scanned) cannot queue a whole history in memory.
+ * How much the main thread may hand out before the workers catch up: bytes it holds (commit messages,
+ * staged files, stdin) and batches of items. Past either, it waits for the oldest batch, so a source
+ * faster than the scan cannot queue everything it lists in memory.
  */
 const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 const MAX_IN_FLIGHT_BATCHES_PER_THREAD = 8;

@@ -1,7 +1,8 @@
 /**
  * What crosses the thread boundary between the main thread (`scan.ts`) and the workers (`worker.ts`):
- * plain, structured-cloneable data. Paths go in (workers read files themselves), or bytes where only the
- * main thread can get them (a git blob, stdin); only matches and counters come back, never contents.
+ * plain, structured-cloneable data. Paths and blob ids go in (workers read files and git blobs
+ * themselves), or bytes where only the main thread has them (a commit message, stdin); only matches and
+ * counters come back, never contents.
  * A secret value crosses as a plain string and is wrapped in `Secret` again on arrival.
  */
 import type { ValidatorSettings, ValidatorVerdict } from '../detectors/validators/validator.js';

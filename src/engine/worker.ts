@@ -1,7 +1,8 @@
 /**
  * Worker-thread entry (run by piscina from `worker-pool.ts`). Compiles the rules once per thread, then
- * scans the items of each task: files are read here (their bytes never cross threads), bytes that only
- * the main thread could get (git blobs) arrive in the task, and only matches go back. Imports only the ruleset compiler, the detectors and the file scanner.
+ * scans the items of each task: files are read here, git blobs through this thread's own
+ * `git cat-file --batch` (their bytes never cross threads either), bytes only the main thread has (a
+ * commit message, stdin) arrive in the task, and only matches go back.
  */
 import { workerData } from 'node:worker_threads';
 import { compileRuleset } from '../ruleset/compile-rules.js';
