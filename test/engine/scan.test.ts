@@ -58,7 +58,7 @@ describe('scanItems with bytes from memory', () => {
 });
 
 describe('scanItems with a source faster than the scan', () => {
-  it('holds back a source of bytes (git blobs) so that only a bounded amount waits in memory', async () => {
+  it('holds back a source of bytes in memory (stdin, staged files) so that only a bounded amount waits', async () => {
     const token = fakeMaker('engine-backpressure').fake('github.pat.classic');
     const itemBytes = 512 * 1024;
     const itemCount = 200; // 100 MB in all, three times what may wait for the workers
