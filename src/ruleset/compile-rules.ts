@@ -8,7 +8,7 @@ import { structuralDetectorNamed } from '../detectors/structural/index.js';
 import type { StructuralDetector } from '../detectors/structural/structural-detector.js';
 import { validatorNamed } from '../detectors/validators/index.js';
 import { DEFAULT_VALIDATOR_SETTINGS, type Validator, type ValidatorSettings } from '../detectors/validators/validator.js';
-import { fastPatternParts, precededByPattern, type BeforeCheck, type PatternPart } from './fast-pattern.js';
+import { precededByPattern, splitLeadingAlternation, wholePatternPart, type BeforeCheck, type PatternPart } from './fast-pattern.js';
 import type { RuleMatcherSpec } from './rule.js';
 
 /**
@@ -30,7 +30,7 @@ export interface CompiledRule {
    * Where the secret is: the groups named `secret`, `secret2`, `secret3`… (the first that took part in
    * the match, so one rule can capture from several alternatives), else group 1.
    */
-  secretGroups: string[] | [1];
+  readonly secretGroups: string[] | [1];
   validator: Validator | undefined;
 }
 
@@ -58,7 +58,7 @@ export interface CompiledRuleset {
   decodeDepth: number;
   /** The project's thresholds, for validators that judge by them. */
   settings: ValidatorSettings;
-  /** Rules whose pattern was split into parts, whose matches can overlap (see `fastPatternParts`). */
+  /** Rules whose pattern was split into parts, whose matches can overlap (see fast-pattern.ts). */
   splitRuleIds: ReadonlySet<string>;
   /** Rules answered by a structural detector (`detector:`), run on files of their kind. */
   structural: { spec: RuleMatcherSpec; detector: StructuralDetector }[];
@@ -116,7 +116,15 @@ function partsWokenBy(rule: CompiledRule, keyword: string): CompiledPart[] {
  * must be known before the scan.
  */
 function compileRule(spec: RuleMatcherSpec): CompiledRule {
-  const rule: CompiledRule = { spec, parts: [], secretGroups: secretGroupNamesOf(spec.pattern), validator: spec.validator ? validatorNamed(spec.validator) : undefined };
+  let secretGroups: string[] | [1] | undefined;
+  const rule: CompiledRule = {
+    spec,
+    parts: [],
+    get secretGroups() {
+      return (secretGroups ??= secretGroupNamesOf(spec.pattern));
+    },
+    validator: spec.validator ? validatorNamed(spec.validator) : undefined,
+  };
   let precededBy: RE2 | undefined;
   const precededByCheck = () => (precededBy ??= new RE2(precededByPattern(spec.precededBy!), 'u'));
   const partOf = (describe: () => PatternPart): CompiledPart => {
@@ -139,7 +147,8 @@ function compileRule(spec: RuleMatcherSpec): CompiledRule {
       },
     };
   };
-  rule.parts = mayHaveParts(spec.pattern) ? fastPatternParts(spec.pattern).map((part) => partOf(() => part)) : [partOf(() => fastPatternParts(spec.pattern)[0]!)];
+  const split = mayHaveParts(spec.pattern) ? splitLeadingAlternation(spec.pattern) : undefined;
+  rule.parts = split ? split.map((part) => partOf(() => part)) : [partOf(() => wholePatternPart(spec.pattern))];
   return rule;
 }
 

@@ -56,22 +56,30 @@ const LITERAL_CHARACTER = /^(?:[A-Za-z0-9_'"=:,;@%&~<>/!-]|\\[^A-Za-z0-9])/;
 const MAX_BRANCHES = 12;
 
 export function fastPatternParts(pattern: string): PatternPart[] {
-  const flagsMatch = /^\(\?[a-zA-Z]+\)/.exec(pattern);
-  const flags = flagsMatch?.[0] ?? '';
-  let body = pattern.slice(flags.length);
-  const multiline = /m/.test(flags.slice(2, -1));
-  let leadingBoundary = '';
-  if (body.startsWith('\\b')) {
-    leadingBoundary = '\\b';
-    body = body.slice(2);
-  }
+  return splitLeadingAlternation(pattern) ?? [wholePatternPart(pattern)];
+}
+
+/** One part per branch of a leading alternation, when the pattern has one that is worth splitting. */
+export function splitLeadingAlternation(pattern: string): PatternPart[] | undefined {
+  const { flags, leadingBoundary, body, multiline } = openingOf(pattern);
   const branches = leadingAlternation(body);
-  if (branches) {
-    const parts = branches.branches.map((branch) => partOf(flags, leadingBoundary + branch + branches.rest, multiline));
-    // Splitting pays only when every branch gets a fast literal search of its own.
-    if (parts.every((part) => part.literalPrefix.length > 0)) return parts;
-  }
-  return [partOf(flags, leadingBoundary + body, multiline)];
+  if (!branches) return undefined;
+  const parts = branches.branches.map((branch) => partOf(flags, leadingBoundary + branch + branches.rest, multiline));
+  // Splitting pays only when every branch gets a fast literal search of its own.
+  return parts.every((part) => part.literalPrefix.length > 0) ? parts : undefined;
+}
+
+/** The pattern as one part, its leading `\b` or look-behind taken off where a literal follows. */
+export function wholePatternPart(pattern: string): PatternPart {
+  const { flags, leadingBoundary, body, multiline } = openingOf(pattern);
+  return partOf(flags, leadingBoundary + body, multiline);
+}
+
+function openingOf(pattern: string): { flags: string; leadingBoundary: string; body: string; multiline: boolean } {
+  const flags = /^\(\?[a-zA-Z]+\)/.exec(pattern)?.[0] ?? '';
+  const rest = pattern.slice(flags.length);
+  const leadingBoundary = rest.startsWith('\\b') ? '\\b' : '';
+  return { flags, leadingBoundary, body: rest.slice(leadingBoundary.length), multiline: /m/.test(flags.slice(2, -1)) };
 }
 
 function partOf(flags: string, body: string, multiline: boolean): PatternPart {
