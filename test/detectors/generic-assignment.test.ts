@@ -25,12 +25,14 @@ describe('looksLikeRealSecret (generic API keys and secrets)', () => {
   const real: Array<[string, string]> = [
     ['random base62, 32 chars', randomChars(1, 32)],
     ['random hex, 40 chars', hex(2, 40)],
+    ['random upper-case hex, 40 chars', hex(22, 40).toUpperCase()],
     ['uuid-shaped token', `${hex(3, 8)}-${hex(4, 4)}-4${hex(5, 3)}-a${hex(6, 3)}-${hex(7, 12)}`],
     ['prefixed key', `CLOJARS_${hex(8, 60)}`],
     ['base64 with padding', `${randomChars(9, 22)}==`],
     ['passphrase-like secret with punctuation', `dev${randomChars(10, 6)}#prod${randomChars(11, 6)}`],
   ];
   const fake: Array<[string, string]> = [
+    ['hex with a hand-edited upper-case digit', `${hex(20, 4)}Ff${hex(21, 34)}`],
     ['env reference', '${API_KEY}'],
     ['shell reference', '$API_KEY_VALUE'],
     ['template', '{{ .Values.apiKey }}'],

@@ -54,6 +54,15 @@ function hasSequentialRun(value: string, runLength = 6): boolean {
   return /qwerty|asdfgh|zxcvbn/.test(lower);
 }
 
+/**
+ * `acdeFf05b1a6d4…`: only hex digits, with letters in both cases. Generated hex is all lower or all upper
+ * case, and a random base62 or base64 key of 16 or more characters that happens to use only hex digits
+ * is a one-in-ten-million chance; a person editing an example key is not.
+ */
+function isMixedCaseHex(value: string): boolean {
+  return /^[0-9a-fA-F]{16,}$/.test(value) && /[a-f]/.test(value) && /[A-F]/.test(value);
+}
+
 /** The same chunk three times or more (`1234-1234-1234`, `abcabcabc`): a template, not random output. */
 function hasRepeatedChunk(value: string): boolean {
   return /(.{3,8}).{0,2}\1.{0,2}\1/.test(value);
@@ -133,6 +142,7 @@ export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; 
   if (shannonEntropy(value) < MIN_ENTROPY_BITS) return { ok: false, reason: 'low entropy' };
   if (encodesPlaceholderPair(value)) return { ok: false, reason: 'base64 of a placeholder user:password' };
   if (hasSequentialRun(value)) return { ok: false, reason: 'an alphabet or keyboard run (a made-up value)' };
+  if (isMixedCaseHex(value)) return { ok: false, reason: 'hex digits in both cases (typed, not generated)' };
   if (hasRepeatedChunk(value)) return { ok: false, reason: 'a repeated pattern (a made-up value)' };
   return { ok: true };
 }
