@@ -63,12 +63,12 @@ function revisionArgsOf(selection: HistorySelection): string[] {
 }
 
 /**
- * Every blob reachable from the selected commits, each once, with the first path git met it under.
- * Git (2.32 and later) leaves trees out of the listing itself; what remains without a path is commits
- * and the rare blob a tag points at, told apart by one `cat-file --batch-check`. An older git lists
- * every object, and all of them are checked.
+ * Every object reachable from the selected commits, each once, with the first path git met it under.
+ * Git (2.32 and later) leaves trees out of the listing itself, so what has a path is a blob; what has
+ * none is a commit or the rare blob a tag points at, `unknown` until `cat-file --batch-check` tells. An
+ * older git lists every object, all of them `unknown`.
  */
-async function listBlobs(repository: GitRepository, revisionArgs: readonly string[], pathOf: Map<string, string>): Promise<string[]> {
+async function listObjects(repository: GitRepository, revisionArgs: readonly string[], pathOf: Map<string, string>): Promise<{ blobs: string[]; unknown: string[] }> {
   let listing: string;
   let treesLeftOut = true;
   try {
@@ -80,9 +80,8 @@ async function listBlobs(repository: GitRepository, revisionArgs: readonly strin
   }
   const { ids, pathOf: paths } = parseObjectListing(listing);
   for (const [id, path] of paths) pathOf.set(id, path);
-  if (!treesLeftOut) return blobsAmong(repository, ids);
-  const pathlessBlobs = new Set(await blobsAmong(repository, ids.filter((id) => !paths.has(id))));
-  return ids.filter((id) => paths.has(id) || pathlessBlobs.has(id));
+  if (!treesLeftOut) return { blobs: [], unknown: ids };
+  return { blobs: ids.filter((id) => paths.has(id)), unknown: ids.filter((id) => !paths.has(id)) };
 }
 
 /** Keeps the blob ids among a list of object ids (`cat-file --batch-check`, one process). */
@@ -135,19 +134,22 @@ async function* historyItems(
 ): AsyncIterable<ScanItem> {
   // One listing of reachable objects, each once, with the first path git met it under (commits have
   // none). Trees are filtered out by type, so each blob is read once whatever its number of paths.
-  const blobIds = await listBlobs(repository, revisionArgs, pathOf);
+  const listing = await listObjects(repository, revisionArgs, pathOf);
+  const messages = selection.range ? await commitMessages(repository, revisionArgs) : new Map<string, string>();
+  for (const [commit, message] of messages) yield { kind: 'bytes', id: `${MESSAGE_ID_PREFIX}${commit}`, bytes: Buffer.from(message) };
+  // The workers read the blobs themselves, each through its own `git cat-file --batch`. The blobs known
+  // as blobs go first, so the workers start while git is asked about the rest.
+  const blobItem = (id: string): ScanItem => {
+    const path = pathOf.get(id);
+    return { kind: 'git-blob', id, repository: repository.root, ...(path !== undefined ? { path } : {}) };
+  };
+  for (const id of listing.blobs) yield blobItem(id);
+  for (const id of await blobsAmong(repository, listing.unknown)) yield blobItem(id);
   // Submodules are other repositories: their commits are not in this one's objects. Say so.
   for (const submodulePath of await submodulePathsAtHead(repository)) {
     skipped.push({ path: submodulePath, reason: 'submodule', detail: 'scan its own repository with sprawl git' });
   }
   if (repository.isShallow) {
     skipped.push({ path: '.', reason: 'shallow-history', detail: 'a shallow clone: commits before its boundary are not visible' });
-  }
-  const messages = selection.range ? await commitMessages(repository, revisionArgs) : new Map<string, string>();
-  for (const [commit, message] of messages) yield { kind: 'bytes', id: `${MESSAGE_ID_PREFIX}${commit}`, bytes: Buffer.from(message) };
-  // The workers read the blobs themselves, each through its own `git cat-file --batch`.
-  for (const id of blobIds) {
-    const path = pathOf.get(id);
-    yield { kind: 'git-blob', id, repository: repository.root, ...(path !== undefined ? { path } : {}) };
   }
 }
