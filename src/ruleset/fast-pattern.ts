@@ -13,11 +13,12 @@
  * The first two come off the pattern and become a `BeforeCheck` that the detector tests on the byte
  * before each match (retrying one character further on when it fails, so the matches stay exactly the
  * full pattern's). An alternation is split into one pattern per branch, each starting with its own
- * literal; a branch runs only where a keyword it contains occurs (see `triggers` in compile-rules.ts),
+ * literal; a branch runs only where a keyword it contains occurs (see `partsWokenBy` in compile-rules.ts),
  * so `(?:vault|token)` costs one fast search for `token` in a block that mentions only tokens.
  *
  * The rewriting is done on the pattern's text and errs towards leaving a pattern alone: anything it does
- * not recognise (a capture inside the alternation, an optional opening, a class after `\b`) stays as it was.
+ * not recognise (a capture inside the alternation, an optional opening, a class after `\b`, a pattern that
+ * is itself an alternation) stays as it was.
  */
 
 /** What must hold just before a match: an opening taken off the pattern, and the rule's `preceded_by`. */
