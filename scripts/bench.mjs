@@ -48,6 +48,11 @@ async function main() {
     report(`generated ${sizeMb * 4} MB tree`, large, largeResult);
     const growth = largeResult.peakRssMb / baseResult.peakRssMb;
     console.log(`memory growth for 4x the data: ${growth.toFixed(2)}x peak RSS (${growth <= 1.25 ? 'flat: OK' : 'GROWS'})`);
+    // What the extra data cost, without the fixed part (process start, worker start, compiling the rules
+    // the input wakes, warming RE2's automata), which the smaller tree pays in full.
+    const marginal = (largeResult.bytes - baseResult.bytes) / 1e6 / (largeResult.seconds - baseResult.seconds);
+    const fixed = baseResult.seconds - baseResult.bytes / 1e6 / marginal;
+    console.log(`marginal throughput between the two trees: ${marginal.toFixed(1)} MB/s; fixed cost about ${fixed.toFixed(2)} s`);
   }
 }
 
