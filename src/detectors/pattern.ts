@@ -72,12 +72,14 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
     const hits = keywordSet.match(window);
     if (hits.length > 0) {
       const seen = new Set<CompiledPart>();
+      // One window for every part the block wakes, not a copy of the view each.
+      const spec: WindowSpec = { windowStart, windowEnd, acceptFrom: blockStart, acceptTo: blockEnd, chunkEndIsCut, settings: ruleset.settings, window };
       for (const hit of hits) {
         for (const part of ruleset.partsByKeyword[hit]!) {
           if (seen.has(part)) continue;
           seen.add(part);
           if (part.rule.spec.multiline) wholeChunkParts.add(part);
-          else if (!collectRuleMatches(part, bytes, { windowStart, windowEnd, acceptFrom: blockStart, acceptTo: blockEnd, chunkEndIsCut, settings: ruleset.settings }, matches)) {
+          else if (!collectRuleMatches(part, bytes, spec, matches)) {
             // A match ran into a window edge cut mid-line (a minified file): it may be cut short, or an
             // artefact of the cut (`$`, `\b`). Look again with a window wider than any secret; what still
             // runs into an edge there is no credential (it is longer than the chunk overlap).
@@ -136,6 +138,8 @@ interface WindowSpec {
   chunkEndIsCut: boolean;
   /** The project's thresholds, for validators that judge by them. */
   settings: ValidatorSettings;
+  /** `bytes[windowStart, windowEnd)`, when the caller has it already. */
+  window?: Buffer;
 }
 
 /**
@@ -146,7 +150,7 @@ interface WindowSpec {
 function collectRuleMatches(part: CompiledPart, bytes: Buffer, spec: WindowSpec, into: RawMatch[]): boolean {
   const { regex, rule, before } = part;
   const { windowStart, windowEnd, acceptFrom, acceptTo } = spec;
-  const window = windowStart === 0 && windowEnd === bytes.length ? bytes : bytes.subarray(windowStart, windowEnd);
+  const window = spec.window ?? (windowStart === 0 && windowEnd === bytes.length ? bytes : bytes.subarray(windowStart, windowEnd));
   const startIsCut = windowStart > 0 && bytes[windowStart - 1] !== NEWLINE;
   const endIsCut = windowEnd < bytes.length ? bytes[windowEnd - 1] !== NEWLINE : spec.chunkEndIsCut;
   let edgesHeld = true;
