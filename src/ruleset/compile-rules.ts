@@ -112,8 +112,8 @@ function partsWokenBy(rule: CompiledRule, keyword: string): CompiledPart[] {
  * Regexes are compiled on first use: a scan wakes only the rules whose keywords it meets, and compiling
  * all ~600 up front cost each worker half a second, which a pre-commit hook would pay on every commit.
  * (Patterns were already compiled once when the rules were loaded and validated.) Even the rewriting
- * into fast parts waits for first use, except where the pattern may split: which parts a keyword wakes
- * must be known before the scan.
+ * into fast parts waits for first use, except the split of a leading alternation: which parts a keyword
+ * wakes must be known before the scan.
  */
 function compileRule(spec: RuleMatcherSpec): CompiledRule {
   let secretGroups: string[] | [1] | undefined;
@@ -147,14 +147,9 @@ function compileRule(spec: RuleMatcherSpec): CompiledRule {
       },
     };
   };
-  const split = mayHaveParts(spec.pattern) ? splitLeadingAlternation(spec.pattern) : undefined;
+  const split = splitLeadingAlternation(spec.pattern);
   rule.parts = split ? split.map((part) => partOf(() => part)) : [partOf(() => wholePatternPart(spec.pattern))];
   return rule;
-}
-
-/** A leading alternation, after flags and `\b`: the only shape `fastPatternParts` splits. */
-function mayHaveParts(pattern: string): boolean {
-  return /^(?:\(\?[a-zA-Z]+\))?(?:\\b)?\(\?:/.test(pattern);
 }
 
 function secretGroupNamesOf(pattern: string): string[] | [1] {

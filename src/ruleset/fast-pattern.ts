@@ -103,29 +103,13 @@ function partOf(flags: string, body: string, multiline: boolean): PatternPart {
 /** `(?:a|b|c)REST` at the start of `body`: the branches and REST, when splitting keeps the meaning. */
 function leadingAlternation(body: string): { branches: string[]; rest: string } | undefined {
   if (!body.startsWith('(?:')) return undefined;
-  const branches: string[] = [];
-  let depth = 0;
-  let branchStart = 3;
-  for (let index = 3; index < body.length; index++) {
-    const char = body[index];
-    if (char === '\\') index++;
-    else if (char === '[') index = classEnd(body, index);
-    else if (char === '(') {
-      // A capture inside a branch would renumber the groups of the other branches' patterns.
-      if (body[index + 1] !== '?' || /^\(\?P?<[A-Za-z_]/.test(body.slice(index))) return undefined;
-      depth++;
-    } else if (char === ')' && depth > 0) depth--;
-    else if ((char === '|' || char === ')') && depth === 0) {
-      branches.push(body.slice(branchStart, index));
-      branchStart = index + 1;
-      if (char === ')') {
-        const rest = body.slice(index + 1);
-        if (branches.length < 2 || branches.length > MAX_BRANCHES || isOptionalQuantifier(body, index + 1) || /^[+{]/.test(rest) || hasTopLevelAlternation(rest)) return undefined;
-        return { branches, rest };
-      }
-    }
-  }
-  return undefined;
+  const group = topLevelBranches(body, 3);
+  // A capture inside a branch would renumber the groups of the other branches' patterns.
+  if (group.end === undefined || group.hasCapture) return undefined;
+  const rest = body.slice(group.end + 1);
+  const { branches } = group;
+  if (branches.length < 2 || branches.length > MAX_BRANCHES || isOptionalQuantifier(body, group.end + 1) || /^[+{]/.test(rest) || hasTopLevelAlternation(rest)) return undefined;
+  return { branches, rest };
 }
 
 /**
@@ -172,30 +156,43 @@ function skipGroupOpeners(pattern: string): { at: number; groupStarts: number[] 
 
 /** Whether `pattern` is itself an alternation (`a…|b…`), whose branches need not share an opening. */
 function hasTopLevelAlternation(pattern: string): boolean {
-  let depth = 0;
-  for (let index = 0; index < pattern.length; index++) {
-    const char = pattern[index];
-    if (char === '\\') index++;
-    else if (char === '[') index = classEnd(pattern, index);
-    else if (char === '(') depth++;
-    else if (char === ')') depth--;
-    else if (char === '|' && depth === 0) return true;
-  }
-  return false;
+  return topLevelBranches(pattern, 0).branches.length > 1;
 }
 
 /** The index of the `)` closing the group whose body starts at `start`; undefined if the group has a top-level `|`. */
 function groupEnd(pattern: string, start: number): number | undefined {
+  const group = topLevelBranches(pattern, start);
+  return group.branches.length === 1 ? group.end : undefined;
+}
+
+/**
+ * Reads a pattern from `from` to the `)` that closes the enclosing group (`end`; undefined when the
+ * text ends first): its `|`-separated branches at that level, and whether a capturing group occurs.
+ * Escapes and character classes are stepped over, so `\|`, `[|]` and `[)]` separate nothing.
+ */
+function topLevelBranches(pattern: string, from: number): { branches: string[]; end: number | undefined; hasCapture: boolean } {
+  const branches: string[] = [];
   let depth = 0;
-  for (let index = start; index < pattern.length; index++) {
+  let branchStart = from;
+  let hasCapture = false;
+  for (let index = from; index < pattern.length; index++) {
     const char = pattern[index];
     if (char === '\\') index++;
     else if (char === '[') index = classEnd(pattern, index);
-    else if (char === '(') depth++;
-    else if (char === ')' && depth-- === 0) return index;
-    else if (char === '|' && depth === 0) return undefined;
+    else if (char === '(') {
+      if (pattern[index + 1] !== '?' || /^\(\?P?<[A-Za-z_]/.test(pattern.slice(index, index + 5))) hasCapture = true;
+      depth++;
+    } else if (char === ')' && depth > 0) depth--;
+    else if (char === '|' && depth === 0) {
+      branches.push(pattern.slice(branchStart, index));
+      branchStart = index + 1;
+    } else if (char === ')') {
+      branches.push(pattern.slice(branchStart, index));
+      return { branches, end: index, hasCapture };
+    }
   }
-  return undefined;
+  branches.push(pattern.slice(branchStart));
+  return { branches, end: undefined, hasCapture };
 }
 
 /** The index of the `]` closing the character class opened at `open`. */
