@@ -75,7 +75,9 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
       // One window for every part the block wakes, not a copy of the view each.
       const spec: WindowSpec = { windowStart, windowEnd, acceptFrom: blockStart, acceptTo: blockEnd, chunkEndIsCut, settings: ruleset.settings, window };
       for (const hit of hits) {
-        for (const part of ruleset.partsByKeyword[hit]!) {
+        for (const group of ruleset.groupsOfKeyword(hit)) {
+        if (!group.admits(window)) continue;
+        for (const part of group.parts) {
           if (seen.has(part)) continue;
           seen.add(part);
           if (part.rule.spec.multiline) wholeChunkParts.add(part);
@@ -97,6 +99,7 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
               matches,
             );
           }
+        }
         }
       }
     }
@@ -154,7 +157,11 @@ function collectRuleMatches(part: CompiledPart, bytes: Buffer, spec: WindowSpec,
   const startIsCut = windowStart > 0 && bytes[windowStart - 1] !== NEWLINE;
   const endIsCut = windowEnd < bytes.length ? bytes[windowEnd - 1] !== NEWLINE : spec.chunkEndIsCut;
   let edgesHeld = true;
-  regex.lastIndex = 0;
+  // No match can start before the part's case-sensitive opening, which the keyword set (blind to case)
+  // does not promise is there at all: a native search for it often spares the regex.
+  const from = part.exactPrefix !== undefined && part.exactPrefix.length >= 3 ? window.indexOf(part.exactPrefix) : 0;
+  if (from < 0) return true;
+  regex.lastIndex = from;
   for (let found = regex.exec(window); found !== null; found = regex.exec(window)) {
     if (found[0].length === 0) regex.lastIndex++; // an empty match must not stall the walk
     const matchStart = windowStart + found.index;

@@ -177,7 +177,7 @@ const LFS_POINTER_MAX_BYTES = 1024;
 export async function scanGitBlob(item: { id: string; path?: string }, session: CatFileSession, ruleset: CompiledRuleset, buffer?: Buffer): Promise<ItemOutcome> {
   const { id } = item;
   const name = item.path ?? id;
-  const needsWhole = item.path !== undefined && ruleset.structural.some(({ detector }) => detector.appliesTo(name));
+  const needsWhole = item.path !== undefined && ruleset.structural.some(({ spec, detector }) => detector.appliesTo(name, spec.id));
   const scan = new ChunkedScan(ruleset, buffer);
   let object: Awaited<ReturnType<CatFileSession['next']>>;
   try {
@@ -204,7 +204,7 @@ const STRUCTURAL_MAX_BYTES = 1024 * 1024;
  */
 function withStructuralMatches(outcome: ItemOutcome, ruleset: CompiledRuleset, fileName: string, readWhole: () => Buffer): ItemOutcome {
   if (outcome.kind !== 'scanned' || ruleset.structural.length === 0 || outcome.bytes > STRUCTURAL_MAX_BYTES) return outcome;
-  const applicable = ruleset.structural.filter(({ detector }) => detector.appliesTo(fileName));
+  const applicable = ruleset.structural.filter(({ spec, detector }) => detector.appliesTo(fileName, spec.id));
   if (applicable.length === 0) return outcome;
   const bytes = readWhole();
   const isGeneric = (ruleId: string) => (ruleset.specificityOf.get(ruleId) ?? 0) > 0;

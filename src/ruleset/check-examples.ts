@@ -31,6 +31,9 @@ export const DEFAULT_EXAMPLE_SEED = 'sprawl-examples-v1';
 export function checkRuleExamples(rule: Rule, allRules: ReadonlyMap<string, Rule>, seed = DEFAULT_EXAMPLE_SEED): ExampleResult[] {
   if (rule.detector) return checkStructuralExamples(rule, allRules, seed);
   const ruleset = compileRuleset([matcherSpecOf(rule)]);
+  // The same rule with its gates (see `PartGroup`) compiled from the first window, which a scan does only
+  // for keywords it meets often: a gate must never hide a match.
+  const gatedRuleset = compileRuleset([matcherSpecOf(rule)], { gateAfterWakes: 0 });
   const random = new SeededRandom(`${seed}\0${rule.id}`);
   const results: ExampleResult[] = [];
   const ruleById = (id: string) => allRules.get(id);
@@ -42,8 +45,13 @@ export function checkRuleExamples(rule: Rule, allRules: ReadonlyMap<string, Rule
       const filler = new ExampleFiller(rule, random, ruleById);
       const text = filler.fill(example.text);
       const expected = filler.fill(example.secret);
-      for (const [where, scanned] of [['', text], [' placed across a block boundary', BOUNDARY_FILLER + text]] as const) {
-        const matches = findMatches(Buffer.from(scanned), ruleset);
+      const scenarios = [
+        ['', text, ruleset],
+        [' placed across a block boundary', BOUNDARY_FILLER + text, ruleset],
+        [' behind its gate', text, gatedRuleset],
+      ] as const;
+      for (const [where, scanned, compiled] of scenarios) {
+        const matches = findMatches(Buffer.from(scanned), compiled);
         const captured = matches.map((match) => match.secret);
         if (matches.length === 0) problem = `expected a match capturing ${describe(expected)}, got no match${where}`;
         else if (!captured.includes(expected)) problem = `expected to capture ${describe(expected)}, captured ${captured.map(describe).join(', ')}${where}`;
@@ -87,7 +95,7 @@ function checkStructuralExamples(rule: Rule, allRules: ReadonlyMap<string, Rule>
   const run = (text: string, file: string | undefined, mustApply = true): string[] | string => {
     if (!file) return 'a structural rule\'s example needs a file name (file: .mcp.json)';
     // A file of another kind is never read: fine for a negative example, a mistake for a positive one.
-    if (!detector.appliesTo(file)) return mustApply ? `the ${detector.name} detector does not read files named ${file}` : [];
+    if (!detector.appliesTo(file, rule.id)) return mustApply ? `the ${detector.name} detector does not read files named ${file}` : [];
     return detector.detect(Buffer.from(text), rule.id).map((match) => match.secret);
   };
   const results: ExampleResult[] = [];

@@ -42,13 +42,16 @@ export interface CompiledPart {
   readonly before: BeforeCheck | undefined;
   /** The literal every match of this part begins with, lower-cased (or empty). */
   readonly literalPrefix: string;
+  /** That literal as written, when the part matches it only so (see `PatternPart.exactPrefix`). */
+  readonly exactPrefix: string | undefined;
 }
 
 export interface CompiledRuleset {
   rules: CompiledRule[];
-  /** One case-insensitive pattern per distinct keyword; `partsByKeyword[i]` are the rule parts keyword i wakes. */
+  /** One case-insensitive pattern per distinct keyword. */
   keywordSet: KeywordSet | undefined;
-  partsByKeyword: CompiledPart[][];
+  /** The rule parts keyword i wakes, in groups that share a gate (see `PartGroup`); formed on the keyword's first hit. */
+  groupsOfKeyword(index: number): readonly PartGroup[];
   /**
    * How general each rule is: 0 for provider rules, 1 for a provider's `generic` fallback, 2 for the
    * catch-all `generic` provider. A match gives way to a less general one on the same bytes.
@@ -64,7 +67,14 @@ export interface CompiledRuleset {
   structural: { spec: RuleMatcherSpec; detector: StructuralDetector }[];
 }
 
-export function compileRuleset(allSpecs: readonly RuleMatcherSpec[], options: { decodeDepth?: number; settings?: ValidatorSettings } = {}): CompiledRuleset {
+export interface CompileOptions {
+  decodeDepth?: number;
+  settings?: ValidatorSettings;
+  /** After how many windows a group of parts gets its gate (see `PartGroup`); tests set 0 to gate from the start. */
+  gateAfterWakes?: number;
+}
+
+export function compileRuleset(allSpecs: readonly RuleMatcherSpec[], options: CompileOptions = {}): CompiledRuleset {
   const structural = allSpecs.flatMap((spec) => {
     const detector = spec.detector ? structuralDetectorNamed(spec.detector) : undefined;
     return detector ? [{ spec, detector }] : [];
@@ -90,7 +100,10 @@ export function compileRuleset(allSpecs: readonly RuleMatcherSpec[], options: { 
   const keywordSet = keywordPatterns.length > 0 ? new RE2.Set(keywordPatterns, 'iu') : undefined;
   const specificityOf = new Map(specs.map((spec) => [spec.id, !spec.generic ? 0 : spec.id.startsWith('generic.') ? 2 : 1]));
   const splitRuleIds = new Set(rules.filter((rule) => rule.parts.length > 1).map((rule) => rule.spec.id));
-  return { rules, keywordSet, partsByKeyword, splitRuleIds, specificityOf, decodeDepth: options.decodeDepth ?? DEFAULT_DECODE_DEPTH, structural, settings: options.settings ?? DEFAULT_VALIDATOR_SETTINGS };
+  const groupsByKeyword: (PartGroup[] | undefined)[] = [];
+  const gateAfterWakes = options.gateAfterWakes ?? GATE_AFTER_WAKES;
+  const groupsOfKeyword = (index: number) => (groupsByKeyword[index] ??= groupsOf(partsByKeyword[index]!, gateAfterWakes));
+  return { rules, keywordSet, groupsOfKeyword, splitRuleIds, specificityOf, decodeDepth: options.decodeDepth ?? DEFAULT_DECODE_DEPTH, structural, settings: options.settings ?? DEFAULT_VALIDATOR_SETTINGS };
 }
 
 /**
@@ -145,6 +158,9 @@ function compileRule(spec: RuleMatcherSpec): CompiledRule {
       get literalPrefix() {
         return description().literalPrefix;
       },
+      get exactPrefix() {
+        return description().exactPrefix;
+      },
     };
   };
   const split = splitLeadingAlternation(spec.pattern);
@@ -159,4 +175,72 @@ function secretGroupNamesOf(pattern: string): string[] | [1] {
 
 function escapeForRe2(literal: string): string {
   return literal.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}
+
+
+/**
+ * Rule parts that one keyword wakes, run together. A common keyword (`token`, `pass`) wakes several
+ * parts in most blocks of source code, and each is an RE2 search over the block's window although none
+ * matches there. Parts that open with the same literal (`token…`, `pass…`) share a gate: one regex, the
+ * alternation of their patterns, which RE2 runs as one search for that literal. Where the gate finds
+ * nothing, no part of the group can match in the window and none runs; where it finds something, they
+ * all run as before, so matches are unchanged. Measured on source code, a failed gate over seven
+ * `pass…` parts costs a fifth of running them.
+ */
+export class PartGroup {
+  /** Windows tested so far; the gate is compiled after `GATE_AFTER_WAKES`, so a rare keyword never pays for one. */
+  private wakes = 0;
+  private gate: RE2 | undefined | null;
+
+  constructor(
+    readonly parts: readonly CompiledPart[],
+    private readonly gateAfterWakes = GATE_AFTER_WAKES,
+  ) {
+    this.gate = parts.length >= 2 ? null : undefined;
+  }
+
+  /** Whether the group runs behind a gate (compiled by now and accepted by RE2). */
+  get gated(): boolean {
+    return this.gate instanceof RE2;
+  }
+
+  /** Whether the parts must run on this window: false only when the gate shows that none matches there. */
+  admits(window: Buffer): boolean {
+    if (this.gate === null) {
+      if (this.wakes++ < this.gateAfterWakes) return true;
+      this.gate = gateFor(this.parts);
+    }
+    return this.gate === undefined || this.gate.test(window);
+  }
+}
+
+const GATE_AFTER_WAKES = 64;
+/** Parts whose literal openings agree on this many characters share a gate. */
+const GATE_OPENING = 3;
+
+/** Single-line parts with the same opening literal form a group; every other part is a group of its own. */
+function groupsOf(parts: readonly CompiledPart[], gateAfterWakes: number): PartGroup[] {
+  const byOpening = new Map<string, CompiledPart[]>();
+  const groups: PartGroup[] = [];
+  for (const part of parts) {
+    const opening = part.literalPrefix.slice(0, GATE_OPENING);
+    // A multiline part runs over the whole chunk, past any window a gate could test.
+    if (opening.length < GATE_OPENING || part.rule.spec.multiline) groups.push(new PartGroup([part]));
+    else byOpening.set(opening, [...(byOpening.get(opening) ?? []), part]);
+  }
+  for (const shared of byOpening.values()) groups.push(new PartGroup(shared, gateAfterWakes));
+  return groups;
+}
+
+function gateFor(parts: readonly CompiledPart[]): RE2 | undefined {
+  try {
+    return new RE2(parts.map((part) => `(?:${withoutGroupNames(part.regex.source)})`).join('|'), 'u');
+  } catch {
+    return undefined; // too large for RE2: the parts run without a gate
+  }
+}
+
+/** Capture names would clash between alternatives of a gate, which needs no captures at all. */
+function withoutGroupNames(pattern: string): string {
+  return pattern.replace(/(?<!\\)((?:\\\\)*)\(\?P?<[A-Za-z_][A-Za-z0-9_]*>/g, '$1(');
 }

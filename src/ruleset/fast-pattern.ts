@@ -48,6 +48,11 @@ export interface PatternPart {
   before?: BeforeCheck;
   /** The literal every match of this part begins with, lower-cased; empty when unknown. Used to choose which keywords wake it. */
   literalPrefix: string;
+  /**
+   * The same literal as written, when the pattern matches it case-sensitively (`EAA`, `re_`): the
+   * keyword set matched it in any case, so the detector first looks for it as written.
+   */
+  exactPrefix?: string;
 }
 
 /** A character that stands for itself: plain, or punctuation escaped (`\.`; not `\d`, `\n`). */
@@ -97,7 +102,9 @@ function partOf(flags: string, body: string, multiline: boolean): PatternPart {
       rest = rest.slice(lookBehind[0].length);
     }
   }
-  return { pattern: flags + rest, ...(before ? { before } : {}), literalPrefix: literalPrefixOf(rest) };
+  const prefix = literalPrefixOf(rest);
+  const caseSensitive = !/i/.test(flags);
+  return { pattern: flags + rest, ...(before ? { before } : {}), literalPrefix: prefix.toLowerCase(), ...(caseSensitive && prefix.length > 0 ? { exactPrefix: prefix } : {}) };
 }
 
 /** `(?:a|b|c)REST` at the start of `body`: the branches and REST, when splitting keeps the meaning. */
@@ -127,7 +134,7 @@ export function startsWithRequiredLiteral(pattern: string): boolean {
   });
 }
 
-/** The literal characters every match begins with (as far as they are plain), lower-cased. */
+/** The literal characters every match begins with (as far as they are plain), as written. */
 function literalPrefixOf(pattern: string): string {
   if (!startsWithRequiredLiteral(pattern)) return '';
   let { at } = skipGroupOpeners(pattern);
@@ -141,7 +148,7 @@ function literalPrefixOf(pattern: string): string {
     prefix += literal[0].length === 2 ? literal[0][1] : literal[0];
     at = next;
   }
-  return prefix.toLowerCase();
+  return prefix;
 }
 
 function skipGroupOpeners(pattern: string): { at: number; groupStarts: number[] } {

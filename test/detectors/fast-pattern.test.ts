@@ -16,6 +16,10 @@ describe('fastPatternParts', () => {
     expect(part!.pattern).toBe(String.raw`(zq_[a-z0-9]{20})\b`);
     expect(part!.before).toEqual({ wordBoundary: true });
     expect(part!.literalPrefix).toBe('zq_');
+    expect(part!.exactPrefix).toBe('zq_');
+    expect(fastPatternParts(String.raw`(?i)\b(ZQ_[a-z0-9]{20})\b`)[0]!.exactPrefix).toBeUndefined();
+    expect(fastPatternParts(String.raw`\b(ZQ_[a-z0-9]{20})\b`)[0]!.literalPrefix).toBe('zq_');
+    expect(fastPatternParts(String.raw`\b(ZQ_[a-z0-9]{20})\b`)[0]!.exactPrefix).toBe('ZQ_');
   });
 
   it('keeps \\b where no literal follows it', () => {
@@ -90,6 +94,12 @@ describe('the detector finds exactly what the original pattern finds', () => {
       pattern: String.raw`(?i)\b(?:vault|token)[\w.-]{0,20}\s*[:=]\s*["']?(s\.[A-Za-z0-9]{8})\b`,
       keywords: ['vault', 'token'],
       text: 'vault_addr = "s.Abcdefgh"\nmytoken: s.Zyxwvuts\nVAULT_TOKEN=s.Qwertyui, token2=s.Asdfghjk\nxvault=s.Nopqrstu',
+    },
+    {
+      name: 'case-sensitive opening: the keyword set wakes it on any case, the search starts at the opening as written',
+      pattern: String.raw`\b(ZQX[a-z0-9]{6})\b`,
+      keywords: ['zqx'],
+      text: 'ZQXfirst1 zqxabcdef ZqXabcdef ZQX12 ZQXabc123 zqx\nxZQXabcdef ZQXqwerty.ZQXzzzzz1',
     },
     {
       name: 'one-character look-behind with (?m)^',

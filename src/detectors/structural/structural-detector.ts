@@ -8,8 +8,8 @@ import type { RawMatch } from '../pattern.js';
 
 export interface StructuralDetector {
   name: string;
-  /** Whether a file at this path (relative, `/`-separated) is of the kind this detector parses. */
-  appliesTo(path: string): boolean;
+  /** Whether a file at this path (relative, `/`-separated) is of the kind this detector parses for the rule `ruleId`. */
+  appliesTo(path: string, ruleId: string): boolean;
   /** Matches for the rule `ruleId` in the whole text of the file. Malformed files yield none. */
   detect(bytes: Buffer, ruleId: string): RawMatch[];
 }
