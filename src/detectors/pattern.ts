@@ -76,30 +76,21 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
       const spec: WindowSpec = { windowStart, windowEnd, acceptFrom: blockStart, acceptTo: blockEnd, chunkEndIsCut, settings: ruleset.settings, window };
       for (const hit of hits) {
         for (const group of ruleset.groupsOfKeyword(hit)) {
-        if (!group.admits(window)) continue;
-        for (const part of group.parts) {
-          if (seen.has(part)) continue;
-          seen.add(part);
-          if (part.rule.spec.multiline) wholeChunkParts.add(part);
-          else if (!collectRuleMatches(part, bytes, spec, matches)) {
-            // A match ran into a window edge cut mid-line (a minified file): it may be cut short, or an
-            // artefact of the cut (`$`, `\b`). Look again with a window wider than any secret; what still
-            // runs into an edge there is no credential (it is longer than the chunk overlap).
-            collectRuleMatches(
-              part,
-              bytes,
-              {
-                windowStart: Math.max(0, windowStart - WIDE_MARGIN_BYTES),
-                windowEnd: Math.min(bytes.length, windowEnd + WIDE_MARGIN_BYTES),
-                acceptFrom: blockStart,
-                acceptTo: blockEnd,
-                chunkEndIsCut,
-                settings: ruleset.settings,
-              },
-              matches,
-            );
+          // The gate of parts that share an opening: where it finds nothing, none of them can match.
+          if (!group.admits(window)) continue;
+          for (const part of group.parts) {
+            if (seen.has(part)) continue;
+            seen.add(part);
+            if (part.rule.spec.multiline) wholeChunkParts.add(part);
+            else if (!collectRuleMatches(part, bytes, spec, matches)) {
+              // A match ran into a window edge cut mid-line (a minified file): it may be cut short, or an
+              // artefact of the cut (`$`, `\b`). Look again with a window wider than any secret; what still
+              // runs into an edge there is no credential (it is longer than the chunk overlap).
+              const wide = { ...spec, windowStart: Math.max(0, windowStart - WIDE_MARGIN_BYTES), windowEnd: Math.min(bytes.length, windowEnd + WIDE_MARGIN_BYTES) };
+              delete wide.window;
+              collectRuleMatches(part, bytes, wide, matches);
+            }
           }
-        }
         }
       }
     }
@@ -159,7 +150,8 @@ function collectRuleMatches(part: CompiledPart, bytes: Buffer, spec: WindowSpec,
   let edgesHeld = true;
   // No match can start before the part's case-sensitive opening, which the keyword set (blind to case)
   // does not promise is there at all: a native search for it often spares the regex.
-  const from = part.exactPrefix !== undefined && part.exactPrefix.length >= 3 ? window.indexOf(part.exactPrefix) : 0;
+  const exactPrefix = part.exactPrefix;
+  const from = exactPrefix === undefined ? 0 : window.indexOf(exactPrefix);
   if (from < 0) return true;
   regex.lastIndex = from;
   for (let found = regex.exec(window); found !== null; found = regex.exec(window)) {

@@ -42,8 +42,11 @@ export interface CompiledPart {
   readonly before: BeforeCheck | undefined;
   /** The literal every match of this part begins with, lower-cased (or empty). */
   readonly literalPrefix: string;
-  /** That literal as written, when the part matches it only so (see `PatternPart.exactPrefix`). */
-  readonly exactPrefix: string | undefined;
+  /**
+   * That literal as written, when the part matches it only so and it is long enough to be worth a
+   * search of its own (see `PatternPart.exactPrefix`); bytes, so the search converts nothing.
+   */
+  readonly exactPrefix: Buffer | undefined;
 }
 
 export interface CompiledRuleset {
@@ -144,6 +147,7 @@ function compileRule(spec: RuleMatcherSpec): CompiledRule {
     let described: PatternPart | undefined;
     let regex: RE2 | undefined;
     let before: BeforeCheck | undefined | null = null;
+    let exactPrefix: Buffer | undefined | null = null;
     const description = () => (described ??= describe());
     return {
       rule,
@@ -159,7 +163,11 @@ function compileRule(spec: RuleMatcherSpec): CompiledRule {
         return description().literalPrefix;
       },
       get exactPrefix() {
-        return description().exactPrefix;
+        if (exactPrefix === null) {
+          const written = description().exactPrefix;
+          exactPrefix = written !== undefined && written.length >= MIN_EXACT_PREFIX ? Buffer.from(written) : undefined;
+        }
+        return exactPrefix;
       },
     };
   };
@@ -167,6 +175,9 @@ function compileRule(spec: RuleMatcherSpec): CompiledRule {
   rule.parts = split ? split.map((part) => partOf(() => part)) : [partOf(() => wholePatternPart(spec.pattern))];
   return rule;
 }
+
+/** A shorter opening (`sk`) occurs too often as written for a search of its own to spare the regex. */
+const MIN_EXACT_PREFIX = 3;
 
 function secretGroupNamesOf(pattern: string): string[] | [1] {
   const names = [...pattern.matchAll(/\(\?P?<(secret\d*)>/g)].map((match) => match[1]!);

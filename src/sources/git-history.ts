@@ -63,25 +63,44 @@ function revisionArgsOf(selection: HistorySelection): string[] {
 }
 
 /**
- * Every object reachable from the selected commits, each once, with the first path git met it under.
- * Git (2.32 and later) leaves trees out of the listing itself, so what has a path is a blob; what has
- * none is a commit or the rare blob a tag points at, `unknown` until `cat-file --batch-check` tells. An
- * older git lists every object, all of them `unknown`.
+ * Every object reachable from the selected commits, each once, with the first path git met it under,
+ * as git lists them. Git (2.32 and later) leaves trees out of the listing itself, so what has a path is
+ * a blob, yielded at once; what has none is a commit or the rare blob a tag points at, collected in
+ * `unknown` until `cat-file --batch-check` tells. An older git refuses the filter before listing
+ * anything; then every object is listed and all of them are `unknown`.
  */
-async function listObjects(repository: GitRepository, revisionArgs: readonly string[], pathOf: Map<string, string>): Promise<{ blobs: string[]; unknown: string[] }> {
-  let listing: string;
-  let treesLeftOut = true;
+async function* listObjects(repository: GitRepository, revisionArgs: readonly string[], pathOf: Map<string, string>, unknown: string[]): AsyncIterable<string> {
+  let listed = false;
   try {
-    listing = await repository.run(['rev-list', '--objects', '--filter=object:type=blob', ...revisionArgs]);
+    for await (const line of repository.lines(['rev-list', '--objects', '--filter=object:type=blob', ...revisionArgs])) {
+      listed = true;
+      const { id, path } = parseObjectLine(line);
+      if (id === '') continue;
+      if (path === undefined) {
+        unknown.push(id);
+        continue;
+      }
+      if (!pathOf.has(id)) pathOf.set(id, path);
+      yield id;
+    }
+    return;
   } catch (error) {
-    if (!/filter/i.test(String((error as Error).message))) throw error;
-    listing = await repository.run(['rev-list', '--objects', ...revisionArgs]);
-    treesLeftOut = false;
+    if (listed || !/filter/i.test(String((error as Error).message))) throw error;
   }
-  const { ids, pathOf: paths } = parseObjectListing(listing);
-  for (const [id, path] of paths) pathOf.set(id, path);
-  if (!treesLeftOut) return { blobs: [], unknown: ids };
-  return { blobs: ids.filter((id) => paths.has(id)), unknown: ids.filter((id) => !paths.has(id)) };
+  for await (const line of repository.lines(['rev-list', '--objects', ...revisionArgs])) {
+    const { id, path } = parseObjectLine(line);
+    if (id === '') continue;
+    unknown.push(id);
+    if (path !== undefined && !pathOf.has(id)) pathOf.set(id, path);
+  }
+}
+
+/** `<id> <path>` (a blob or tree), or `<id>` alone (a commit, or an object a tag names). */
+function parseObjectLine(line: string): { id: string; path?: string } {
+  const space = line.indexOf(' ');
+  if (space < 0) return { id: line };
+  const id = line.slice(0, space);
+  return space < line.length - 1 ? { id, path: line.slice(space + 1) } : { id };
 }
 
 /** Keeps the blob ids among a list of object ids (`cat-file --batch-check`, one process). */
@@ -102,19 +121,6 @@ async function submodulePathsAtHead(repository: GitRepository): Promise<string[]
     .map((entry) => entry.slice(entry.indexOf('\t') + 1));
 }
 
-function parseObjectListing(listing: string): { ids: string[]; pathOf: Map<string, string> } {
-  const ids: string[] = [];
-  const pathOf = new Map<string, string>();
-  for (const line of listing.split('\n')) {
-    if (line === '') continue;
-    const space = line.indexOf(' ');
-    const id = space < 0 ? line : line.slice(0, space);
-    ids.push(id);
-    if (space > 0 && space < line.length - 1 && !pathOf.has(id)) pathOf.set(id, line.slice(space + 1));
-  }
-  return { ids, pathOf };
-}
-
 async function commitMessages(repository: GitRepository, revisionArgs: readonly string[]): Promise<Map<string, string>> {
   const log = await repository.run(['log', '--format=%H%x00%B%x00%x00', ...revisionArgs]);
   const messages = new Map<string, string>();
@@ -132,19 +138,19 @@ async function* historyItems(
   pathOf: Map<string, string>,
   skipped: SkippedInput[],
 ): AsyncIterable<ScanItem> {
-  // One listing of reachable objects, each once, with the first path git met it under (commits have
-  // none). Trees are filtered out by type, so each blob is read once whatever its number of paths.
-  const listing = await listObjects(repository, revisionArgs, pathOf);
-  const messages = selection.range ? await commitMessages(repository, revisionArgs) : new Map<string, string>();
-  for (const [commit, message] of messages) yield { kind: 'bytes', id: `${MESSAGE_ID_PREFIX}${commit}`, bytes: Buffer.from(message) };
   // The workers read the blobs themselves, each through its own `git cat-file --batch`. The blobs known
-  // as blobs go first, so the workers start while git is asked about the rest.
+  // as blobs go as git lists them, so the workers start while git still lists and is then asked about
+  // the rest. Trees are filtered out by type, so each blob is read once whatever its number of paths.
   const blobItem = (id: string): ScanItem => {
     const path = pathOf.get(id);
     return { kind: 'git-blob', id, repository: repository.root, ...(path !== undefined ? { path } : {}) };
   };
-  for (const id of listing.blobs) yield blobItem(id);
-  for (const id of await blobsAmong(repository, listing.unknown)) yield blobItem(id);
+  const unknown: string[] = [];
+  for await (const id of listObjects(repository, revisionArgs, pathOf, unknown)) yield blobItem(id);
+  for (const id of await blobsAmong(repository, unknown)) yield blobItem(id);
+  if (selection.range) {
+    for (const [commit, message] of await commitMessages(repository, revisionArgs)) yield { kind: 'bytes', id: `${MESSAGE_ID_PREFIX}${commit}`, bytes: Buffer.from(message) };
+  }
   // Submodules are other repositories: their commits are not in this one's objects. Say so.
   for (const submodulePath of await submodulePathsAtHead(repository)) {
     skipped.push({ path: submodulePath, reason: 'submodule', detail: 'scan its own repository with sprawl git' });

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { UserError } from '../user-error.js';
 import { CatFileOutput } from './git-cat-file.js';
@@ -78,6 +79,34 @@ export class GitRepository {
       return await this.git.raw([...args]);
     } catch (error) {
       throw gitError(this.root, error);
+    }
+  }
+
+  /**
+   * Runs a read-only git command and yields its output line by line as git writes it, so that work on
+   * the first lines starts while git is still listing (`rev-list` of a large history takes a while).
+   * Leaving the loop early stops git.
+   */
+  async *lines(args: readonly string[]): AsyncIterable<string> {
+    const child = spawn('git', [...args], { cwd: this.root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (data: Buffer) => {
+      stderr += data.toString();
+    });
+    const exited = new Promise<number | null>((resolve, reject) => {
+      child.on('error', (error) => reject(gitError(this.root, error)));
+      child.on('close', (code) => resolve(code));
+    });
+    // A failure to start is reported by `exited`, not as an unhandled rejection meanwhile.
+    exited.catch(() => undefined);
+    let finished = false;
+    try {
+      for await (const line of createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY })) yield line;
+      const code = await exited;
+      finished = true;
+      if (code !== 0) throw gitError(this.root, new Error(stderr || `git ${args[0]} exited ${code}`));
+    } finally {
+      if (!finished) child.kill();
     }
   }
 

@@ -17,17 +17,24 @@ export async function runGit(repositoryPath: string, options: GitCommandOptions)
     ...(options.since ? { since: options.since } : {}),
     ...(options.until ? { until: options.until } : {}),
   });
-  // The commit log is read only when something was found, and then at once, beside the rest of the scan.
+  // The commit log and HEAD's tree are read only when something was found, and then at once, beside the
+  // rest of the scan.
   let log: Promise<string> | undefined;
+  let head: ReturnType<typeof headSnapshot> | undefined;
   const startLog = () => (log ??= historyLog(history.repository, history.revisionArgs));
+  const startHead = () => (head ??= headSnapshot(history.repository));
   return scanAndReport(
     {
       ...history,
-      onFirstMatch: () => void startLog().catch(() => undefined), // a failure is reported when the log is awaited
+      onFirstMatch: () => {
+        // A failure is reported when the answer is awaited.
+        void startLog().catch(() => undefined);
+        void startHead().catch(() => undefined);
+      },
       enrich: async (findings) => {
         const blobIds = new Set(findings.flatMap((finding) => finding.occurrences.flatMap(blobIdOf)));
         if (blobIds.size === 0) return;
-        const [events, head] = await Promise.all([startLog().then((text) => blobEventsIn(text, blobIds)), headSnapshot(history.repository)]);
+        const [events, head] = await Promise.all([startLog().then((text) => blobEventsIn(text, blobIds)), startHead()]);
         for (const finding of findings) {
           const findingBlobs = new Set(finding.occurrences.flatMap(blobIdOf));
           const exposure = exposureOf(findingBlobs, events, head);
