@@ -142,17 +142,17 @@ interface WindowSpec {
  * look again with a wider window.
  */
 function collectRuleMatches(part: CompiledPart, bytes: Buffer, spec: WindowSpec, into: RawMatch[]): boolean {
-  const { regex, rule, before } = part;
   const { windowStart, windowEnd, acceptFrom, acceptTo } = spec;
   const window = spec.window ?? (windowStart === 0 && windowEnd === bytes.length ? bytes : bytes.subarray(windowStart, windowEnd));
-  const startIsCut = windowStart > 0 && bytes[windowStart - 1] !== NEWLINE;
-  const endIsCut = windowEnd < bytes.length ? bytes[windowEnd - 1] !== NEWLINE : spec.chunkEndIsCut;
-  let edgesHeld = true;
   // No match can start before the part's case-sensitive opening, which the keyword set (blind to case)
-  // does not promise is there at all: a native search for it often spares the regex.
+  // does not promise is there at all: a native search for it often spares the regex, even its compiling.
   const exactPrefix = part.exactPrefix;
   const from = exactPrefix === undefined ? 0 : window.indexOf(exactPrefix);
   if (from < 0) return true;
+  const { regex, rule, before } = part;
+  const startIsCut = windowStart > 0 && bytes[windowStart - 1] !== NEWLINE;
+  const endIsCut = windowEnd < bytes.length ? bytes[windowEnd - 1] !== NEWLINE : spec.chunkEndIsCut;
+  let edgesHeld = true;
   regex.lastIndex = from;
   for (let found = regex.exec(window); found !== null; found = regex.exec(window)) {
     if (found[0].length === 0) regex.lastIndex++; // an empty match must not stall the walk
