@@ -148,7 +148,7 @@ function collectRuleMatches(part: CompiledPart, bytes: Buffer, spec: WindowSpec,
   // does not promise is there at all: a native search for it often spares the regex, even its compiling.
   const exactPrefix = part.exactPrefix;
   const from = exactPrefix === undefined ? 0 : window.indexOf(exactPrefix);
-  if (from < 0) return true;
+  if (from < 0 || !part.mayMatch(window)) return true;
   const { regex, rule, before } = part;
   const startIsCut = windowStart > 0 && bytes[windowStart - 1] !== NEWLINE;
   const endIsCut = windowEnd < bytes.length ? bytes[windowEnd - 1] !== NEWLINE : spec.chunkEndIsCut;

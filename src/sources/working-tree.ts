@@ -1,6 +1,7 @@
 /**
  * Lists the files of a working tree to scan, as a stream, so that workers start on the first files
- * while the walk goes on. Honours nested `.gitignore` and `.sprawlignore` files (gitignore syntax, via
+ * while the walk goes on. Honours nested `.gitignore` and `.sprawlignore` files and, at a repository's
+ * top, `.git/info/exclude` (gitignore syntax, via
  * the `ignore` package) and `--exclude` globs; never enters `.git`; does not follow symbolic links, so a
  * link loop cannot trap it (links are counted as skipped instead). It only lists: workers read the bytes.
  *
@@ -94,7 +95,9 @@ class IgnoreRules {
   /** Reads the ignore files of a folder being listed, before its entries are filtered. */
   readFolder(folder: string, names: ReadonlySet<string>): void {
     if (!this.enabled) return;
-    const present = IGNORE_FILE_NAMES.filter((name) => names.has(name));
+    const present: string[] = IGNORE_FILE_NAMES.filter((name) => names.has(name));
+    // At a repository's top, git's own per-clone ignore list counts as much as its .gitignore.
+    if (folder === '' && names.has('.git')) present.unshift('.git/info/exclude');
     if (present.length === 0) return;
     const rules = ignore();
     for (const name of present) {
@@ -102,7 +105,7 @@ class IgnoreRules {
         // `add` takes a file's text (split into lines); an array would be taken as single patterns.
         rules.add(readFileSync(path.join(this.root, folder, name), 'utf8'));
       } catch {
-        // An unreadable ignore file ignores nothing; the files it would hide are scanned.
+        // A missing or unreadable ignore file ignores nothing; the files it would hide are scanned.
       }
     }
     this.byFolder.set(folder, rules);

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { findMatches } from '../../src/detectors/pattern.js';
 import { compileRuleset } from '../../src/ruleset/compile-rules.js';
+import { relaxedPattern } from '../../src/ruleset/fast-pattern.js';
 import { ExampleFiller, SeededRandom } from '../../src/ruleset/fake-secrets.js';
 import { loadBuiltinRules } from '../../src/ruleset/builtin-cache.js';
 import { matcherSpecOf, type RuleMatcherSpec } from '../../src/ruleset/rule.js';
@@ -88,5 +89,22 @@ describe('part gates', () => {
     }
     expect(compared).toBeGreaterThan(1000);
     expect(found).toBeGreaterThanOrEqual(compared);
+  });
+});
+
+describe('relaxed patterns', () => {
+  it('turn counted repetitions into * and +, leaving classes and braced escapes alone', () => {
+    expect(relaxedPattern(String.raw`(?i)ab{2,5}c{0,3}[x{2}]\{3}\x{41}{3}d{4}e{0,}(?:fg){1,}?`)).toBe(String.raw`(?i)ab+c*[x{2}]\{3}\x{41}+d+e*(?:fg)+?`);
+    expect(relaxedPattern(String.raw`a{,5}`)).toBe(String.raw`a{,5}`);
+  });
+
+  it('match wherever the pattern matches, so that a part is compiled only where it can match', () => {
+    const ruleset = compileRuleset([spec('test.counted', String.raw`\b(zq_[a-z0-9]{20,40})\b`, ['zq_'])]);
+    const part = ruleset.rules[0]!.parts[0]!;
+    expect(findMatches(Buffer.from('the zq_ prefix, zq_-dash and "zq_"\n'), ruleset)).toEqual([]);
+    expect(part.compiled).toBe(false);
+    const token = `zq_${value(7).toLowerCase().replace(/[^a-z0-9]/g, '')}${value(8).toLowerCase()}`.slice(0, 30);
+    expect(findMatches(Buffer.from(`key: ${token}\n`), ruleset).map((match) => match.secret)).toEqual([token]);
+    expect(part.compiled).toBe(true);
   });
 });

@@ -28,6 +28,9 @@ describe('sprawl scan of a working tree', () => {
     // Git's own folder (and a submodule's `.git` file) are never entered, not even with --no-ignore.
     env.write('.git/config', `[remote "origin"]\n  url = https://x:${ignoredToken}@github.com/a/b\n`);
     env.write('module/.git', `gitdir: ../.git/modules/module\n# ${ignoredToken}\n`);
+    // The clone's own ignore list, `.git/info/exclude`, counts like a .gitignore at the top.
+    env.write('.git/info/exclude', '# local only\nscratch/\n');
+    env.write('scratch/notes.env', `GITHUB_TOKEN=${ignoredToken}\n`);
   });
   afterAll(() => env.cleanup());
 
@@ -48,9 +51,10 @@ describe('sprawl scan of a working tree', () => {
     ]);
   });
 
-  it('honours nested .gitignore files, .sprawlignore and --exclude; --no-ignore shows everything but .git', () => {
+  it('honours nested .gitignore files, .git/info/exclude, .sprawlignore and --exclude; --no-ignore shows everything but .git', () => {
     const ignoring = scanJson([env.root, '--exclude', 'excluded/**']).report;
     const paths = ignoring.findings.flatMap((finding) => finding.occurrences.map((occurrence) => occurrence.path));
+    expect(paths).not.toContain('scratch/notes.env');
     expect(paths).not.toContain('build/out.env');
     expect(paths).not.toContain('nested/debug.log');
     expect(paths).not.toContain('vendor/lib.env');
@@ -58,7 +62,7 @@ describe('sprawl scan of a working tree', () => {
 
     const auditing = scanJson([env.root, '--no-ignore']).report;
     const auditPaths = auditing.findings.flatMap((finding) => finding.occurrences.map((occurrence) => occurrence.path)).sort();
-    expect(auditPaths).toEqual(['build/out.env', 'config/app.env', 'docs/é-notes.md', 'excluded/x.env', 'nested/debug.log', 'src/deploy.py', 'vendor/lib.env']);
+    expect(auditPaths).toEqual(['build/out.env', 'config/app.env', 'docs/é-notes.md', 'excluded/x.env', 'nested/debug.log', 'scratch/notes.env', 'src/deploy.py', 'vendor/lib.env']);
   });
 
   it('counts binary files and symbolic links as skipped, by reason, in every format', () => {
