@@ -86,9 +86,7 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
               // A match ran into a window edge cut mid-line (a minified file): it may be cut short, or an
               // artefact of the cut (`$`, `\b`). Look again with a window wider than any secret; what still
               // runs into an edge there is no credential (it is longer than the chunk overlap).
-              const wide = { ...spec, windowStart: Math.max(0, windowStart - WIDE_MARGIN_BYTES), windowEnd: Math.min(bytes.length, windowEnd + WIDE_MARGIN_BYTES) };
-              delete wide.window;
-              collectRuleMatches(part, bytes, wide, matches);
+              lookWider(part, bytes, spec, matches);
             }
           }
         }
@@ -96,10 +94,26 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
     }
     blockStart = blockEnd;
   }
-  for (const part of wholeChunkParts) {
-    collectRuleMatches(part, bytes, { windowStart: 0, windowEnd: bytes.length, acceptFrom: 0, acceptTo: acceptBefore, chunkEndIsCut, settings: ruleset.settings }, matches);
-  }
+  if (wholeChunkParts.size > 0) runOverWholeChunk(wholeChunkParts, bytes, acceptBefore, ruleset, matches);
   return dropGenericOverlaps(dropSplitRuleOverlaps(matches, ruleset), ruleset);
+}
+
+/*
+ * The two rare paths live in functions of their own, so that V8 does not compile findMatches' hot loop
+ * before they ever ran and then throw that code away when they first do.
+ */
+
+/** The second look, with a window wider than any secret, for a part whose match ran into a cut window edge. */
+function lookWider(part: CompiledPart, bytes: Buffer, spec: WindowSpec, into: RawMatch[]): void {
+  const windowStart = Math.max(0, spec.windowStart - WIDE_MARGIN_BYTES);
+  const windowEnd = Math.min(bytes.length, spec.windowEnd + WIDE_MARGIN_BYTES);
+  collectRuleMatches(part, bytes, { windowStart, windowEnd, acceptFrom: spec.acceptFrom, acceptTo: spec.acceptTo, chunkEndIsCut: spec.chunkEndIsCut, settings: spec.settings, window: undefined }, into);
+}
+
+/** `multiline` parts, whose matches can outgrow a window, run over the whole chunk. */
+function runOverWholeChunk(parts: ReadonlySet<CompiledPart>, bytes: Buffer, acceptBefore: number, ruleset: CompiledRuleset, into: RawMatch[]): void {
+  const spec: WindowSpec = { windowStart: 0, windowEnd: bytes.length, acceptFrom: 0, acceptTo: acceptBefore, chunkEndIsCut: acceptBefore < bytes.length, settings: ruleset.settings, window: undefined };
+  for (const part of parts) collectRuleMatches(part, bytes, spec, into);
 }
 
 /** Ends a block at a newline when one is near, so most windows hold whole lines. */
@@ -132,8 +146,8 @@ interface WindowSpec {
   chunkEndIsCut: boolean;
   /** The project's thresholds, for validators that judge by them. */
   settings: ValidatorSettings;
-  /** `bytes[windowStart, windowEnd)`, when the caller has it already. */
-  window?: Buffer;
+  /** `bytes[windowStart, windowEnd)`, when the caller has it already. Always present, so that every spec has one shape. */
+  window: Buffer | undefined;
 }
 
 /**
