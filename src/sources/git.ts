@@ -60,16 +60,16 @@ export class GitRepository {
     const git = gitClient(absolute);
     let bare: string;
     let shallow: string;
-    let topLevel = '';
+    let upToTop: string;
     try {
-      [bare = 'false', shallow = 'false'] = (await git.raw(['rev-parse', '--is-bare-repository', '--is-shallow-repository'])).split('\n');
-      // --show-toplevel fails in a bare repository, which has no work tree.
-      if (bare.trim() !== 'true') topLevel = await git.raw(['rev-parse', '--show-toplevel']);
+      // One process: --show-cdup (the way up to the work tree's top) prints nothing in a bare repository,
+      // where --show-toplevel would fail.
+      [bare = 'false', shallow = 'false', upToTop = ''] = (await git.raw(['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--show-cdup'])).split('\n');
     } catch (error) {
       throw gitError(directory, error);
     }
     const isBare = bare.trim() === 'true';
-    const root = isBare ? absolute : topLevel.trim() || absolute;
+    const root = isBare ? absolute : path.resolve(absolute, upToTop.trim());
     return new GitRepository(root, isBare, shallow.trim() === 'true', gitClient(root));
   }
 
