@@ -25,12 +25,15 @@ const isPair = (node: unknown): node is Pair => yamlLibrary().isPair(node);
 const GITHUB_WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
 const GITLAB_CI = /(?:^|\/)\.gitlab-ci\.ya?ml$|(?:^|\/)\.gitlab\/ci\/[^/]+\.ya?ml$/;
 /** Inputs of the official sign-in actions that take a stored static credential. */
-const STATIC_INPUTS = new Set(['aws-access-key-id', 'aws-secret-access-key', 'credentials_json', 'creds', 'client-secret']);
+const STATIC_INPUT_NAMES = ['aws-access-key-id', 'aws-secret-access-key', 'credentials_json', 'creds', 'client-secret'];
+const STATIC_INPUTS = new Set(STATIC_INPUT_NAMES);
 /** Environment variables that carry a static cloud key. */
 const STATIC_KEY_NAMES = 'AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|ARM_CLIENT_SECRET|AZURE_CLIENT_SECRET|GOOGLE_APPLICATION_CREDENTIALS|GOOGLE_CREDENTIALS|GCP_SA_KEY';
 const STATIC_KEY_VARIABLES = new RegExp(`^(?:${STATIC_KEY_NAMES})$`);
 /** A GitLab job can only be reported where the text reads one of those variables. */
 const STATIC_KEY_READ = new RegExp(`\\$\\{?(?:${STATIC_KEY_NAMES})`);
+/** A GitHub job can only be reported where the text names a static-key input or variable. */
+const STATIC_KEY_NAMED = new RegExp(`${STATIC_INPUT_NAMES.join('|')}|${STATIC_KEY_NAMES}`);
 const SECRETS_REFERENCE = /\$\{\{\s*secrets\.([A-Za-z0-9_]+)\s*\}\}/;
 /** Keys at the top of a .gitlab-ci.yml that are not jobs. */
 const GITLAB_RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script']);
@@ -42,7 +45,7 @@ export const ciIdentityDetector: StructuralDetector = {
     const text = bytes.toString('utf8');
     // Parsing YAML is slow (a few MB/s), and most workflows name neither OIDC nor a static key: a file
     // that lacks the words a finding needs is not parsed at all.
-    if (ruleId === GITHUB_STATIC_BESIDE_OIDC && !(text.includes('secrets.') && (text.includes('id-token') || text.includes('write-all')))) return [];
+    if (ruleId === GITHUB_STATIC_BESIDE_OIDC && !(text.includes('secrets.') && (text.includes('id-token') || text.includes('write-all')) && STATIC_KEY_NAMED.test(text))) return [];
     if (ruleId === GITLAB_STATIC_CLOUD_KEY && !STATIC_KEY_READ.test(text)) return [];
     const document = yamlLibrary().parseDocument(text, { uniqueKeys: false });
     if (document.errors.length > 0 || !isMap(document.contents)) return [];
