@@ -21,8 +21,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   });
   try {
     await program.parseAsync([...argv], { from: 'user' });
+    await closeEarlyPool();
     return exitCode;
   } catch (error) {
+    await closeEarlyPool();
     if (error instanceof CommanderError) {
       // Commander has already printed its one-line message (or the help text).
       return error.exitCode === 0 ? EXIT.clean : EXIT.userError;
@@ -36,6 +38,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (debug) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
     return EXIT.internalError;
   }
+}
+
+/**
+ * Starts the worker threads while the command's modules, configuration and rules load (see
+ * `startWorkerPool`); for the commands that scan through the pool.
+ */
+async function startEarlyPool(threads: number | undefined): Promise<void> {
+  (await import('../engine/worker-pool.js')).startWorkerPool(threads);
+}
+
+/** A pool started early that no scan took (the command failed first) must not keep the process alive. */
+async function closeEarlyPool(): Promise<void> {
+  await (await import('../engine/worker-pool.js')).closeStartedPool();
 }
 
 // Each command's module is imported when it runs: a pre-commit hook pays for `staged` alone.
@@ -57,7 +72,11 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       .description('scan a directory or file (default: the current directory); - reads standard input')
       .argument('[path]', 'directory or file to scan, or - for standard input', '.')
       .option('--stdin-name <name>', 'the name standard input is reported under', 'stdin'),
-  ).action(async (scanPath: string, options: ScanCommandOptions & { stdinName?: string }) => setExitCode(await (await import('./commands/scan.js')).runScan(scanPath, options)));
+  ).action(async (scanPath: string, options: ScanCommandOptions & { stdinName?: string }) => {
+    // Standard input is scanned in this thread.
+    if (scanPath !== '-') await startEarlyPool(options.threads);
+    setExitCode(await (await import('./commands/scan.js')).runScan(scanPath, options));
+  });
 
   addScanOptions(
     program
@@ -80,7 +99,10 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       .description('scan log files and folders, rotated and gzip-compressed ones included; - reads standard input')
       .argument('<paths...>', 'log files or folders, or - for standard input')
       .option('--stdin-name <name>', 'the name standard input is reported under', 'stdin'),
-  ).action(async (paths: string[], options: ScanCommandOptions & { stdinName?: string }) => setExitCode(await (await import('./commands/logs.js')).runLogs(paths, options)));
+  ).action(async (paths: string[], options: ScanCommandOptions & { stdinName?: string }) => {
+    if (!paths.includes('-')) await startEarlyPool(options.threads);
+    setExitCode(await (await import('./commands/logs.js')).runLogs(paths, options));
+  });
 
   addScanOptions(
     program
@@ -92,7 +114,10 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--all', 'every ref: branches, tags, stash (the default)')
       .option('--since <date>', 'only commits after this date')
       .option('--until <date>', 'only commits before this date'),
-  ).action(async (repositoryPath: string, options: GitCommandOptions) => setExitCode(await (await import('./commands/git.js')).runGit(repositoryPath, options)));
+  ).action(async (repositoryPath: string, options: GitCommandOptions) => {
+    await startEarlyPool(options.threads);
+    setExitCode(await (await import('./commands/git.js')).runGit(repositoryPath, options));
+  });
 
   const baseline = program.command('baseline').description('accept what exists today; report only what is new');
   addScanOptions(

@@ -122,8 +122,9 @@ const MAX_IN_FLIGHT_BATCHES_PER_THREAD = 8;
 
 async function scanInPool(items: AsyncIterable<ScanItem> | Iterable<ScanItem>, options: ScanOptions, record: (outcomes: ItemOutcome[]) => void): Promise<void> {
   // Loaded here, not at the top: an in-process scan never starts the pool, nor loads piscina.
-  const { WorkerPool } = await import('./worker-pool.js');
-  const pool = new WorkerPool({ rules: options.rules, ...(options.threads ? { threads: options.threads } : {}), ...rulesetOptionsOf(options) });
+  const { WorkerPool, takeStartedPool } = await import('./worker-pool.js');
+  const pool = takeStartedPool(options.threads) ?? new WorkerPool({ ...(options.threads ? { threads: options.threads } : {}) });
+  pool.configure({ rules: options.rules, ...rulesetOptionsOf(options) });
   const inFlight: { done: Promise<void>; bytes: number }[] = [];
   let inFlightBytes = 0;
   const send = async (batch: ScanItem[], bytes: number) => {

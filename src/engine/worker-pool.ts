@@ -6,42 +6,40 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { ValidatorSettings } from '../detectors/validators/validator.js';
-import type { RuleMatcherSpec } from '../ruleset/rule.js';
 import type { ScanItem } from '../sources/scan-item.js';
 import type { ItemOutcome, ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
 
 /** Memory cap per worker thread; a file that needs more fails alone instead of taking the process down. */
 const WORKER_HEAP_MB = 256;
 
-export interface WorkerPoolOptions {
-  rules: RuleMatcherSpec[];
-  /** Threads to use; defaults to the available cores. */
-  threads?: number;
-  decodeDepth?: number;
-  settings?: ValidatorSettings;
+/** Threads to use; defaults to the available cores. */
+export function threadCount(threads: number | undefined): number {
+  return Math.max(1, threads ?? availableParallelism());
 }
 
 export class WorkerPool {
   private readonly piscina: Piscina;
   readonly threads: number;
+  private setup: ScanTask['setup'];
 
-  constructor(options: WorkerPoolOptions) {
-    const threads = Math.max(1, options.threads ?? availableParallelism());
+  constructor(options: { threads?: number }) {
+    const threads = threadCount(options.threads);
     this.threads = threads;
-    const setup: WorkerSetup = {
-      rules: options.rules,
-      ...(options.decodeDepth !== undefined ? { decodeDepth: options.decodeDepth } : {}),
-      ...(options.settings !== undefined ? { settings: options.settings } : {}),
-    };
     this.piscina = new Piscina({
       filename: workerEntryPath(),
-      workerData: setup,
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 60_000,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
+  }
+
+  /** The rules and settings of the scan: put in shared memory once, sent with every task. */
+  configure(setup: WorkerSetup): void {
+    const json = Buffer.from(JSON.stringify(setup));
+    const shared = new SharedArrayBuffer(json.length);
+    json.copy(Buffer.from(shared));
+    this.setup = { json: shared, setupId: nextSetupId++ };
   }
 
   private gitBlobsSent = false;
@@ -50,17 +48,22 @@ export class WorkerPool {
   async scanBatch(task: ScanTask): Promise<ItemOutcome[]> {
     if (task.items.some((item) => item.kind === 'git-blob')) this.gitBlobsSent = true;
     try {
-      return ((await this.piscina.run(task)) as ScanTaskResult).outcomes;
+      return (await this.run(task)).outcomes;
     } catch {
       return Promise.all(task.items.map((item) => this.scanAloneWithRetry(item)));
     }
+  }
+
+  private async run(task: ScanTask): Promise<ScanTaskResult> {
+    if (!this.setup) throw new Error('the worker pool was given no rules (configure) before its first batch');
+    return (await this.piscina.run({ ...task, setup: this.setup })) as ScanTaskResult;
   }
 
   private async scanAloneWithRetry(item: ScanItem): Promise<ItemOutcome> {
     let lastError: unknown;
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        const result = (await this.piscina.run({ items: [item] })) as ScanTaskResult;
+        const result = await this.run({ items: [item] });
         return result.outcomes[0]!;
       } catch (error) {
         lastError = error;
@@ -78,6 +81,34 @@ export class WorkerPool {
     }
     await this.piscina.destroy();
   }
+}
+
+let nextSetupId = 1;
+
+/**
+ * A pool started at the beginning of a command, before its modules, configuration and rules are loaded:
+ * the threads boot meanwhile (about 0.1 s each, on the core the main thread leaves idle while it loads)
+ * and get the rules with their first batch. The scan takes it with `takeStartedPool`; a command that ends
+ * before scanning (bad input) has it closed by `closeStartedPool`.
+ */
+let started: WorkerPool | undefined;
+
+export function startWorkerPool(threads: number | undefined): void {
+  started ??= new WorkerPool({ ...(threads !== undefined ? { threads } : {}) });
+}
+
+/** The pool `startWorkerPool` started, if it has as many threads as this scan wants; the caller owns it. */
+export function takeStartedPool(threads: number | undefined): WorkerPool | undefined {
+  const pool = started;
+  if (!pool || pool.threads !== threadCount(threads)) return undefined;
+  started = undefined;
+  return pool;
+}
+
+export async function closeStartedPool(): Promise<void> {
+  const pool = started;
+  started = undefined;
+  await pool?.close();
 }
 
 /**

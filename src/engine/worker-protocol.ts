@@ -21,6 +21,12 @@ export interface WorkerSetup {
 export interface ScanTask {
   items: ScanItem[];
   /**
+   * The `WorkerSetup` as JSON in shared memory, with every task (shared, not copied): each thread compiles
+   * it on its first task, so the threads can start before the rules are even loaded (see
+   * `startWorkerPool`). `setupId` tells one scan's setup from another's.
+   */
+  setup?: { json: SharedArrayBuffer; setupId: number };
+  /**
    * Sent once to every worker when the pool closes, instead of items: end this thread's git processes.
    * Each worker waits until all have taken one (`counter` counts them), so that no worker takes two.
    */

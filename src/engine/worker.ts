@@ -1,21 +1,28 @@
 /**
- * Worker-thread entry (run by piscina from `worker-pool.ts`). Compiles the rules once per thread, then
- * scans the items of each task: files are read here, git blobs through this thread's own
+ * Worker-thread entry (run by piscina from `worker-pool.ts`). Compiles the rules once per thread (the
+ * first task brings them), then scans the items of each task: files are read here, git blobs through this thread's own
  * `git cat-file --batch` (their bytes never cross threads either), bytes only the main thread has (a
  * commit message, stdin) arrive in the task, and only matches go back.
  */
-import { workerData } from 'node:worker_threads';
-import { compileRuleset } from '../ruleset/compile-rules.js';
+import { compileRuleset, type CompiledRuleset } from '../ruleset/compile-rules.js';
 import { CatFileSession } from '../sources/git-cat-file.js';
 import type { ScanItem } from '../sources/scan-item.js';
 import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanGitBlob, scanGzipFile } from './chunked-scan.js';
 import type { ItemOutcome, ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
 
-const setup = workerData as WorkerSetup;
-const ruleset = compileRuleset(setup.rules, {
-  ...(setup.decodeDepth !== undefined ? { decodeDepth: setup.decodeDepth } : {}),
-  ...(setup.settings !== undefined ? { settings: setup.settings } : {}),
-});
+/** The rules of the scan this thread works for, compiled on its first task (see `ScanTask.setup`). */
+let ruleset: CompiledRuleset;
+let rulesetSetupId = 0;
+
+function useSetup(shared: NonNullable<ScanTask['setup']>): void {
+  if (shared.setupId === rulesetSetupId) return;
+  const setup = JSON.parse(Buffer.from(shared.json).toString('utf8')) as WorkerSetup;
+  ruleset = compileRuleset(setup.rules, {
+    ...(setup.decodeDepth !== undefined ? { decodeDepth: setup.decodeDepth } : {}),
+    ...(setup.settings !== undefined ? { settings: setup.settings } : {}),
+  });
+  rulesetSetupId = shared.setupId;
+}
 /** One read buffer per thread, reused for every chunk of every file. */
 const buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES);
 
@@ -28,6 +35,7 @@ const crashOnPath = process.env.SPRAWL_TEST_CRASH_ON_PATH;
 export default async function scanTask(task: ScanTask): Promise<ScanTaskResult> {
   if (task.release) return release(task.release);
   if (crashOnPath && task.items.some((item) => item.id.includes(crashOnPath))) process.exit(70);
+  useSetup(task.setup!);
   // Ask git for every blob of the batch at once; they are then read in the same order.
   for (const item of task.items) if (item.kind === 'git-blob') catFileFor(item.repository).request([item.id]);
   const outcomes: ItemOutcome[] = [];
