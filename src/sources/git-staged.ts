@@ -17,6 +17,7 @@ import ignore, { type Ignore } from 'ignore';
 import type { SkippedInput } from '../engine/scan-stats.js';
 import type { ScanInput } from '../engine/scan.js';
 import { UserError } from '../user-error.js';
+import { excludeMatcher } from './exclude-globs.js';
 import { GitRepository } from './git.js';
 import type { Provenance } from './provenance.js';
 import type { ScanItem } from './scan-item.js';
@@ -140,15 +141,6 @@ export function parseRawDiff(raw: string): RawChange[] {
     changes.push({ mode, blobId, path: fields[at + 1]! });
   }
   return changes;
-}
-
-/**
- * `--exclude` globs in `ignore`'s gitignore syntax, anchored at the top folder as fast-glob anchors them
- * in `scan` (`*.log` leaves out the top folder's logs; `**\/*.log` every log).
- */
-function excludeMatcher(globs: readonly string[]): Ignore | undefined {
-  if (globs.length === 0) return undefined;
-  return ignore().add(globs.map((glob) => (glob.startsWith('/') ? glob : `/${glob.replace(/^\.\//, '')}`)).join('\n'));
 }
 
 /** The `.sprawlignore` files of every folder above a staged path, each applying below its folder. */

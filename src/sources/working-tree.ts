@@ -1,20 +1,25 @@
 /**
  * Lists the files of a working tree to scan, as a stream, so that workers start on the first files
  * while the walk goes on. Honours nested `.gitignore` and `.sprawlignore` files and, at a repository's
- * top, `.git/info/exclude` (gitignore syntax, via
- * the `ignore` package) and `--exclude` globs; never enters `.git`; does not follow symbolic links, so a
- * link loop cannot trap it (links are counted as skipped instead). It only lists: workers read the bytes.
+ * top, `.git/info/exclude` (gitignore syntax, via the `ignore` package), and `--exclude` globs (see
+ * exclude-globs.ts); never enters `.git`; does not follow symbolic links, so a link loop cannot trap it
+ * (links are counted as skipped instead). It only lists: workers read the bytes.
  *
- * Why not globby's `gitignore` option: it walks the whole tree once to find ignore files and again to
- * list, and walks into ignored folders (a `node_modules` can triple the time). Here the ignore files of a
- * folder are read when fast-glob lists that folder, and ignored folders are never entered.
+ * The walk is `@nodelib/fs.walk`, the walker inside fast-glob, used directly: with nothing to match but
+ * "everything", fast-glob's pattern pipeline only adds cost (listing 14,500 files took 0.41–0.45 s of CPU
+ * through fast-glob's stream and takes 0.32–0.34 s here), time the scan needs on a two-core machine. Why not
+ * globby's `gitignore` option: it walks the whole tree once to find ignore files and again to list, and
+ * walks into ignored folders. Here the ignore files of a folder are read when the walker lists that
+ * folder, and ignored folders are never entered.
  */
 import fs, { readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
+import { PassThrough } from 'node:stream';
+import { walkStream, type Entry, type FileSystemAdapter } from '@nodelib/fs.walk';
 import ignore, { type Ignore } from 'ignore';
 import type { SkippedInput } from '../engine/scan-stats.js';
 import { UserError } from '../user-error.js';
+import { excludeMatcher } from './exclude-globs.js';
 import type { Provenance } from './provenance.js';
 import type { ScanItem } from './scan-item.js';
 
@@ -61,22 +66,21 @@ async function* singleFile(absolutePath: string): AsyncIterable<ScanItem> {
 
 async function* walk(root: string, options: WorkingTreeOptions, skipped: SkippedInput[]): AsyncIterable<ScanItem> {
   const ignoreRules = new IgnoreRules(root, options.useIgnoreFiles ?? true);
-  const stream = fg.stream('**', {
-    cwd: root,
-    dot: true,
-    onlyFiles: false,
+  const excluded = excludeMatcher(options.exclude ?? []);
+  // Piped through a PassThrough: the walker's own stream never ends an async iteration (it ends only
+  // for 'data' listeners), and the pipe is what reads it that way.
+  const stream = new PassThrough({ objectMode: true });
+  walkStream(root, {
+    basePath: '',
+    pathSegmentSeparator: '/',
     followSymbolicLinks: false,
-    objectMode: true,
-    // One pattern lists each entry once: no need to keep every path seen to drop duplicates.
-    unique: false,
-    // `.git` is left out by the readdir below, a name test instead of a glob match per entry.
-    ignore: [...(options.exclude ?? [])],
-    fs: { readdir: readdirFilteringIgnored(root, ignoreRules, skipped) } as Partial<typeof fs>,
-  });
+    // Folders are walked into, not listed.
+    entryFilter: (entry) => !entry.dirent.isDirectory(),
+    fs: { readdir: readdirFilteringIgnored(root, ignoreRules, excluded, skipped) } as Partial<FileSystemAdapter>,
+  }).pipe(stream);
   for await (const item of stream) {
-    const entry = item as unknown as fg.Entry;
+    const entry = item as Entry;
     const relativePath = entry.path;
-    if (entry.dirent.isDirectory()) continue;
     if (entry.dirent.isSymbolicLink()) skipped.push({ path: relativePath, reason: 'symlink' });
     else if (entry.dirent.isFile()) yield { kind: 'file', id: relativePath, absolutePath: path.join(root, relativePath) };
     else skipped.push({ path: relativePath, reason: 'special-file' });
@@ -125,11 +129,11 @@ class IgnoreRules {
 }
 
 /**
- * fast-glob's `readdir`, wrapped: ignored entries are dropped before fast-glob sees them (so ignored
- * folders are never walked), and a folder that cannot be listed is recorded as skipped with its error
- * code instead of failing the walk or vanishing silently (fast-glob's only two choices).
+ * The walker's `readdir`, wrapped: ignored and excluded entries are dropped before the walker sees them
+ * (so such folders are never entered, `.git` above all), and a folder that cannot be listed is recorded as
+ * skipped with its error code instead of failing the walk or vanishing silently.
  */
-function readdirFilteringIgnored(root: string, rules: IgnoreRules, skipped: SkippedInput[]) {
+function readdirFilteringIgnored(root: string, rules: IgnoreRules, excluded: Ignore | undefined, skipped: SkippedInput[]) {
   return (directory: string, options: unknown, callback: (error: Error | null, entries: Dirent[]) => void) => {
     fs.readdir(directory, options as { withFileTypes: true }, (error, entries) => {
       const folder = path.relative(root, directory).split(path.sep).join('/');
@@ -141,7 +145,12 @@ function readdirFilteringIgnored(root: string, rules: IgnoreRules, skipped: Skip
       rules.readFolder(folder, new Set(entries.map((entry) => entry.name)));
       callback(
         null,
-        entries.filter((entry) => entry.name !== '.git' && !rules.isIgnored(folder ? `${folder}/${entry.name}` : entry.name, entry.isDirectory())),
+        entries.filter((entry) => {
+          if (entry.name === '.git') return false;
+          const relativePath = folder ? `${folder}/${entry.name}` : entry.name;
+          const isDirectory = entry.isDirectory();
+          return !rules.isIgnored(relativePath, isDirectory) && !excluded?.ignores(isDirectory ? `${relativePath}/` : relativePath);
+        }),
       );
     });
   };

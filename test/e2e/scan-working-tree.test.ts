@@ -3,6 +3,7 @@
  */
 import { symlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listWorkingTree } from '../../src/sources/working-tree.js';
 import { fakeMaker } from '../support/fakes.js';
 import { runCli, ScanEnv, scanJson } from '../support/scan-env.js';
 
@@ -93,6 +94,27 @@ describe('sprawl scan of a working tree', () => {
   it('--fail-on decides the exit code', () => {
     expect(runCli(['scan', env.root, '--fail-on', 'critical', '--format', 'json']).exitCode).toBe(1);
     expect(runCli(['scan', env.root, '--fail-on', 'none', '--format', 'json']).exitCode).toBe(0);
+  });
+});
+
+describe('--exclude globs', () => {
+  const tree = new ScanEnv('sprawl-exclude-');
+  for (const file of ['a.log', 'src/b.log', 'vendor/c.txt', 'vendor/sub/d.txt', 'src/x.min.js', 'src/deep/y.min.js', 'src/keep.js', 'logs/z.log']) tree.write(file, 'hi\n');
+  afterAll(() => tree.cleanup());
+
+  async function listed(exclude: string[]): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const item of listWorkingTree(tree.root, { exclude }).items) ids.push(item.id);
+    return ids.sort();
+  }
+
+  it('are anchored at the scan root: *.log is the root folder\'s logs, **/*.log every log, a folder name all below it', async () => {
+    expect(await listed(['*.log'])).toEqual(['logs/z.log', 'src/b.log', 'src/deep/y.min.js', 'src/keep.js', 'src/x.min.js', 'vendor/c.txt', 'vendor/sub/d.txt']);
+    expect(await listed(['**/*.log'])).toEqual(['src/deep/y.min.js', 'src/keep.js', 'src/x.min.js', 'vendor/c.txt', 'vendor/sub/d.txt']);
+    const withoutVendor = ['a.log', 'logs/z.log', 'src/b.log', 'src/deep/y.min.js', 'src/keep.js', 'src/x.min.js'];
+    expect(await listed(['vendor'])).toEqual(withoutVendor);
+    expect(await listed(['vendor/**'])).toEqual(withoutVendor);
+    expect(await listed(['**/*.min.js', 'src/deep'])).toEqual(['a.log', 'logs/z.log', 'src/b.log', 'src/keep.js', 'vendor/c.txt', 'vendor/sub/d.txt']);
   });
 });
 
