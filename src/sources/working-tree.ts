@@ -64,9 +64,37 @@ async function* singleFile(absolutePath: string): AsyncIterable<ScanItem> {
   yield { kind: 'file', id: path.basename(absolutePath), absolutePath };
 }
 
+/**
+ * How many listed files may wait to be scanned before the walk pauses: the walker lists far faster than
+ * files are scanned, and without a limit a tree of a million files would sit in memory as a listing.
+ */
+export const MAX_LISTED_AHEAD = 10_000;
+
+/** Files listed but not yet taken by the scan, and the folder listings held back until it catches up. */
+export class ListingBackpressure {
+  private ahead = 0;
+  private readonly heldBack: (() => void)[] = [];
+
+  /** Hands a folder's entries on now, or once the scan has taken enough of what is listed already. */
+  deliver(files: number, handOn: () => void): void {
+    const go = () => {
+      this.ahead += files;
+      handOn();
+    };
+    if (this.ahead < MAX_LISTED_AHEAD) go();
+    else this.heldBack.push(go);
+  }
+
+  taken(): void {
+    this.ahead--;
+    if (this.ahead < MAX_LISTED_AHEAD / 2) for (const go of this.heldBack.splice(0)) go();
+  }
+}
+
 async function* walk(root: string, options: WorkingTreeOptions, skipped: SkippedInput[]): AsyncIterable<ScanItem> {
   const ignoreRules = new IgnoreRules(root, options.useIgnoreFiles ?? true);
   const excluded = excludeMatcher(options.exclude ?? []);
+  const backpressure = new ListingBackpressure();
   // Piped through a PassThrough: the walker's own stream never ends an async iteration (it ends only
   // for 'data' listeners), and the pipe is what reads it that way.
   const stream = new PassThrough({ objectMode: true });
@@ -74,13 +102,16 @@ async function* walk(root: string, options: WorkingTreeOptions, skipped: Skipped
     basePath: '',
     pathSegmentSeparator: '/',
     followSymbolicLinks: false,
+    // A few folders read at once keep the disk busy; unbounded, a wide tree would be read all at once.
+    concurrency: 16,
     // Folders are walked into, not listed.
     entryFilter: (entry) => !entry.dirent.isDirectory(),
-    fs: { readdir: readdirFilteringIgnored(root, ignoreRules, excluded, skipped) } as Partial<FileSystemAdapter>,
+    fs: { readdir: readdirFilteringIgnored(root, ignoreRules, excluded, skipped, backpressure) } as Partial<FileSystemAdapter>,
   }).pipe(stream);
   for await (const item of stream) {
     const entry = item as Entry;
     const relativePath = entry.path;
+    backpressure.taken();
     if (entry.dirent.isSymbolicLink()) skipped.push({ path: relativePath, reason: 'symlink' });
     else if (entry.dirent.isFile()) yield { kind: 'file', id: relativePath, absolutePath: path.join(root, relativePath) };
     else skipped.push({ path: relativePath, reason: 'special-file' });
@@ -133,7 +164,7 @@ class IgnoreRules {
  * (so such folders are never entered, `.git` above all), and a folder that cannot be listed is recorded as
  * skipped with its error code instead of failing the walk or vanishing silently.
  */
-function readdirFilteringIgnored(root: string, rules: IgnoreRules, excluded: Ignore | undefined, skipped: SkippedInput[]) {
+function readdirFilteringIgnored(root: string, rules: IgnoreRules, excluded: Ignore | undefined, skipped: SkippedInput[], backpressure: ListingBackpressure) {
   return (directory: string, options: unknown, callback: (error: Error | null, entries: Dirent[]) => void) => {
     fs.readdir(directory, options as { withFileTypes: true }, (error, entries) => {
       const folder = path.relative(root, directory).split(path.sep).join('/');
@@ -143,14 +174,17 @@ function readdirFilteringIgnored(root: string, rules: IgnoreRules, excluded: Ign
         return;
       }
       rules.readFolder(folder, new Set(entries.map((entry) => entry.name)));
-      callback(
-        null,
-        entries.filter((entry) => {
-          if (entry.name === '.git') return false;
-          const relativePath = folder ? `${folder}/${entry.name}` : entry.name;
-          const isDirectory = entry.isDirectory();
-          return !rules.isIgnored(relativePath, isDirectory) && !excluded?.ignores(isDirectory ? `${relativePath}/` : relativePath);
-        }),
+      const kept = entries.filter((entry) => {
+        if (entry.name === '.git') return false;
+        const relativePath = folder ? `${folder}/${entry.name}` : entry.name;
+        const isDirectory = entry.isDirectory();
+        return !rules.isIgnored(relativePath, isDirectory) && !excluded?.ignores(isDirectory ? `${relativePath}/` : relativePath);
+      });
+      // The walker reads a folder's subfolders only once it has the folder's entries: holding them back
+      // pauses the walk.
+      backpressure.deliver(
+        kept.filter((entry) => !entry.isDirectory()).length,
+        () => callback(null, kept),
       );
     });
   };

@@ -3,7 +3,7 @@
  */
 import { symlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listWorkingTree } from '../../src/sources/working-tree.js';
+import { ListingBackpressure, listWorkingTree, MAX_LISTED_AHEAD } from '../../src/sources/working-tree.js';
 import { fakeMaker } from '../support/fakes.js';
 import { runCli, ScanEnv, scanJson } from '../support/scan-env.js';
 
@@ -115,6 +115,33 @@ describe('--exclude globs', () => {
     expect(await listed(['vendor'])).toEqual(withoutVendor);
     expect(await listed(['vendor/**'])).toEqual(withoutVendor);
     expect(await listed(['**/*.min.js', 'src/deep'])).toEqual(['a.log', 'logs/z.log', 'src/b.log', 'src/keep.js', 'vendor/c.txt', 'vendor/sub/d.txt']);
+  });
+});
+
+describe('the walk pauses while the scan is behind', () => {
+  it('holds a folder listing back once MAX_LISTED_AHEAD files wait, and hands it on when half are taken', () => {
+    const backpressure = new ListingBackpressure();
+    const handed: string[] = [];
+    backpressure.deliver(MAX_LISTED_AHEAD, () => handed.push('first'));
+    backpressure.deliver(10, () => handed.push('second'));
+    expect(handed).toEqual(['first']);
+    for (let taken = 0; taken < MAX_LISTED_AHEAD / 2; taken++) backpressure.taken();
+    expect(handed).toEqual(['first']);
+    backpressure.taken();
+    expect(handed).toEqual(['first', 'second']);
+  });
+
+  it('still lists every file of a tree wider than the limit', async () => {
+    const wide = new ScanEnv('sprawl-wide-');
+    try {
+      const perFolder = Math.ceil(MAX_LISTED_AHEAD / 8);
+      for (let folder = 0; folder < 12; folder++) for (let file = 0; file < perFolder; file++) wide.write(`f${folder}/x${file}.txt`, '');
+      let count = 0;
+      for await (const _item of listWorkingTree(wide.root).items) count++;
+      expect(count).toBe(12 * perFolder);
+    } finally {
+      wide.cleanup();
+    }
   });
 });
 
