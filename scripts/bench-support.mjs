@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const cli = path.join(repoRoot, 'dist', 'cli.js');
+export const cli = path.join(repoRoot, 'dist', 'bundle', 'cli.js');
 
 /** Runs `sprawl <args> --format json --output <tmp> --fail-on none`; resolves with timings and the report's summary. */
 export function runMeasured(args) {

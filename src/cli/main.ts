@@ -45,12 +45,16 @@ export async function main(argv: readonly string[]): Promise<number> {
  * `startWorkerPool`); for the commands that scan through the pool.
  */
 async function startEarlyPool(threads: number | undefined): Promise<void> {
+  earlyPoolStarted = true;
   (await import('../engine/worker-pool.js')).startWorkerPool(threads);
 }
 
+let earlyPoolStarted = false;
+
 /** A pool started early that no scan took (the command failed first) must not keep the process alive. */
 async function closeEarlyPool(): Promise<void> {
-  await (await import('../engine/worker-pool.js')).closeStartedPool();
+  // Commands that never started one (`staged`, a pre-commit hook) do not load the pool's code for this.
+  if (earlyPoolStarted) await (await import('../engine/worker-pool.js')).closeStartedPool();
 }
 
 // Each command's module is imported when it runs: a pre-commit hook pays for `staged` alone.

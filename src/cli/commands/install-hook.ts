@@ -9,7 +9,6 @@
  */
 import { chmodSync, lstatSync, mkdirSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GitRepository } from '../../sources/git.js';
 import { UserError } from '../../user-error.js';
 import { EXIT } from '../exit-codes.js';
@@ -74,9 +73,9 @@ export function hookScript(failOn: string | undefined): string {
   ].join('\n');
 }
 
-/** The absolute path of the CLI file that is running (`dist/cli.js` of this install). */
+/** The absolute path of the CLI file that is running (`dist/bundle/cli.js` of this install). */
 function runningCli(): string {
-  const entry = fileURLToPath(new URL('../../cli.js', import.meta.url));
+  const entry = path.resolve(process.argv[1]!);
   try {
     return realpathSync(entry);
   } catch {
