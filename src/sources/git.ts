@@ -88,7 +88,24 @@ export class GitRepository {
    * Leaving the loop early stops git.
    */
   async *lines(args: readonly string[]): AsyncIterable<string> {
-    const child = spawn('git', [...args], { cwd: this.root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { child, stderr, exited } = this.spawnGit(args);
+    child.stdin.end();
+    // A failure to start is reported by `exited`, not as an unhandled rejection meanwhile.
+    exited.catch(() => undefined);
+    let finished = false;
+    try {
+      for await (const line of createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY })) yield line;
+      const code = await exited;
+      finished = true;
+      if (code !== 0) throw gitError(this.root, new Error(stderr() || `git ${args[0]} exited ${code}`));
+    } finally {
+      if (!finished) child.kill();
+    }
+  }
+
+  /** Starts git in the repository, collecting what it says on stderr; `exited` settles with its exit code. */
+  private spawnGit(args: readonly string[]) {
+    const child = spawn('git', [...args], { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (data: Buffer) => {
       stderr += data.toString();
@@ -97,39 +114,21 @@ export class GitRepository {
       child.on('error', (error) => reject(gitError(this.root, error)));
       child.on('close', (code) => resolve(code));
     });
-    // A failure to start is reported by `exited`, not as an unhandled rejection meanwhile.
-    exited.catch(() => undefined);
-    let finished = false;
-    try {
-      for await (const line of createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY })) yield line;
-      const code = await exited;
-      finished = true;
-      if (code !== 0) throw gitError(this.root, new Error(stderr || `git ${args[0]} exited ${code}`));
-    } finally {
-      if (!finished) child.kill();
-    }
+    return { child, stderr: () => stderr, exited };
   }
 
   /** Runs a read-only git command with text on its standard input (`cat-file --batch-check`). */
   async runWithInput(args: readonly string[], input: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('git', [...args], { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'] });
-      const output: Buffer[] = [];
-      let stderr = '';
-      child.stdout.on('data', (data: Buffer) => output.push(data));
-      child.stderr.on('data', (data: Buffer) => {
-        stderr += data.toString();
-      });
-      child.on('error', (error) => reject(gitError(this.root, error)));
-      child.on('close', (code) => {
-        if (code === 0) resolve(Buffer.concat(output).toString('utf8'));
-        else reject(gitError(this.root, new Error(stderr || `git ${args[0]} exited ${code}`)));
-      });
-      child.stdin.on('error', () => {
-        // git exited early; 'close' reports it.
-      });
-      child.stdin.end(input);
+    const { child, stderr, exited } = this.spawnGit(args);
+    const output: Buffer[] = [];
+    child.stdout.on('data', (data: Buffer) => output.push(data));
+    child.stdin.on('error', () => {
+      // git exited early; its exit code reports it.
     });
+    child.stdin.end(input);
+    const code = await exited;
+    if (code !== 0) throw gitError(this.root, new Error(stderr() || `git ${args[0]} exited ${code}`));
+    return Buffer.concat(output).toString('utf8');
   }
 
   /**
@@ -138,15 +137,7 @@ export class GitRepository {
    */
   async *readBlobs(ids: readonly string[]): AsyncIterable<{ id: string; bytes: Buffer | null }> {
     if (ids.length === 0) return;
-    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (data: Buffer) => {
-      stderr += data.toString();
-    });
-    const exited = new Promise<number | null>((resolve, reject) => {
-      child.on('error', (error) => reject(gitError(this.root, error)));
-      child.on('close', (code) => resolve(code));
-    });
+    const { child, stderr, exited } = this.spawnGit(['cat-file', '--batch']);
     child.stdin.on('error', () => {
       // git exited early; the reader below reports it.
     });
@@ -154,7 +145,7 @@ export class GitRepository {
     const reader = new CatFileOutput(child.stdout);
     for (const id of ids) {
       const header = await reader.readLine();
-      if (header === null) throw new UserError('git-error', `${this.root}: git cat-file stopped early${stderr ? ` (${stderr.trim().split('\n')[0]})` : ''}`);
+      if (header === null) throw new UserError('git-error', `${this.root}: git cat-file stopped early${stderr() ? ` (${stderr().trim().split('\n')[0]})` : ''}`);
       if (header.endsWith(' missing')) {
         yield { id, bytes: null };
         continue;
