@@ -50,6 +50,13 @@ describe('a secret added, renamed and deleted', () => {
     ]);
   });
 
+  it('gives the same exposure when the history is too long to keep its log (asked again per blob)', () => {
+    const whole = scanGit([repo.root]).report;
+    const askedAgain = scanGit([repo.root], { env: { SPRAWL_TEST_LOG_LIMIT_BYTES: '64' } }).report;
+    expect(askedAgain.findings).toEqual(whole.findings);
+    expect(askedAgain.findings[0].exposure.removedIn.id).toBe(deleted);
+  });
+
   it('says so in text and SARIF: removed, still in history', () => {
     const text = runCli(['git', repo.root, '--format', 'text']);
     expect(text.stdout).toContain(`exposure  first committed in ${added.slice(0, 7)} (2024-02-01, alice), removed in ${deleted.slice(0, 7)} (2024-04-11), still in history, 70 days exposed`);
@@ -114,6 +121,11 @@ describe('branches, tags, merges and ranges', () => {
     expect(side.exposure).toMatchObject({ firstCommit: { id: sideCommit }, atHead: false });
     const merged = report.findings.find((finding: any) => finding.occurrences[0].path === 'conflict.txt');
     expect(merged.exposure).toMatchObject({ firstCommit: { id: merge }, atHead: true });
+  });
+
+  it('attributes side branches, tags and merges the same when the log is asked again per blob', () => {
+    const whole = scanGit([repo.root]).report;
+    expect(scanGit([repo.root], { env: { SPRAWL_TEST_LOG_LIMIT_BYTES: '64' } }).report.findings).toEqual(whole.findings);
   });
 
   it('--branch main leaves out what only other refs reach', () => {

@@ -3,8 +3,9 @@
  * once each, then the findings attributed to the commits that added and removed them.
  */
 import type { Finding, Occurrence } from '../../findings/finding.js';
+import type { BlobEvent } from '../../findings/exposure.js';
 import { exposureOf } from '../../findings/exposure.js';
-import { blobEventsIn, headSnapshot, historyLog } from '../../sources/git-attribution.js';
+import { blobEventsOf, headSnapshot, historyLog, type HistoryLog } from '../../sources/git-attribution.js';
 import { listHistory, type HistorySelection } from '../../sources/git-history.js';
 import { scanAndReport, type ScanCommandOptions } from '../scan-pipeline.js';
 
@@ -19,7 +20,7 @@ export async function runGit(repositoryPath: string, options: GitCommandOptions)
   });
   // The commit log and HEAD's tree are read only when something was found, and then at once, beside the
   // rest of the scan.
-  let log: Promise<string> | undefined;
+  let log: Promise<HistoryLog> | undefined;
   let head: ReturnType<typeof headSnapshot> | undefined;
   const startLog = () => (log ??= historyLog(history.repository, history.revisionArgs));
   const startHead = () => (head ??= headSnapshot(history.repository));
@@ -34,7 +35,7 @@ export async function runGit(repositoryPath: string, options: GitCommandOptions)
       enrich: async (findings) => {
         const blobIds = new Set(findings.flatMap((finding) => finding.occurrences.flatMap(blobIdOf)));
         if (blobIds.size === 0) return;
-        const [events, head] = await Promise.all([startLog().then((text) => blobEventsIn(text, blobIds)), startHead()]);
+        const [events, head] = await Promise.all([startLog().then((log) => blobEventsOf(log, history.repository, history.revisionArgs, blobIds)), startHead()]);
         for (const finding of findings) {
           const findingBlobs = new Set(finding.occurrences.flatMap(blobIdOf));
           const exposure = exposureOf(findingBlobs, events, head);
@@ -52,7 +53,7 @@ function blobIdOf(occurrence: Occurrence): string[] {
 }
 
 /** One occurrence per path a blob was committed under (a rename or a copy is another place). */
-function spreadOverPaths(occurrences: Occurrence[], events: ReturnType<typeof blobEventsIn>): Occurrence[] {
+function spreadOverPaths(occurrences: Occurrence[], events: readonly BlobEvent[]): Occurrence[] {
   const spread: Occurrence[] = [];
   for (const occurrence of occurrences) {
     const { provenance } = occurrence;
