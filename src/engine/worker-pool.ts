@@ -34,12 +34,17 @@ export class WorkerPool {
     });
   }
 
-  /** The rules and settings of the scan: put in shared memory once, sent with every task. */
+  /**
+   * The rules and settings of the scan: put in shared memory once, sent with every task. An empty task
+   * per thread goes first, so each thread compiles them while the source is still listing, not when its
+   * first batch arrives.
+   */
   configure(setup: WorkerSetup): void {
     const json = Buffer.from(JSON.stringify(setup));
     const shared = new SharedArrayBuffer(json.length);
     json.copy(Buffer.from(shared));
     this.setup = { json: shared, setupId: nextSetupId++ };
+    for (let thread = 0; thread < this.threads; thread++) void this.run({ items: [] }).catch(() => undefined);
   }
 
   private gitBlobsSent = false;
