@@ -93,7 +93,7 @@ let nextSetupId = 1;
 /**
  * A pool started at the beginning of a command, before its modules, configuration and rules are loaded:
  * the threads boot meanwhile (about 0.1 s each, on the core the main thread leaves idle while it loads)
- * and get the rules with their first batch. The scan takes it with `takeStartedPool`; a command that ends
+ * and get the rules once `configure` has them. The scan takes it with `takeStartedPool`; a command that ends
  * before scanning (bad input) has it closed by `closeStartedPool`.
  */
 let started: WorkerPool | undefined;

@@ -1,8 +1,8 @@
 /**
  * Worker-thread entry (run by piscina from `worker-pool.ts`). Compiles the rules once per thread (the
- * first task brings them), then scans the items of each task: files are read here, git blobs through this thread's own
- * `git cat-file --batch` (their bytes never cross threads either), bytes only the main thread has (a
- * commit message, stdin) arrive in the task, and only matches go back.
+ * first task brings them), then scans the items of each task: files are read here, git blobs through
+ * this thread's own `git cat-file --batch` (their bytes never cross threads either), bytes only the main
+ * thread has (a commit message, stdin) arrive in the task, and only matches go back.
  */
 import { compileRuleset, type CompiledRuleset } from '../ruleset/compile-rules.js';
 import { CatFileSession } from '../sources/git-cat-file.js';
@@ -36,8 +36,10 @@ export default async function scanTask(task: ScanTask): Promise<ScanTaskResult> 
   if (task.release) return release(task.release);
   if (crashOnPath && task.items.some((item) => item.id.includes(crashOnPath))) process.exit(70);
   useSetup(task.setup!);
-  // Ask git for every blob of the batch at once; they are then read in the same order.
-  for (const item of task.items) if (item.kind === 'git-blob') catFileFor(item.repository).request([item.id]);
+  // Ask git for every blob of the batch at once, one write per repository; they are then read in order.
+  const blobIds = new Map<string, string[]>();
+  for (const item of task.items) if (item.kind === 'git-blob') blobIds.set(item.repository, [...(blobIds.get(item.repository) ?? []), item.id]);
+  for (const [repository, ids] of blobIds) catFileFor(repository).request(ids);
   const outcomes: ItemOutcome[] = [];
   for (const item of task.items) {
     if (item.kind === 'bytes') outcomes.push(scanBytes(item.id, item.bytes, ruleset, buffer));

@@ -305,13 +305,8 @@ function groupsOf(parts: readonly CompiledPart[], gateAfterWakes: number): PartG
 
 function gateFor(parts: readonly CompiledPart[]): RE2 | undefined {
   try {
-    return new RE2(parts.map((part) => `(?:${withoutGroupNames(part.relaxedSource)})`).join('|'), 'u');
+    return new RE2(parts.map((part) => `(?:${part.relaxedSource})`).join('|'), 'u');
   } catch {
     return undefined; // too large for RE2: the parts run without a gate
   }
-}
-
-/** Capture names would clash between alternatives of a gate, which needs no captures at all. */
-function withoutGroupNames(pattern: string): string {
-  return pattern.replace(/(?<!\\)((?:\\\\)*)\(\?P?<[A-Za-z_][A-Za-z0-9_]*>/g, '$1(');
 }

@@ -204,7 +204,8 @@ function topLevelBranches(pattern: string, from: number): { branches: string[]; 
 
 /**
  * A pattern that matches wherever `pattern` matches, and more: each counted repetition `x{m,n}` becomes
- * `x*` (m = 0) or `x+`. RE2 compiles a counted repetition as that many copies of `x`, so a rule regex
+ * `x*` (m = 0) or `x+`, and named groups lose their names (a relaxed form is only tested, never asked
+ * for captures, and the names of several parts would clash in one gate's alternation). RE2 compiles a counted repetition as that many copies of `x`, so a rule regex
  * can take a millisecond to compile; its relaxed form compiles in tens of microseconds. Where the
  * relaxed form finds nothing, the rule cannot match: a part whose relaxed form never finds anything in
  * a scan is never compiled (see `CompiledPart.mayMatch`), and a gate over several parts is built from
@@ -224,6 +225,9 @@ export function relaxedPattern(pattern: string): string {
       const end = classEnd(pattern, index);
       relaxed += pattern.slice(index, end + 1);
       index = end;
+    } else if (char === '(' && /^\(\?P?<[A-Za-z_]/.test(pattern.slice(index, index + 5))) {
+      relaxed += '(';
+      index = pattern.indexOf('>', index);
     } else {
       const counted = char === '{' ? /^\{(\d+)(?:,\d*)?\}/.exec(pattern.slice(index)) : null;
       if (counted) {

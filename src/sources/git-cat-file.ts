@@ -142,7 +142,14 @@ export class CatFileSession {
   /** Set once a read failed: the objects requested after it cannot be told apart any more. */
   brokenBy: string | undefined;
 
-  constructor(private readonly root: string) {}
+  /**
+   * `keepsProcessAlive: false` (a worker thread's session): the thread's work, not this process, decides
+   * when it is done. A session the main thread reads from must keep the process alive while it waits.
+   */
+  constructor(
+    private readonly root: string,
+    private readonly options: { keepsProcessAlive: boolean } = { keepsProcessAlive: false },
+  ) {}
 
   request(ids: readonly string[]): void {
     if (ids.length === 0) return;
@@ -207,8 +214,7 @@ export class CatFileSession {
     child.stdin.on('error', () => {
       // git exited; the next read reports it.
     });
-    // The thread's work, not this process, decides when it is done.
-    child.unref();
+    if (!this.options.keepsProcessAlive) child.unref();
     this.child = child;
     this.output = new CatFileOutput(child.stdout);
     return child;

@@ -5,7 +5,7 @@
  * `git cat-file --batch` (see git-cat-file.ts), and report Git LFS pointer files instead of scanning
  * them. A shallow clone says what it could not see. Commit messages of a range are
  * scanned too. Which commits added and removed a blob is asked only for blobs with findings
- * (`git-exposure.ts`).
+ * (`git-attribution.ts`).
  */
 import type { SkippedInput } from '../engine/scan-stats.js';
 import { GitRepository } from './git.js';

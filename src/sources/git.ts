@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { UserError } from '../user-error.js';
-import { CatFileOutput } from './git-cat-file.js';
+import { CatFileSession } from './git-cat-file.js';
 
 /**
  * The variables git sets for hooks to say which repository and index are meant (`git commit -a` runs the
@@ -137,30 +137,21 @@ export class GitRepository {
    */
   async *readBlobs(ids: readonly string[]): AsyncIterable<{ id: string; bytes: Buffer | null }> {
     if (ids.length === 0) return;
-    const { child, stderr, exited } = this.spawnGit(['cat-file', '--batch']);
-    child.stdin.on('error', () => {
-      // git exited early; the reader below reports it.
-    });
-    child.stdin.end(`${ids.join('\n')}\n`);
-    const reader = new CatFileOutput(child.stdout);
-    for (const id of ids) {
-      const header = await reader.readLine();
-      if (header === null) throw new UserError('git-error', `${this.root}: git cat-file stopped early${stderr() ? ` (${stderr().trim().split('\n')[0]})` : ''}`);
-      if (header.endsWith(' missing')) {
-        yield { id, bytes: null };
-        continue;
+    const session = new CatFileSession(this.root, { keepsProcessAlive: true });
+    session.request(ids);
+    try {
+      for (const id of ids) {
+        let object: Awaited<ReturnType<CatFileSession['next']>>;
+        try {
+          object = await session.next(() => undefined, Number.POSITIVE_INFINITY);
+        } catch (error) {
+          throw new UserError('git-error', `${this.root}: ${(error as Error).message}`);
+        }
+        yield { id, bytes: object.kind === 'missing' ? null : object.bytes! };
       }
-      const size = Number(header.split(' ')[2]);
-      let bytes: Buffer;
-      try {
-        bytes = await reader.readBytes(size);
-        await reader.readBytes(1); // the newline after each object
-      } catch (error) {
-        throw new UserError('git-error', `${this.root}: ${(error as Error).message}`);
-      }
-      yield { id, bytes };
+    } finally {
+      await session.closeAndWait();
     }
-    await exited;
   }
 }
 

@@ -96,6 +96,7 @@ describe('relaxed patterns', () => {
   it('turn counted repetitions into * and +, leaving classes and braced escapes alone', () => {
     expect(relaxedPattern(String.raw`(?i)ab{2,5}c{0,3}[x{2}]\{3}\x{41}{3}d{4}e{0,}(?:fg){1,}?`)).toBe(String.raw`(?i)ab+c*[x{2}]\{3}\x{41}+d+e*(?:fg)+?`);
     expect(relaxedPattern(String.raw`a{,5}`)).toBe(String.raw`a{,5}`);
+    expect(relaxedPattern(String.raw`k=(?P<secret>[a-z]{8})|(?<secret2>x{2})[(?P<y>]`)).toBe(String.raw`k=([a-z]+)|(x+)[(?P<y>]`);
   });
 
   it('match wherever the pattern matches, so that a part is compiled only where it can match', () => {
