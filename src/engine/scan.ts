@@ -13,6 +13,7 @@ import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanStream } from './c
 import type { ScanStats, SkippedInput } from './scan-stats.js';
 import type { ScanItem, StreamInput } from '../sources/scan-item.js';
 import type { ItemOutcome, LocatedMatch } from './worker-protocol.js';
+import { InFlightBatches } from './in-flight-batches.js';
 
 /**
  * Items per batch: enough that a worker seldom waits between batches for the main thread to hand it the
@@ -114,8 +115,7 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
 
 /**
  * How much the main thread may hand out before the workers catch up: bytes it holds (commit messages,
- * staged files, stdin) and batches of items. Past either, it waits for the oldest batch, so a source
- * faster than the scan cannot queue everything it lists in memory.
+ * staged files, stdin) and batches of items (see in-flight-batches.ts).
  */
 const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 const MAX_IN_FLIGHT_BATCHES_PER_THREAD = 8;
@@ -125,16 +125,10 @@ async function scanInPool(items: AsyncIterable<ScanItem> | Iterable<ScanItem>, o
   const { WorkerPool, takeStartedPool } = await import('./worker-pool.js');
   const pool = takeStartedPool(options.threads) ?? new WorkerPool({ ...(options.threads ? { threads: options.threads } : {}) });
   pool.configure({ rules: options.rules, ...rulesetOptionsOf(options) });
-  const inFlight: { done: Promise<void>; bytes: number }[] = [];
-  let inFlightBytes = 0;
+  const inFlight = new InFlightBatches(pool.threads * MAX_IN_FLIGHT_BATCHES_PER_THREAD, MAX_IN_FLIGHT_BYTES);
   const send = async (batch: ScanItem[], bytes: number) => {
-    inFlight.push({ done: pool.scanBatch({ items: batch }).then(record), bytes });
-    inFlightBytes += bytes;
-    while (inFlightBytes > MAX_IN_FLIGHT_BYTES || inFlight.length > pool.threads * MAX_IN_FLIGHT_BATCHES_PER_THREAD) {
-      const oldest = inFlight.shift()!;
-      await oldest.done;
-      inFlightBytes -= oldest.bytes;
-    }
+    await inFlight.room(bytes);
+    inFlight.add(pool.scanBatch({ items: batch }).then(record), bytes);
   };
   try {
     let batch: ScanItem[] = [];
@@ -149,7 +143,7 @@ async function scanInPool(items: AsyncIterable<ScanItem> | Iterable<ScanItem>, o
       }
     }
     if (batch.length > 0) await send(batch, batchBytes);
-    await Promise.all(inFlight.map((each) => each.done));
+    await inFlight.drain();
   } finally {
     await pool.close();
   }

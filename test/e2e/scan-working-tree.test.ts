@@ -3,7 +3,7 @@
  */
 import { symlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ListingBackpressure, listWorkingTree, MAX_LISTED_AHEAD } from '../../src/sources/working-tree.js';
+import { listWorkingTree } from '../../src/sources/working-tree.js';
 import { fakeMaker } from '../support/fakes.js';
 import { runCli, ScanEnv, scanJson } from '../support/scan-env.js';
 
@@ -118,27 +118,36 @@ describe('--exclude globs', () => {
   });
 });
 
-describe('the walk pauses while the scan is behind', () => {
-  it('holds a folder listing back once MAX_LISTED_AHEAD files wait, and hands it on when half are taken', () => {
-    const backpressure = new ListingBackpressure();
-    const handed: string[] = [];
-    backpressure.deliver(MAX_LISTED_AHEAD, () => handed.push('first'));
-    backpressure.deliver(10, () => handed.push('second'));
-    expect(handed).toEqual(['first']);
-    for (let taken = 0; taken < MAX_LISTED_AHEAD / 2; taken++) backpressure.taken();
-    expect(handed).toEqual(['first']);
-    backpressure.taken();
-    expect(handed).toEqual(['first', 'second']);
+describe('the walk is pulled by the scan', () => {
+  it('lists a folder only once the files before it are taken, so memory does not hold the tree', async () => {
+    const tree = new ScanEnv('sprawl-pulled-');
+    try {
+      tree.write('a/one.txt', '');
+      tree.write('b/two.txt', '');
+      const iterator = listWorkingTree(tree.root).items[Symbol.asyncIterator]();
+      expect((await iterator.next()).value?.id).toBe('a/one.txt');
+      // Folder b has not been listed yet: a file written now is still seen. An eager walk has listed it already.
+      tree.write('b/three.txt', '');
+      const rest: string[] = [];
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest.push(next.value.id);
+      expect(rest.sort()).toEqual(['b/three.txt', 'b/two.txt']);
+    } finally {
+      tree.cleanup();
+    }
   });
 
-  it('still lists every file of a tree wider than the limit', async () => {
+  it('lists every file of a wide and deep tree, each once', async () => {
     const wide = new ScanEnv('sprawl-wide-');
     try {
-      const perFolder = Math.ceil(MAX_LISTED_AHEAD / 8);
-      for (let folder = 0; folder < 12; folder++) for (let file = 0; file < perFolder; file++) wide.write(`f${folder}/x${file}.txt`, '');
-      let count = 0;
-      for await (const _item of listWorkingTree(wide.root).items) count++;
-      expect(count).toBe(12 * perFolder);
+      const expected: string[] = [];
+      for (let folder = 0; folder < 12; folder++) {
+        for (let file = 0; file < 300; file++) expected.push(`f${folder}/x${file}.txt`);
+        expected.push(`f${folder}/deep/er/still${folder}.txt`);
+      }
+      for (const file of expected) wide.write(file, '');
+      const listed: string[] = [];
+      for await (const item of listWorkingTree(wide.root).items) listed.push(item.id);
+      expect(listed.sort()).toEqual(expected.sort());
     } finally {
       wide.cleanup();
     }
