@@ -1,7 +1,7 @@
 /**
  * `sprawl scan` end to end on real files: the built binary, the real worker pool, generated fakes.
  */
-import { symlinkSync } from 'node:fs';
+import { rmSync, symlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listWorkingTree } from '../../src/sources/working-tree.js';
 import { fakeMaker } from '../support/fakes.js';
@@ -131,6 +131,26 @@ describe('the walk is pulled by the scan', () => {
       const rest: string[] = [];
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest.push(next.value.id);
       expect(rest.sort()).toEqual(['b/three.txt', 'b/two.txt']);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('counts a folder it could not list as unreadable, with the reason, and lists the rest', async () => {
+    const tree = new ScanEnv('sprawl-vanishing-');
+    try {
+      tree.write('a/one.txt', '');
+      tree.write('b/two.txt', '');
+      tree.write('c/three.txt', '');
+      const listing = listWorkingTree(tree.root);
+      const iterator = listing.items[Symbol.asyncIterator]();
+      expect((await iterator.next()).value?.id).toBe('a/one.txt');
+      // Gone between being seen in its parent and being listed, as on a tree that changes under the scan.
+      rmSync(tree.path('b'), { recursive: true });
+      const rest: string[] = [];
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest.push(next.value.id);
+      expect(rest).toEqual(['c/three.txt']);
+      expect(listing.skipped).toEqual([{ path: 'b', reason: 'unreadable', detail: 'ENOENT' }]);
     } finally {
       tree.cleanup();
     }
