@@ -6,7 +6,7 @@
  * not scanned. Bytes can be pushed (`write`, for streams) or read straight into the buffer (`readFrom`,
  * for files, with no copy).
  */
-import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { findEncodedMatches } from '../detectors/encoded-text.js';
 import { findMatches, type RawMatch } from '../detectors/pattern.js';
@@ -114,10 +114,16 @@ export class ChunkedScan {
   }
 }
 
+/**
+ * Opened without blocking: a path listed as a file can be a named pipe by the time a worker opens it, and
+ * opening a pipe waits for a writer that may never come. For a regular file the flag changes nothing.
+ */
+const OPEN_FOR_SCAN = constants.O_RDONLY | constants.O_NONBLOCK;
+
 export function scanFile(id: string, absolutePath: string, ruleset: CompiledRuleset, buffer?: Buffer): ItemOutcome {
   let fd: number;
   try {
-    fd = openSync(absolutePath, 'r');
+    fd = openSync(absolutePath, OPEN_FOR_SCAN);
   } catch (error) {
     return { id, kind: 'skipped', reason: 'unreadable', detail: errorCode(error) };
   }

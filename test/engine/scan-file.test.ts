@@ -1,0 +1,27 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scanFile } from '../../src/engine/chunked-scan.js';
+import { compileRuleset } from '../../src/ruleset/compile-rules.js';
+import { matcherSpecOf } from '../../src/ruleset/rule.js';
+import { builtinRule, fakeMaker } from '../support/fakes.js';
+import { ScanEnv } from '../support/scan-env.js';
+
+describe('scanFile, the worker\'s read of one listed path', () => {
+  const env = new ScanEnv('sprawl-scan-file-');
+  afterAll(() => env.cleanup());
+  const ruleset = compileRuleset([matcherSpecOf(builtinRule('github.pat.classic'))]);
+
+  it('reads a regular file and finds what is in it', () => {
+    const token = fakeMaker('scan-file').fake('github.pat.classic');
+    const path = env.write('app.env', `TOKEN=${token}\n`);
+    const outcome = scanFile('app.env', path, ruleset);
+    expect(outcome).toMatchObject({ kind: 'scanned', matches: [{ secret: token, line: 1, column: 7 }] });
+  });
+
+  it('does not wait on a path that became a named pipe after listing: it is counted as a special file', () => {
+    const path = env.path('became-a-pipe');
+    execFileSync('mkfifo', [path]);
+    // Opened as a plain read, a pipe with no writer blocks here, and the test times out.
+    expect(scanFile('became-a-pipe', path, ruleset)).toEqual({ id: 'became-a-pipe', kind: 'skipped', reason: 'special-file' });
+  });
+});
