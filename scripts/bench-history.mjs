@@ -38,6 +38,7 @@ async function report(label, repo) {
   console.log(`history: ${label}: ${repo}`);
   console.log(`  ${floor.blobs} blobs, ${(floor.bytes / 1e6).toFixed(1)} MB; git cat-file --batch alone: ${floor.seconds.toFixed(2)} s`);
   console.log(`  sprawl git: ${scan.seconds.toFixed(2)} s = ${ratio.toFixed(2)}x the floor (target <= 2x: ${ratio <= 2 ? 'OK' : 'MISSED'}), peak RSS ${scan.peakRssMb.toFixed(0)} MB, ${scan.findings} findings`);
+  console.log(`  CPU ${scan.cpuSeconds.toFixed(2)} s, all threads and git: ${(scan.cpuSeconds / scan.seconds).toFixed(2)} cores busy on average`);
   return scan;
 }
 

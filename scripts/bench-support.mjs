@@ -1,9 +1,11 @@
 /**
- * What the benchmark scripts share: running the built CLI with a JSON report and measuring its wall time
- * and peak RSS (sampled from /proc/PID/status VmHWM, the kernel's own high-water mark for the whole
- * process, worker threads included).
+ * What the benchmark scripts share: running the built CLI with a JSON report and measuring its wall time,
+ * peak RSS (sampled from /proc/PID/status VmHWM, the kernel's own high-water mark for the whole process,
+ * worker threads included) and CPU time (from /proc/PID/stat: every thread, and the git processes it
+ * has reaped; sampled, so up to one interval short). On a two-core machine CPU time over wall time says
+ * how busy both cores were: a run held back by its CPU shows close to 2.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +14,27 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const cli = path.join(repoRoot, 'dist', 'bundle', 'cli.js');
 
+/** Clock ticks per second, the unit of /proc/PID/stat's CPU times. */
+const TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime + cutime + cstime of a running process, in seconds; undefined once it is gone. */
+function cpuSecondsOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs `sprawl <args> --format json --output <tmp> --fail-on none`; resolves with timings and the report's summary. */
 export function runMeasured(args) {
   return new Promise((resolve, reject) => {
@@ -19,6 +42,7 @@ export function runMeasured(args) {
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, [cli, ...args, '--format', 'json', '--output', output, '--fail-on', 'none'], { stdio: ['ignore', 'ignore', 'inherit'] });
     let peakKb = 0;
+    let cpuSeconds = 0;
     const timer = setInterval(() => {
       try {
         const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
@@ -26,6 +50,7 @@ export function runMeasured(args) {
       } catch {
         // the process exited between samples
       }
+      cpuSeconds = cpuSecondsOf(child.pid) ?? cpuSeconds;
     }, 20);
     child.on('error', reject);
     child.on('exit', (code) => {
@@ -35,6 +60,7 @@ export function runMeasured(args) {
       resolve({
         seconds: Number(process.hrtime.bigint() - started) / 1e9,
         peakRssMb: peakKb / 1024,
+        cpuSeconds,
         bytes: summary.bytesScanned,
         files: summary.filesScanned,
         findings: summary.findings,

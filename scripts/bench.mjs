@@ -62,6 +62,7 @@ function report(label, dir, result) {
   console.log(`  ${(result.bytes / 1e6).toFixed(1)} MB, ${result.files} files in ${result.seconds.toFixed(2)} s wall`);
   console.log(`  throughput ${mbps.toFixed(1)} MB/s (target >= ${targets.mbPerSecond}: ${mbps >= targets.mbPerSecond ? 'OK' : 'MISSED'}), ${(result.files / result.seconds).toFixed(0)} files/s`);
   console.log(`  peak RSS ${result.peakRssMb.toFixed(0)} MB (target <= ${targets.peakRssMb}: ${result.peakRssMb <= targets.peakRssMb ? 'OK' : 'MISSED'}), findings ${result.findings}, skipped ${JSON.stringify(result.skipped)}`);
+  console.log(`  CPU ${result.cpuSeconds.toFixed(2)} s, all threads: ${(result.cpuSeconds / result.seconds).toFixed(2)} cores busy on average of ${availableParallelism()}`);
 }
 
 function measureScan(dir) {
