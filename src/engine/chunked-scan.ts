@@ -210,9 +210,17 @@ const STRUCTURAL_MAX_BYTES = 1024 * 1024;
  */
 function withStructuralMatches(outcome: ItemOutcome, ruleset: CompiledRuleset, fileName: string, readWhole: () => Buffer): ItemOutcome {
   if (outcome.kind !== 'scanned' || ruleset.structural.length === 0 || outcome.bytes > STRUCTURAL_MAX_BYTES) return outcome;
+  if (!ruleset.structural.some(({ spec, detector }) => detector.appliesTo(fileName, spec.id))) return outcome;
+  return addStructuralMatches(outcome, ruleset, fileName, readWhole());
+}
+
+/*
+ * The rare path (a workflow, an MCP config) in a function of its own, so that V8 does not compile it into
+ * the per-file scan before it ever ran and then throw that code away when the first such file comes
+ * (each worker recompiled `scanFile`, the detector inlined, twice per scan for it).
+ */
+function addStructuralMatches(outcome: Extract<ItemOutcome, { kind: 'scanned' }>, ruleset: CompiledRuleset, fileName: string, bytes: Buffer): ItemOutcome {
   const applicable = ruleset.structural.filter(({ spec, detector }) => detector.appliesTo(fileName, spec.id));
-  if (applicable.length === 0) return outcome;
-  const bytes = readWhole();
   const isGeneric = (ruleId: string) => (ruleset.specificityOf.get(ruleId) ?? 0) > 0;
   const providerOffsets = new Set(outcome.matches.filter((match) => !isGeneric(match.ruleId)).map((match) => match.byteOffset));
   const found = applicable
