@@ -8,6 +8,7 @@ import { compileRuleset, type CompiledRuleset } from '../ruleset/compile-rules.j
 import { CatFileSession } from '../sources/git-cat-file.js';
 import type { ScanItem } from '../sources/scan-item.js';
 import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanGitBlob, scanGzipFile } from './chunked-scan.js';
+import { primeDetector } from './prime-detector.js';
 import type { ItemOutcome, ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
 
 /** The rules of the scan this thread works for, compiled on its first task (see `ScanTask.setup`). */
@@ -17,6 +18,7 @@ let rulesetSetupId = 0;
 function useSetup(shared: NonNullable<ScanTask['setup']>): void {
   if (shared.setupId === rulesetSetupId) return;
   const setup = JSON.parse(Buffer.from(shared.json).toString('utf8')) as WorkerSetup;
+  if (rulesetSetupId === 0) primeDetector();
   ruleset = compileRuleset(setup.rules, {
     ...(setup.decodeDepth !== undefined ? { decodeDepth: setup.decodeDepth } : {}),
     ...(setup.settings !== undefined ? { settings: setup.settings } : {}),

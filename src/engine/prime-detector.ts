@@ -1,0 +1,64 @@
+/**
+ * Runs the detector once, in each worker before its first batch, over a small made-up text with a
+ * made-up rule set that takes every path of the detector: a validated match with a case-sensitive opening
+ * and a word boundary before it, a generic match under a specific one, a rule split into parts, a gate, a
+ * multiline rule, and a match that runs past a window cutting a long line (the second, wider look).
+ *
+ * Why: V8 optimises the detector within the first megabytes of a scan, and compiles out every path that
+ * has not run yet. The first real match, the first multiline rule and the first gate then each threw the
+ * optimised detector away and had it compiled again, 20–60 ms of compiling per time in each worker, while
+ * the worker ran slower code meanwhile. Run once beforehand, these paths are in the first optimised code.
+ * The rules and text are invented (no real format, no key-shaped text in this file); the matches are
+ * dropped. It takes a few milliseconds.
+ */
+import { BLOCK_BYTES } from '../detectors/pattern.js';
+import { compileRuleset } from '../ruleset/compile-rules.js';
+import type { RuleMatcherSpec } from '../ruleset/rule.js';
+import type { ItemOutcome } from './worker-protocol.js';
+import { scanBytes } from './chunked-scan.js';
+
+const PRIMER_RULES: RuleMatcherSpec[] = [
+  { id: 'primer.token', pattern: String.raw`\b(zqx_[a-z0-9]{24})\b`, keywords: ['zqx_'], minEntropy: 2, validator: 'generic-assignment', generic: false, multiline: false },
+  { id: 'primer.token-pair', pattern: String.raw`\b(zqx_pair_[a-z0-9]{16})\b`, keywords: ['zqx_'], generic: false, multiline: false },
+  { id: 'generic.primer', pattern: String.raw`(?i)zqx_secret\s*=\s*"([a-z0-9_]{20,80})"`, keywords: ['zqx_secret'], generic: true, multiline: false },
+  { id: 'primer.split', pattern: String.raw`(?i)(?:zqa|zqb)_key\s*=\s*([a-z0-9]{20})\b`, keywords: ['zqa', 'zqb'], generic: false, multiline: false },
+  { id: 'primer.run', pattern: String.raw`\b(zqr_[a-z0-9]{8,500})`, keywords: ['zqr_'], generic: false, multiline: false },
+  { id: 'primer.block', pattern: String.raw`zqx-begin\n([a-z0-9\n]{20,400}?)\nzqx-end`, keywords: ['zqx-begin'], generic: false, multiline: true },
+];
+
+/** A made-up value: lower-case letters and digits, random, so entropy and validators judge it like a real one. */
+function randomValue(length: number): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  let value = '';
+  for (let index = 0; index < length; index++) value += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return value;
+}
+
+function primerText(): Buffer {
+  const token = `zqx_${randomValue(24)}`;
+  const lines = [
+    `const a = "${token}";`,
+    `zqx_secret = "${token}"`,
+    `zqa_key = ${randomValue(20)} zqb_key = ${randomValue(20)}`,
+    `zqx_pair_${randomValue(16)} zqx_pair_${randomValue(16)}`,
+    'zqx-begin',
+    randomValue(40),
+    randomValue(40),
+    'zqx-end',
+  ];
+  const before = `${lines.join('\n')}\n`;
+  // Then one line longer than a block and its margins, with a match that starts just before the first
+  // block's end and runs past its window, which cuts the line: the detector takes a second, wider look.
+  const padding = 'x'.repeat(BLOCK_BYTES - 16 - before.length);
+  return Buffer.from(`${before}${padding} zqr_${randomValue(400)} zqx_${randomValue(24)} ${'y'.repeat(3000)}\n`);
+}
+
+/** Returns what the last round found, for the test that checks the primer still takes its paths. */
+export function primeDetector(): ItemOutcome {
+  // Gates from the first window (the real rule sets gate a part group only after 64 wakes).
+  const ruleset = compileRuleset(PRIMER_RULES, { gateAfterWakes: 0 });
+  const text = primerText();
+  let outcome = scanBytes('primer', text, ruleset);
+  for (let round = 1; round < 3; round++) outcome = scanBytes('primer', text, ruleset);
+  return outcome;
+}
