@@ -21,12 +21,6 @@ const RandExp = randexpModule as unknown as typeof randexpModule.default;
 const KNOWN_CONTEXT_KEYWORDS: Record<string, string> = {
   'discord.bot-token': 'the bare token format is too generic to report alone: the keywords are the nearby name or call that it needs',
   'facebook.app-access-token': 'an app id and secret joined by `|` are reported only near a name that says so (or URL-encoded, `%7C`)',
-  'fal.api-key': 'a keyword `fal` would wake the rule in every `false`: the keywords list the separators and joined names that configurations use',
-  'lob.api-key': 'a keyword `lob` would wake the rule in every `global` and `blob`: the keywords list separators and joined names',
-  'ping.client-secret': 'a keyword `ping` would wake the rule in every `mapping` and `typing`: the keywords list separators and product names',
-  'splunk.hec-token': 'a keyword `hec` would wake the rule in every `check`: the keywords list separators and `hectoken`',
-  'facebook.app-secret': 'a two-letter keyword `fb` is below the prefilter minimum: the keywords list separators and joined names',
-  'windows.net-use-password': "cmd's own spelling, `net use`, has one space; the pattern also takes several",
 };
 
 /** The pattern in JavaScript syntax, for randexp: RE2's inline flags and named groups rewritten. */
