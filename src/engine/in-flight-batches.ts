@@ -16,7 +16,7 @@ export class InFlightBatches {
     private readonly maxBytes: number,
   ) {}
 
-  /** Tracks one batch; the first failure among them is thrown by `add` or `drain`, whichever comes next. */
+  /** Tracks one batch; the first failure among the batches is thrown by the next `room` or `drain`. */
   add(done: Promise<unknown>, bytes: number): void {
     const settled: Promise<void> = done.then(
       () => undefined,
@@ -33,7 +33,7 @@ export class InFlightBatches {
     });
   }
 
-  /** Resolves once there is room for another batch of `bytes` (any batch, when none is out). */
+  /** Resolves once there is room for another batch of `bytes` (any batch, when none is out). One sender at a time. */
   async room(bytes = 0): Promise<void> {
     while (!this.failure && this.pending.size > 0 && (this.pending.size >= this.maxBatches || this.bytes + bytes > this.maxBytes)) {
       await new Promise<void>((resolve) => (this.batchReturned = resolve));
