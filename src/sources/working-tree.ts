@@ -91,10 +91,14 @@ async function* walk(root: string, options: WorkingTreeOptions, skipped: Skipped
   }
 }
 
-/** A folder's entries; one that cannot be listed is recorded as skipped with its error code, not failed on or passed over silently. */
+/**
+ * A folder's entries, in name order (the file system's own order differs from one to another, and a walk
+ * in a fixed order makes runs repeatable); one that cannot be listed is recorded as skipped with its error
+ * code, not failed on or passed over silently.
+ */
 function listFolder(root: string, folder: string, skipped: SkippedInput[]): Dirent[] {
   try {
-    return readdirSync(folder ? path.join(root, folder) : root, { withFileTypes: true });
+    return readdirSync(folder ? path.join(root, folder) : root, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     skipped.push({ path: folder || '.', reason: 'unreadable', detail: code ?? message });
