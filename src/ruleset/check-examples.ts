@@ -5,13 +5,15 @@
  */
 import { BLOCK_BYTES, findMatches } from '../detectors/pattern.js';
 import { structuralDetectorNamed } from '../detectors/structural/index.js';
+import { keywordProblem } from './check-keywords.js';
 import { compileRuleset } from './compile-rules.js';
 import { ExampleFiller, SeededRandom } from './fake-secrets.js';
 import { matcherSpecOf, type Rule } from './rule.js';
 
 export interface ExampleResult {
   ruleId: string;
-  kind: 'positive' | 'negative';
+  /** `keywords`: the rule's keywords against random matches of its pattern (see check-keywords.ts). */
+  kind: 'positive' | 'negative' | 'keywords';
   /** `rules/github.yml:14 example 2 (yaml)`: where to look when it fails. */
   name: string;
   ok: boolean;
@@ -78,6 +80,8 @@ export function checkRuleExamples(rule: Rule, allRules: ReadonlyMap<string, Rule
     }
     results.push({ ruleId: rule.id, kind: 'negative', name, ok: problem === undefined, ...(problem ? { problem } : {}) });
   });
+  const keywords = keywordProblem(rule, seed);
+  results.push({ ruleId: rule.id, kind: 'keywords', name: `${rule.origin.file}:${rule.origin.line} keywords`, ok: keywords === undefined, ...(keywords ? { problem: keywords } : {}) });
   return results;
 }
 

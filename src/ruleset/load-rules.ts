@@ -23,7 +23,7 @@ export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.me
 const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*){1,3}$/;
 const RULE_FIELDS = new Set([
   'id', 'name', 'description', 'provider', 'lifetime', 'lifetime_evidence', 'severity', 'keywords', 'pattern', 'preceded_by',
-  'min_entropy', 'generic', 'multiline', 'identifier', 'detector', 'validator', 'fake', 'cwe', 'nhi', 'references', 'remediation', 'examples', 'negative_examples',
+  'min_entropy', 'generic', 'multiline', 'identifier', 'context_keywords', 'detector', 'validator', 'fake', 'cwe', 'nhi', 'references', 'remediation', 'examples', 'negative_examples',
 ]);
 const FILE_FIELDS = new Set(['provider', 'rules']);
 
@@ -171,7 +171,7 @@ function parseRule(node: YAMLMap, file: string, lineOf: (node: Node | null | und
     validator = text('validator');
     if (!validatorNamed(validator)) fail(`unknown validator '${validator}' (known: ${validatorNames().join(', ')})`, 'validator');
   }
-  for (const flag of ['generic', 'multiline', 'identifier']) {
+  for (const flag of ['generic', 'multiline', 'identifier', 'context_keywords']) {
     if (raw[flag] !== undefined && typeof raw[flag] !== 'boolean') fail(`'${flag}' must be true or false`, flag);
   }
   const fake = text('fake', false) || undefined;
@@ -203,6 +203,7 @@ function parseRule(node: YAMLMap, file: string, lineOf: (node: Node | null | und
     generic: raw.generic === true,
     multiline: raw.multiline === true,
     identifier: raw.identifier === true,
+    ...(raw.context_keywords === true ? { contextKeywords: true } : {}),
     ...(detector !== undefined ? { detector } : {}),
     ...(validator !== undefined ? { validator } : {}),
     ...(fake !== undefined ? { fake } : {}),

@@ -93,6 +93,11 @@ export interface Rule {
    */
   identifier: boolean;
   /**
+   * The keywords are context the match needs nearby (a bare token format reported only near a name that
+   * says what it is), not part of the match itself; the keyword check (check-keywords.ts) then allows it.
+   */
+  contextKeywords?: boolean;
+  /**
    * The rule's matches can be longer than a kilobyte or span many lines (PEM blocks, manifests), so it
    * runs over whole chunks instead of the windows around its keywords. Give such rules rare keywords.
    */

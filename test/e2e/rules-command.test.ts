@@ -47,6 +47,26 @@ describe('sprawl rules check', () => {
   });
 });
 
+describe('sprawl rules check, keywords', () => {
+  it('reports a pattern that can match without any of its keywords, which the prefilter would then miss', () => {
+    // `acmeco_…` matches the pattern but holds no `acme_`: found only when an `acme_` happens to be nearby.
+    const file = env.write('unsound.yml', userRule('\\b(?:acme|acmeco)_([a-z0-9]{24})\\b'));
+    const result = runCli(['rules', 'check', file]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(new RegExp(`FAIL ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3 keywords \\(rule acme.api-key\\): \\d+ of \\d+ random matches of the pattern hold none of its keywords, e.g. "acmeco_`));
+    expect(result.stdout).toContain('1 rules, 2 examples: 1 failed');
+  });
+
+  it('accepts keywords marked as context, and only where the pattern needs it', () => {
+    const contextual = env.write('context.yml', userRule('\\b(?:acme|acmeco)_([a-z0-9]{24})\\b').replace('    keywords: [acme_]', '    keywords: [acme_]\n    context_keywords: true'));
+    expect(runCli(['rules', 'check', contextual])).toMatchObject({ exitCode: 0, stdout: '1 rules, 2 examples: all pass\n' });
+    const needless = env.write('needless.yml', userRule('\\bacme_([a-z0-9]{24})\\b').replace('    keywords: [acme_]', '    keywords: [acme_]\n    context_keywords: true'));
+    const result = runCli(['rules', 'check', needless]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("every match holds one of its keywords: drop 'context_keywords'");
+  });
+});
+
 describe('sprawl rules list', () => {
   it('prints the catalogue as text, JSON and a Markdown table with lifetime and controls', () => {
     const text = runCli(['rules', 'list']);
