@@ -9,7 +9,7 @@ import type { StructuralDetector } from '../detectors/structural/structural-dete
 import { validatorNamed } from '../detectors/validators/index.js';
 import { DEFAULT_VALIDATOR_SETTINGS, type Validator, type ValidatorSettings } from '../detectors/validators/validator.js';
 import { precededByPattern, relaxedPattern, splitLeadingAlternation, wholePatternPart, type BeforeCheck, type PatternPart } from './fast-pattern.js';
-import type { RuleMatcherSpec } from './rule.js';
+import { matcherSpecOf, type RuleMatcherSpec } from './rule.js';
 
 /**
  * Decoding is off unless a command turns it on: `logs` and standard input decode two levels by default
@@ -88,7 +88,8 @@ export interface CompileOptions {
 }
 
 export function compileRuleset(givenSpecs: readonly RuleMatcherSpec[], options: CompileOptions = {}): CompiledRuleset {
-  const allSpecs = givenSpecs.map(uniformSpec);
+  // One shape for every spec, however it arrived (see matcherSpecOf).
+  const allSpecs = givenSpecs.map(matcherSpecOf);
   const structural = allSpecs.flatMap((spec) => {
     const detector = spec.detector ? structuralDetectorNamed(spec.detector) : undefined;
     return detector ? [{ spec, detector }] : [];
@@ -118,26 +119,6 @@ export function compileRuleset(givenSpecs: readonly RuleMatcherSpec[], options: 
   const gateAfterWakes = options.gateAfterWakes ?? GATE_AFTER_WAKES;
   const groupsOfKeyword = (index: number) => (groupsByKeyword[index] ??= groupsOf(partsByKeyword[index]!, gateAfterWakes));
   return { rules, keywordSet, groupsOfKeyword, splitRuleIds, specificityOf, decodeDepth: options.decodeDepth ?? DEFAULT_DECODE_DEPTH, structural, settings: options.settings ?? DEFAULT_VALIDATOR_SETTINGS };
-}
-
-/**
- * Every spec with the same keys in the same order, absent ones undefined. Specs arrive in many shapes (an
- * optional key there or not, and in a worker as JSON.parse built them), and the detector reads
- * `rule.spec` on every match: with one shape those reads stay monomorphic, where a dozen shapes made V8
- * throw its optimised detector away each time a rule of a new shape first matched.
- */
-function uniformSpec(spec: RuleMatcherSpec): RuleMatcherSpec {
-  return {
-    id: spec.id,
-    pattern: spec.pattern,
-    precededBy: spec.precededBy,
-    keywords: spec.keywords,
-    minEntropy: spec.minEntropy,
-    validator: spec.validator,
-    generic: spec.generic,
-    multiline: spec.multiline,
-    detector: spec.detector,
-  };
 }
 
 /**
