@@ -11,7 +11,7 @@ import { createGunzip } from 'node:zlib';
 import { findEncodedMatches } from '../detectors/encoded-text.js';
 import { findMatches, type RawMatch } from '../detectors/pattern.js';
 import type { CompiledRuleset } from '../ruleset/compile-rules.js';
-import type { CatFileSession } from '../sources/git-cat-file.js';
+import type { CatFileSession, ObjectReader } from '../sources/git-cat-file.js';
 import type { ItemOutcome, LocatedMatch } from './worker-protocol.js';
 
 /** Bytes scanned per step. Large enough that per-chunk overhead is noise, small enough for many workers. */
@@ -78,6 +78,14 @@ export class ChunkedScan {
       this.totalBytes += read;
       if (this.filled === this.buffer.length) this.scanChunk(false);
     }
+  }
+
+  /**
+   * Every byte written so far, while they all still fit in the buffer (no chunk has been scanned and
+   * carried away yet); valid until the buffer is used for the next input.
+   */
+  wholeInput(): Buffer | undefined {
+    return this.isFirstChunk && this.filled === this.totalBytes ? this.buffer.subarray(0, this.filled) : undefined;
   }
 
   /** Scans what is left and returns every match, in order. */
@@ -176,28 +184,77 @@ const LFS_POINTER_PREFIX = Buffer.from('version https://git-lfs.github.com/spec/
 const LFS_POINTER_MAX_BYTES = 1024;
 
 /**
- * Scans a git blob as it streams from this thread's `git cat-file --batch` (its id already requested),
- * in the memory of one chunk whatever its size. A Git LFS pointer is reported, not scanned; a blob the
- * repository lacks, or one git stops sending, is counted as unreadable.
+ * Scans the blobs of a batch (their ids already requested from this thread's `git cat-file --batch`) as
+ * they stream in, each in the memory of one chunk whatever its size, and returns their outcomes in order.
+ * A Git LFS pointer is reported, not scanned; a blob the repository lacks, and every blob after one git
+ * stops sending, is counted as unreadable.
  */
-export async function scanGitBlob(item: { id: string; path?: string }, session: CatFileSession, ruleset: CompiledRuleset, buffer?: Buffer): Promise<ItemOutcome> {
-  const { id } = item;
-  const name = item.path ?? id;
-  const needsWhole = item.path !== undefined && ruleset.structural.some(({ spec, detector }) => detector.appliesTo(name, spec.id));
-  const scan = new ChunkedScan(ruleset, buffer);
-  let object: Awaited<ReturnType<CatFileSession['next']>>;
+export async function scanGitBlobs(items: readonly GitBlobItem[], session: CatFileSession, ruleset: CompiledRuleset, buffer?: Buffer): Promise<ItemOutcome[]> {
+  const reader = new GitBlobScanner(items, ruleset, buffer);
   try {
-    object = await session.next((piece) => scan.write(piece), needsWhole ? STRUCTURAL_MAX_BYTES : LFS_POINTER_MAX_BYTES);
+    await session.read(items.length, reader);
   } catch (error) {
-    return { id, kind: 'skipped', reason: 'unreadable', detail: (error as Error).message };
+    // A failure of the scan itself is not git's: it fails the batch, which the pool retries item by item.
+    if (reader.scanError !== undefined) throw reader.scanError;
+    const detail = (error as Error).message;
+    for (const item of items.slice(reader.outcomes.length)) reader.outcomes.push({ id: item.id, kind: 'skipped', reason: 'unreadable', detail });
   }
-  if (object.kind === 'missing') return { id, kind: 'skipped', reason: 'unreadable', detail: `blob ${id.slice(0, 12)} is missing from the repository` };
-  const whole = object.bytes;
-  if (whole) {
-    if (whole.subarray(0, LFS_POINTER_PREFIX.length).equals(LFS_POINTER_PREFIX)) return { id, kind: 'skipped', reason: 'lfs-pointer', detail: `blob ${id.slice(0, 12)}` };
-    scan.write(whole);
+  return reader.outcomes;
+}
+
+interface GitBlobItem {
+  id: string;
+  path?: string;
+}
+
+/** Scans each blob as git prints it (see `ObjectReader`): pieces go into a `ChunkedScan`, the outcome is kept at its end. */
+class GitBlobScanner implements ObjectReader {
+  readonly outcomes: ItemOutcome[] = [];
+  scanError: unknown;
+  private scan: ChunkedScan | undefined;
+
+  constructor(
+    private readonly items: readonly GitBlobItem[],
+    private readonly ruleset: CompiledRuleset,
+    private readonly buffer: Buffer | undefined,
+  ) {}
+
+  begin(): void {
+    this.scan = new ChunkedScan(this.ruleset, this.buffer);
   }
-  return withStructuralMatches(outcomeOf(id, scan.end()), ruleset, name, () => whole!);
+
+  piece(bytes: Buffer): void {
+    this.guarded(() => this.scan!.write(bytes));
+  }
+
+  end(): void {
+    this.guarded(() => this.outcomes.push(this.finish(this.items[this.outcomes.length]!, this.scan!)));
+  }
+
+  missing(): void {
+    const { id } = this.items[this.outcomes.length]!;
+    this.outcomes.push({ id, kind: 'skipped', reason: 'unreadable', detail: `blob ${id.slice(0, 12)} is missing from the repository` });
+  }
+
+  private finish(item: GitBlobItem, scan: ChunkedScan): ItemOutcome {
+    const { id } = item;
+    // A small blob, or one of a structural detector's files, is still whole in the scan's buffer.
+    const whole = scan.wholeInput();
+    if (whole && whole.length <= LFS_POINTER_MAX_BYTES && whole.subarray(0, LFS_POINTER_PREFIX.length).equals(LFS_POINTER_PREFIX)) {
+      return { id, kind: 'skipped', reason: 'lfs-pointer', detail: `blob ${id.slice(0, 12)}` };
+    }
+    return withStructuralMatches(outcomeOf(id, scan.end()), this.ruleset, item.path ?? id, () => whole!);
+  }
+
+  /** Keeps what a scan throws, so the batch fails as a crash would, not as an unreadable blob. */
+  private guarded(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.scanError = error;
+      throw error;
+    }
+  }
 }
 
 /** Structural detectors read whole files; past this size a file is not a config file of theirs. */

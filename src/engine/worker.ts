@@ -7,7 +7,7 @@
 import { compileRuleset, type CompiledRuleset } from '../ruleset/compile-rules.js';
 import { CatFileSession } from '../sources/git-cat-file.js';
 import type { ScanItem } from '../sources/scan-item.js';
-import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanGitBlob, scanGzipFile } from './chunked-scan.js';
+import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanGitBlobs, scanGzipFile } from './chunked-scan.js';
 import { primeDetector } from './prime-detector.js';
 import type { ItemOutcome, ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
 
@@ -38,20 +38,43 @@ export default async function scanTask(task: ScanTask): Promise<ScanTaskResult> 
   if (task.release) return release(task.release);
   if (crashOnPath && task.items.some((item) => item.id.includes(crashOnPath))) process.exit(70);
   useSetup(task.setup!);
-  // Ask git for every blob of the batch at once, one write per repository; they are then read in order.
-  const blobIds = new Map<string, string[]>();
-  for (const item of task.items) if (item.kind === 'git-blob') blobIds.set(item.repository, [...(blobIds.get(item.repository) ?? []), item.id]);
-  for (const [repository, ids] of blobIds) catFileFor(repository).request(ids);
+  // The git blobs of the batch are read per repository, all ids asked for at once; the rest are read here.
+  const blobOutcomes = new Map<string, ItemOutcome>();
+  for (const [repository, blobs] of gitBlobsByRepository(task.items)) {
+    for (const outcome of await scanBlobs(repository, blobs)) blobOutcomes.set(outcome.id, outcome);
+  }
   const outcomes: ItemOutcome[] = [];
   for (const item of task.items) {
-    if (item.kind === 'bytes') outcomes.push(scanBytes(item.id, item.bytes, ruleset, buffer));
-    else if (item.kind === 'git-blob') outcomes.push(await scanBlob(item));
+    if (item.kind === 'git-blob') outcomes.push(blobOutcomes.get(item.id)!);
+    else if (item.kind === 'bytes') outcomes.push(scanBytes(item.id, item.bytes, ruleset, buffer));
     else if (item.compression === 'gzip') outcomes.push(await scanGzipFile(item.id, item.absolutePath, ruleset, buffer));
     else outcomes.push(scanFile(item.id, item.absolutePath, ruleset, buffer));
   }
-  // A git that failed is replaced for the next batch.
-  for (const [repository, session] of catFiles) if (session.brokenBy !== undefined) catFiles.delete(repository);
   return { outcomes };
+}
+
+type GitBlobItem = Extract<ScanItem, { kind: 'git-blob' }>;
+
+function gitBlobsByRepository(items: readonly ScanItem[]): Map<string, GitBlobItem[]> {
+  const byRepository = new Map<string, GitBlobItem[]>();
+  for (const item of items) {
+    if (item.kind !== 'git-blob') continue;
+    const blobs = byRepository.get(item.repository);
+    if (blobs) blobs.push(item);
+    else byRepository.set(item.repository, [item]);
+  }
+  return byRepository;
+}
+
+/** Scans blobs as this thread's git for their repository prints them. A git that failed is replaced for the next batch. */
+async function scanBlobs(repository: string, blobs: readonly GitBlobItem[]): Promise<ItemOutcome[]> {
+  const session = catFileFor(repository);
+  session.request(blobs.map((blob) => blob.id));
+  try {
+    return await scanGitBlobs(blobs, session, ruleset, buffer);
+  } finally {
+    if (session.brokenBy !== undefined) catFiles.delete(repository);
+  }
 }
 
 /** This thread's `git cat-file --batch`, one per repository, kept for the thread's life. */
@@ -78,12 +101,3 @@ async function release({ counter, workers }: NonNullable<ScanTask['release']>): 
   return { outcomes: [] };
 }
 
-/** After git failed on one blob of a batch, the rest of the batch from that repository is unreadable too. */
-async function scanBlob(item: Extract<ScanItem, { kind: 'git-blob' }>): Promise<ItemOutcome> {
-  const session = catFileFor(item.repository);
-  if (session.brokenBy !== undefined) return { id: item.id, kind: 'skipped', reason: 'unreadable', detail: session.brokenBy };
-  // A turn of the event loop first: git's output waiting in the pipe is read into memory, so git goes
-  // on decompressing the next blobs while this one is scanned, instead of stopping at a full pipe.
-  await new Promise((resolve) => setImmediate(resolve));
-  return scanGitBlob(item, session, ruleset, buffer);
-}

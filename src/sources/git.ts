@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { UserError } from '../user-error.js';
-import { CatFileSession } from './git-cat-file.js';
+import { CatFileSession, type ObjectReader } from './git-cat-file.js';
 
 /**
  * The variables git sets for hooks to say which repository and index are meant (`git commit -a` runs the
@@ -141,17 +141,40 @@ export class GitRepository {
     session.request(ids);
     try {
       for (const id of ids) {
-        let object: Awaited<ReturnType<CatFileSession['next']>>;
+        const whole = new WholeObject();
         try {
-          object = await session.next(() => undefined, Number.POSITIVE_INFINITY);
+          await session.read(1, whole);
         } catch (error) {
           throw new UserError('git-error', `${this.root}: ${(error as Error).message}`);
         }
-        yield { id, bytes: object.kind === 'missing' ? null : object.bytes! };
+        yield { id, bytes: whole.bytes };
       }
     } finally {
       await session.closeAndWait();
     }
+  }
+}
+
+/** Gathers one object's bytes (null when the repository lacks it). */
+class WholeObject implements ObjectReader {
+  private pieces: Buffer[] = [];
+  bytes: Buffer | null = null;
+
+  begin(): void {
+    // The size is that of the pieces that follow.
+  }
+
+  piece(bytes: Buffer): void {
+    // A piece is valid only during the call: keep a copy.
+    this.pieces.push(Buffer.from(bytes));
+  }
+
+  end(): void {
+    this.bytes = Buffer.concat(this.pieces);
+  }
+
+  missing(): void {
+    this.bytes = null;
   }
 }
 
