@@ -12,7 +12,7 @@
  * dropped. It takes a few milliseconds.
  */
 import { BLOCK_BYTES } from '../detectors/pattern.js';
-import { compileRuleset } from '../ruleset/compile-rules.js';
+import { compileRuleset, PartGroup, type CompiledRuleset } from '../ruleset/compile-rules.js';
 import type { RuleMatcherSpec } from '../ruleset/rule.js';
 import type { ItemOutcome } from './worker-protocol.js';
 import { scanBytes } from './chunked-scan.js';
@@ -20,6 +20,8 @@ import { scanBytes } from './chunked-scan.js';
 const PRIMER_RULES: RuleMatcherSpec[] = [
   { id: 'primer.token', pattern: String.raw`\b(zqx_[a-z0-9]{24})\b`, keywords: ['zqx_'], minEntropy: 2, validator: 'generic-assignment', generic: false, multiline: false },
   { id: 'primer.token-pair', pattern: String.raw`\b(zqx_pair_[a-z0-9]{16})\b`, keywords: ['zqx_'], generic: false, multiline: false },
+  // A second validator (it rejects the made-up value): the detector's call of a validator then meets more than one.
+  { id: 'primer.signed', pattern: String.raw`\b(zqs_[a-z0-9]{24})\b`, keywords: ['zqs_'], validator: 'jwt', generic: false, multiline: false },
   { id: 'generic.primer', pattern: String.raw`(?i)zqx_secret\s*=\s*"([a-z0-9_]{20,80})"`, keywords: ['zqx_secret'], generic: true, multiline: false },
   { id: 'primer.split', pattern: String.raw`(?i)(?:zqa|zqb)_key\s*=\s*([a-z0-9]{20})\b`, keywords: ['zqa', 'zqb'], generic: false, multiline: false },
   { id: 'primer.run', pattern: String.raw`\b(zqr_[a-z0-9]{8,500})`, keywords: ['zqr_'], generic: false, multiline: false },
@@ -48,6 +50,7 @@ function primerText(): Buffer {
     `zqx_secret = "${token}"`,
     `zqa_key = ${randomValue(20)} zqb_key = ${randomValue(20)}`,
     `zqx_pair_${randomValue(16)} zqx_pair_${randomValue(16)}`,
+    `zqs_${randomValue(24)}`,
     'zqx-begin',
     randomValue(40),
     randomValue(40),
@@ -67,5 +70,19 @@ export function primeDetector(): ItemOutcome {
   const text = primerText();
   let outcome = scanBytes('primer', text, ruleset);
   for (let round = 1; round < 3; round++) outcome = scanBytes('primer', text, ruleset);
+  primeGateMaking(ruleset, text);
   return outcome;
 }
+
+/**
+ * A group of parts makes its gate once, when its keyword is common (see `PartGroup`), which in a scan is
+ * always after V8 optimised the detector; and V8 records what code does only once the code has run for a
+ * while, which the few gates of the rounds above do not reach. Making gates again here, many times, means
+ * the first gate of a real scan is no longer new to the optimised detector (it threw that code away).
+ */
+function primeGateMaking(ruleset: CompiledRuleset, text: Buffer): void {
+  const parts = ruleset.rules.flatMap((rule) => rule.parts).filter((part) => part.literalPrefix.startsWith('zqx_'));
+  for (let made = 0; made < GATES_TO_MAKE; made++) new PartGroup(parts, 0).admits(text);
+}
+
+const GATES_TO_MAKE = 24;

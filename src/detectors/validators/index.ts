@@ -31,10 +31,19 @@ const VALIDATORS: readonly Validator[] = [
   ...tokenLifetimeValidators,
 ];
 
+/**
+ * Every validator in one object shape (the families write theirs as literals, some with `complete`, some
+ * made by a function), so that the detector's `validator.check` load meets one hidden class: each new shape
+ * it met threw the detector's optimised code away in every worker.
+ */
+function inOneShape({ name, check, complete }: Validator): Validator {
+  return { name, check, complete };
+}
+
 const BY_NAME = new Map<string, Validator>();
 for (const validator of VALIDATORS) {
   if (BY_NAME.has(validator.name)) throw new Error(`two validators are named ${validator.name}`);
-  BY_NAME.set(validator.name, validator);
+  BY_NAME.set(validator.name, inOneShape(validator));
 }
 
 export function validatorNamed(name: string): Validator | undefined {
