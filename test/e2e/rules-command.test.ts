@@ -57,6 +57,16 @@ describe('sprawl rules check, keywords', () => {
     expect(result.stdout).toContain('1 rules, 2 examples: 1 failed');
   });
 
+  it('refuses a keyword of two letters, which occurs in every block of text, but takes two characters with punctuation', () => {
+    const twoLetters = env.write('two-letters.yml', userRule('\\bac([a-z0-9]{24})\\b').replace('keywords: [acme_]', 'keywords: [ac]'));
+    expect(runCli(['rules', 'check', twoLetters])).toMatchObject({
+      exitCode: 2,
+      stderr: `sprawl: ${twoLetters}:9: rule acme.api-key: keyword 'ac' is too short to prefilter on (at least 3 characters, or 2 with punctuation)\n`,
+    });
+    const flag = env.write('flag.yml', userRule('-k ([a-z0-9]{24})\\b').replace('keywords: [acme_]', 'keywords: [-k]').replace("'ACME_KEY=acme_{{fake}}'", "'acme-cli -k {{fake}}'"));
+    expect(runCli(['rules', 'check', flag])).toMatchObject({ exitCode: 0, stdout: '1 rules, 2 examples: all pass\n' });
+  });
+
   it('accepts keywords marked as context, and only where the pattern needs it', () => {
     const contextual = env.write('context.yml', userRule('\\b(?:acme|acmeco)_([a-z0-9]{24})\\b').replace('    keywords: [acme_]', '    keywords: [acme_]\n    context_keywords: true'));
     expect(runCli(['rules', 'check', contextual])).toMatchObject({ exitCode: 0, stdout: '1 rules, 2 examples: all pass\n' });
