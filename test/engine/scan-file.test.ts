@@ -18,6 +18,12 @@ describe('scanFile, the worker\'s read of one listed path', () => {
     expect(outcome).toMatchObject({ kind: 'scanned', matches: [{ secret: token, line: 1, column: 7 }] });
   });
 
+  it('reads a file that reports size 0 (as /proc does) to its end', () => {
+    const outcome = scanFile('status', '/proc/self/status', ruleset);
+    expect(outcome).toMatchObject({ kind: 'scanned' });
+    expect(outcome.kind === 'scanned' && outcome.bytes).toBeGreaterThan(100);
+  });
+
   it('does not wait on a path that became a named pipe after listing: it is counted as a special file', () => {
     const path = env.path('became-a-pipe');
     execFileSync('mkfifo', [path]);
