@@ -34,6 +34,65 @@ const NEWLINE = 0x0a;
 const HIGH_WATER_BYTES = 16 * 1024 * 1024;
 
 /**
+ * Cuts `cat-file --batch` output into objects, whatever the sizes of the chunks it arrives in: a header
+ * line (`<id> <type> <size>`, or `<id> missing`), the object's bytes, a newline. A header or an object
+ * may be split across any number of chunks; the framing keeps its place between calls.
+ */
+export class CatFileFraming {
+  /** The header line so far, while it is split across chunks. */
+  private header = '';
+  private inObject = false;
+  /** Bytes of the current object still to come (then its newline). */
+  private objectLeft = 0;
+
+  /**
+   * Parses `chunk` from its start, handing objects to `reader`, until the chunk is used up or `wanted`
+   * objects have ended; says how many bytes it used and how many objects ended. Throws on output that
+   * is not `--batch` framing (git's output cannot be followed after that).
+   */
+  parse(chunk: Buffer, reader: ObjectReader, wanted: number): { used: number; ended: number } {
+    let at = 0;
+    let ended = 0;
+    while (at < chunk.length && ended < wanted) {
+      if (!this.inObject) {
+        const newline = chunk.indexOf(NEWLINE, at);
+        if (newline < 0) {
+          this.header += chunk.toString('latin1', at);
+          return { used: chunk.length, ended };
+        }
+        const header = this.header + chunk.toString('latin1', at, newline);
+        this.header = '';
+        at = newline + 1;
+        if (header.endsWith(' missing')) {
+          reader.missing();
+          ended++;
+          continue;
+        }
+        const size = Number(header.slice(header.lastIndexOf(' ') + 1));
+        if (header.split(' ').length !== 3 || !Number.isSafeInteger(size) || size < 0) throw new Error(`git cat-file printed an unexpected header: ${header.slice(0, 80)}`);
+        reader.begin(size);
+        this.inObject = true;
+        this.objectLeft = size;
+        continue;
+      }
+      if (this.objectLeft > 0) {
+        const taken = Math.min(this.objectLeft, chunk.length - at);
+        reader.piece(chunk.subarray(at, at + taken));
+        this.objectLeft -= taken;
+        at += taken;
+        continue;
+      }
+      if (chunk[at] !== NEWLINE) throw new Error('git cat-file output lost its framing after an object');
+      at++;
+      this.inObject = false;
+      reader.end();
+      ended++;
+    }
+    return { used: at, ended };
+  }
+}
+
+/**
  * One `git cat-file --batch` process kept open for a repository. `request` queues ids; `read` hands the
  * next requested objects to a reader, in order. The process starts on first use and ends when the
  * thread that opened it does (its pipes close with the thread), or on `close`.
@@ -47,10 +106,7 @@ export class CatFileSession {
   private held: Buffer[] = [];
   private heldBytes = 0;
   private reads: PendingRead[] = [];
-  /** Where the parser is: in a header line (its text so far), or in an object's bytes (how many are left, then the newline). */
-  private header = '';
-  private inObject = false;
-  private objectLeft = 0;
+  private readonly framing = new CatFileFraming();
   /** Set once a read failed: the objects requested after it cannot be told apart any more. */
   brokenBy: string | undefined;
 
@@ -131,72 +187,25 @@ export class CatFileSession {
   private pump(): void {
     while (this.reads.length > 0 && this.held.length > 0) {
       const chunk = this.held[0]!;
-      let used: number;
+      const read = this.reads[0]!;
+      let parsed: ReturnType<CatFileFraming['parse']>;
       try {
-        used = this.parse(chunk, this.reads[0]!);
+        parsed = this.framing.parse(chunk, read.reader, read.left);
       } catch (error) {
         this.fail(error as Error);
         return;
       }
-      if (used === chunk.length) this.held.shift();
-      else this.held[0] = chunk.subarray(used);
-      this.heldBytes -= used;
+      if (parsed.used === chunk.length) this.held.shift();
+      else this.held[0] = chunk.subarray(parsed.used);
+      this.heldBytes -= parsed.used;
+      read.left -= parsed.ended;
+      if (read.left === 0) {
+        this.reads.shift();
+        read.resolve();
+      }
     }
     if (this.heldBytes <= HIGH_WATER_BYTES / 2 && this.child?.stdout.isPaused()) this.child.stdout.resume();
     if (this.ended && this.reads.length > 0) this.fail(this.stoppedEarly());
-  }
-
-  /**
-   * Parses `chunk` for one read until the chunk or the read's objects run out; returns the bytes used.
-   * Finishing a read resolves it and moves on to the next one (by returning early).
-   */
-  private parse(chunk: Buffer, read: PendingRead): number {
-    let at = 0;
-    while (at < chunk.length) {
-      if (!this.inObject) {
-        const newline = chunk.indexOf(NEWLINE, at);
-        if (newline < 0) {
-          this.header += chunk.toString('latin1', at);
-          return chunk.length;
-        }
-        const header = this.header + chunk.toString('latin1', at, newline);
-        this.header = '';
-        at = newline + 1;
-        if (header.endsWith(' missing')) {
-          read.reader.missing();
-          if (this.objectDone(read)) return at;
-          continue;
-        }
-        const size = Number(header.slice(header.lastIndexOf(' ') + 1));
-        if (header.split(' ').length !== 3 || !Number.isSafeInteger(size) || size < 0) throw new Error(`git cat-file printed an unexpected header: ${header.slice(0, 80)}`);
-        read.reader.begin(size);
-        this.inObject = true;
-        this.objectLeft = size;
-        continue;
-      }
-      if (this.objectLeft > 0) {
-        const taken = Math.min(this.objectLeft, chunk.length - at);
-        read.reader.piece(chunk.subarray(at, at + taken));
-        this.objectLeft -= taken;
-        at += taken;
-        continue;
-      }
-      // The newline after each object's bytes.
-      if (chunk[at] !== NEWLINE) throw new Error('git cat-file output lost its framing after an object');
-      at++;
-      this.inObject = false;
-      read.reader.end();
-      if (this.objectDone(read)) return at;
-    }
-    return at;
-  }
-
-  /** Counts one object of `read`; true when that was its last, and the read is resolved. */
-  private objectDone(read: PendingRead): boolean {
-    if (--read.left > 0) return false;
-    this.reads.shift();
-    read.resolve();
-    return true;
   }
 
   private onOutputEnd(): void {

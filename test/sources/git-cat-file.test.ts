@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { scanGitBlobs } from '../../src/engine/chunked-scan.js';
 import { compileRuleset } from '../../src/ruleset/compile-rules.js';
 import { matcherSpecOf } from '../../src/ruleset/rule.js';
-import { CatFileSession, type ObjectReader } from '../../src/sources/git-cat-file.js';
+import { CatFileFraming, CatFileSession, type ObjectReader } from '../../src/sources/git-cat-file.js';
 import { builtinRule, fakeMaker } from '../support/fakes.js';
 import { GitRepo } from '../support/git-repo.js';
 import { ScanEnv } from '../support/scan-env.js';
@@ -32,6 +32,53 @@ class Recorder implements ObjectReader {
     this.objects.push('missing');
   }
 }
+
+describe('CatFileFraming: objects cut out of --batch output in chunks of any size', () => {
+  const id = (digit: string) => digit.repeat(40);
+  const objects = ['first\nobject\n', '', 'x'.repeat(300), 'no newline at the end'];
+  const output = Buffer.concat([
+    ...objects.slice(0, 2).map((content, index) => Buffer.from(`${id(String(index))} blob ${Buffer.byteLength(content)}\n${content}\n`)),
+    Buffer.from(`${id('a')} missing\n`),
+    ...objects.slice(2).map((content, index) => Buffer.from(`${id(String(index + 2))} blob ${Buffer.byteLength(content)}\n${content}\n`)),
+  ]);
+  const expected = [objects[0], objects[1], 'missing', objects[2], objects[3]];
+
+  /** Feeds `output` cut at the given offsets, all objects wanted by one read. */
+  function parsedWithCuts(cuts: number[]): (string | undefined)[] {
+    const framing = new CatFileFraming();
+    const recorder = new Recorder();
+    let ended = 0;
+    const bounds = [0, ...cuts, output.length];
+    for (let index = 0; index + 1 < bounds.length; index++) {
+      const result = framing.parse(output.subarray(bounds[index], bounds[index + 1]), recorder, expected.length - ended);
+      expect(result.used).toBe(bounds[index + 1]! - bounds[index]!);
+      ended += result.ended;
+    }
+    expect(ended).toBe(expected.length);
+    return recorder.objects.map((object) => object.toString());
+  }
+
+  it('gives the same objects however the output is cut: at every single offset, and byte by byte', () => {
+    for (let cut = 1; cut < output.length; cut++) expect(parsedWithCuts([cut])).toEqual(expected);
+    expect(parsedWithCuts(Array.from({ length: output.length - 1 }, (_, index) => index + 1))).toEqual(expected);
+  });
+
+  it('stops where the wanted objects end, leaving the rest of the chunk for the next read', () => {
+    const framing = new CatFileFraming();
+    const first = new Recorder();
+    const result = framing.parse(output, first, 2);
+    expect(result.ended).toBe(2);
+    expect(first.objects.map((object) => object.toString())).toEqual(expected.slice(0, 2));
+    const rest = new Recorder();
+    expect(framing.parse(output.subarray(result.used), rest, 3)).toEqual({ used: output.length - result.used, ended: 3 });
+    expect(rest.objects.map((object) => object.toString())).toEqual(expected.slice(2));
+  });
+
+  it('refuses output that is not --batch framing', () => {
+    expect(() => new CatFileFraming().parse(Buffer.from('fatal: something else entirely\n'), new Recorder(), 1)).toThrow('git cat-file printed an unexpected header: fatal: something else entirely');
+    expect(() => new CatFileFraming().parse(Buffer.from(`${id('0')} blob 3\nabcX`), new Recorder(), 1)).toThrow('lost its framing');
+  });
+});
 
 describe('CatFileSession: blobs streamed from one git cat-file --batch', () => {
   const env = new ScanEnv('sprawl-cat-file-');
