@@ -80,17 +80,3 @@ function blobEventsIn(log: readonly string[], blobIds: ReadonlySet<string>): Blo
   }
   return events;
 }
-
-/** HEAD's commit and the blobs of its tree; empty for a repository without commits. */
-export async function headSnapshot(repository: GitRepository): Promise<{ commitId: string; blobIds: Set<string> }> {
-  const commitId = (await repository.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '')).trim();
-  if (!commitId) return { commitId: '', blobIds: new Set() };
-  const tree = await repository.run(['ls-tree', '-r', '--full-tree', 'HEAD']);
-  const blobIds = new Set<string>();
-  for (const line of tree.split('\n')) {
-    const [meta] = line.split('\t');
-    const parts = meta?.split(' ');
-    if (parts?.[1] === 'blob' && parts[2]) blobIds.add(parts[2]);
-  }
-  return { commitId, blobIds };
-}

@@ -113,14 +113,6 @@ async function blobsAmong(repository: GitRepository, ids: readonly string[]): Pr
     .map((line) => line.slice(0, line.indexOf(' ')));
 }
 
-async function submodulePathsAtHead(repository: GitRepository): Promise<string[]> {
-  const tree = await repository.run(['ls-tree', '-r', '-z', '--full-tree', 'HEAD']).catch(() => '');
-  return tree
-    .split('\0')
-    .filter((entry) => entry.startsWith('160000 commit '))
-    .map((entry) => entry.slice(entry.indexOf('\t') + 1));
-}
-
 async function commitMessages(repository: GitRepository, revisionArgs: readonly string[]): Promise<Map<string, string>> {
   const log = await repository.run(['log', '--format=%H%x00%B%x00%x00', ...revisionArgs]);
   const messages = new Map<string, string>();
@@ -152,7 +144,8 @@ async function* historyItems(
     for (const [commit, message] of await commitMessages(repository, revisionArgs)) yield { kind: 'bytes', id: `${MESSAGE_ID_PREFIX}${commit}`, bytes: Buffer.from(message) };
   }
   // Submodules are other repositories: their commits are not in this one's objects. Say so.
-  for (const submodulePath of await submodulePathsAtHead(repository)) {
+  const head = await repository.headTree().catch(() => undefined);
+  for (const submodulePath of head?.submodulePaths ?? []) {
     skipped.push({ path: submodulePath, reason: 'submodule', detail: 'scan its own repository with sprawl git' });
   }
   if (repository.isShallow) {

@@ -41,7 +41,18 @@ function gitClient(baseDir: string): SimpleGit {
   });
 }
 
+/** HEAD's commit and what its tree holds; empty for a repository without commits. */
+export interface HeadTree {
+  commitId: string;
+  /** Every blob in HEAD's tree: a secret in one of them is still at HEAD. */
+  blobIds: ReadonlySet<string>;
+  /** Submodules in HEAD's tree: other repositories, reported rather than scanned. */
+  submodulePaths: readonly string[];
+}
+
 export class GitRepository {
+  private headTreeRead: Promise<HeadTree> | undefined;
+
   private constructor(
     /** The work tree's top folder, or the git dir itself for a bare repository. */
     readonly root: string,
@@ -71,6 +82,26 @@ export class GitRepository {
     const isBare = bare.trim() === 'true';
     const root = isBare ? absolute : path.resolve(absolute, upToTop.trim());
     return new GitRepository(root, isBare, shallow.trim() === 'true', gitClient(root));
+  }
+
+  /** HEAD's tree, read once (one `ls-tree`) for everyone who asks. */
+  headTree(): Promise<HeadTree> {
+    return (this.headTreeRead ??= this.readHeadTree());
+  }
+
+  private async readHeadTree(): Promise<HeadTree> {
+    const commitId = (await this.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '')).trim();
+    if (!commitId) return { commitId: '', blobIds: new Set(), submodulePaths: [] };
+    const blobIds = new Set<string>();
+    const submodulePaths: string[] = [];
+    // `<mode> <type> <id>\t<path>`, NUL-terminated so that any path survives.
+    for (const entry of (await this.run(['ls-tree', '-r', '-z', '--full-tree', commitId])).split('\0')) {
+      const tab = entry.indexOf('\t');
+      const [, type, id] = entry.slice(0, tab).split(' ');
+      if (type === 'blob' && id) blobIds.add(id);
+      else if (type === 'commit') submodulePaths.push(entry.slice(tab + 1));
+    }
+    return { commitId, blobIds, submodulePaths };
   }
 
   /** Runs a read-only git command and returns its output. */

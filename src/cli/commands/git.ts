@@ -5,7 +5,8 @@
 import type { Finding, Occurrence } from '../../findings/finding.js';
 import type { BlobEvent } from '../../findings/exposure.js';
 import { exposureOf } from '../../findings/exposure.js';
-import { blobEventsOf, headSnapshot, historyLog, type HistoryLog } from '../../sources/git-attribution.js';
+import { blobEventsOf, historyLog, type HistoryLog } from '../../sources/git-attribution.js';
+import type { HeadTree } from '../../sources/git.js';
 import { listHistory, type HistorySelection } from '../../sources/git-history.js';
 import { scanAndReport, type ScanCommandOptions } from '../scan-pipeline.js';
 
@@ -21,9 +22,9 @@ export async function runGit(repositoryPath: string, options: GitCommandOptions)
   // The commit log and HEAD's tree are read only when something was found, and then at once, beside the
   // rest of the scan.
   let log: Promise<HistoryLog> | undefined;
-  let head: ReturnType<typeof headSnapshot> | undefined;
+  let head: Promise<HeadTree> | undefined;
   const startLog = () => (log ??= historyLog(history.repository, history.revisionArgs));
-  const startHead = () => (head ??= headSnapshot(history.repository));
+  const startHead = () => (head ??= history.repository.headTree());
   return scanAndReport(
     {
       ...history,
