@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-import { cli, repoRoot, runMeasured } from './bench-support.mjs';
+import { cli, repoRoot, runMeasuredMedian } from './bench-support.mjs';
 const { values } = parseArgs({
   options: {
     dir: { type: 'string' },
@@ -59,7 +59,7 @@ async function main() {
 function report(label, dir, result) {
   const mbps = result.bytes / 1e6 / result.seconds;
   console.log(`${label}: ${dir}`);
-  console.log(`  ${(result.bytes / 1e6).toFixed(1)} MB, ${result.files} files in ${result.seconds.toFixed(2)} s wall`);
+  console.log(`  ${(result.bytes / 1e6).toFixed(1)} MB, ${result.files} files in ${result.seconds.toFixed(2)} s wall (median of ${result.runSeconds.length} runs: ${result.runSeconds.map((seconds) => seconds.toFixed(2)).join(', ')} s)`);
   console.log(`  throughput ${mbps.toFixed(1)} MB/s (target >= ${targets.mbPerSecond}: ${mbps >= targets.mbPerSecond ? 'OK' : 'MISSED'}), ${(result.files / result.seconds).toFixed(0)} files/s`);
   console.log(`  peak RSS ${result.peakRssMb.toFixed(0)} MB (target <= ${targets.peakRssMb}: ${result.peakRssMb <= targets.peakRssMb ? 'OK' : 'MISSED'}), findings ${result.findings}, skipped ${JSON.stringify(result.skipped)}`);
   console.log(`  CPU ${result.cpuSeconds.toFixed(2)} s, all threads: ${(result.cpuSeconds / result.seconds).toFixed(2)} cores busy on average of ${availableParallelism()}`);
@@ -71,7 +71,7 @@ function report(label, dir, result) {
  */
 function measureScan(dir) {
   warmPageCache(dir);
-  return runMeasured(['scan', dir, ...(values.threads ? ['--threads', values.threads] : [])]);
+  return runMeasuredMedian(['scan', dir, ...(values.threads ? ['--threads', values.threads] : [])]);
 }
 
 function warmPageCache(dir) {
