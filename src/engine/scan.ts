@@ -35,8 +35,12 @@ export interface ScanInput {
   items: AsyncIterable<ScanItem> | Iterable<ScanItem>;
   /** Entries the source decided not to read (symlinks...); read after `items` is exhausted. */
   skipped: readonly SkippedInput[];
-  /** Where an item's bytes came from; an item seen in several places gives several. */
-  provenanceOf: (id: string) => Provenance[];
+  /**
+   * Where an item's bytes came from; an item seen in several places gives several. The item itself is
+   * given too (not for a stream), so a source can carry what it knows in the item instead of keeping a
+   * map of every item it listed.
+   */
+  provenanceOf: (id: string, item?: ScanItem) => Provenance[];
   /** The source expects a small input (a commit's staged files): as `ScanOptions.inProcess`, unless the options say otherwise. */
   inProcess?: boolean;
   /** A stream only this thread can read (stdin), scanned here as it arrives, besides any items. */
@@ -83,26 +87,28 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
   const startedAt = performance.now();
   const matches: MatchAt[] = [];
   const stats: ScanStats = { filesScanned: 0, bytesScanned: 0, skipped: [], durationMs: 0 };
-  const record = (outcomes: ItemOutcome[]) => {
-    for (const outcome of outcomes) {
+  /** Outcomes come back in the order of their items (`items`: the batch, where there is one). */
+  const record = (outcomes: ItemOutcome[], items: readonly ScanItem[] = []) => {
+    outcomes.forEach((outcome, index) => {
+      const item = items[index]?.id === outcome.id ? items[index] : undefined;
       if (outcome.kind === 'skipped') {
-        const path = input.provenanceOf(outcome.id)[0]?.path ?? outcome.id;
+        const path = input.provenanceOf(outcome.id, item)[0]?.path ?? outcome.id;
         stats.skipped.push({ path, reason: outcome.reason, ...(outcome.detail ? { detail: outcome.detail } : {}) });
-        continue;
+        return;
       }
       stats.filesScanned++;
       stats.bytesScanned += outcome.bytes;
-      if (outcome.matches.length === 0) continue;
+      if (outcome.matches.length === 0) return;
       if (matches.length === 0) input.onFirstMatch?.();
-      for (const provenance of input.provenanceOf(outcome.id)) {
+      for (const provenance of input.provenanceOf(outcome.id, item)) {
         for (const match of outcome.matches) matches.push({ match, provenance });
       }
-    }
+    });
   };
   if (input.stream) record([await scanStream(input.stream.id, input.stream.stream, compileRuleset(options.rules, rulesetOptionsOf(options)))]);
   if (options.inProcess ?? input.inProcess ?? false) {
     const taken = await takeSmallInput(input.items);
-    if (taken.rest === undefined) record(scanInThisThread(taken.items, options));
+    if (taken.rest === undefined) record(scanInThisThread(taken.items, options), taken.items.map(({ item }) => item));
     else await scanInPool(taken.rest, options, record);
   } else {
     await scanInPool(input.items, options, record);
@@ -120,7 +126,7 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
 const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 const MAX_IN_FLIGHT_BATCHES_PER_THREAD = 8;
 
-async function scanInPool(items: AsyncIterable<ScanItem> | Iterable<ScanItem>, options: ScanOptions, record: (outcomes: ItemOutcome[]) => void): Promise<void> {
+async function scanInPool(items: AsyncIterable<ScanItem> | Iterable<ScanItem>, options: ScanOptions, record: (outcomes: ItemOutcome[], items: readonly ScanItem[]) => void): Promise<void> {
   // Loaded here, not at the top: an in-process scan never starts the pool, nor loads piscina.
   const { WorkerPool, takeStartedPool } = await import('./worker-pool.js');
   const pool = takeStartedPool(options.threads) ?? new WorkerPool({ ...(options.threads ? { threads: options.threads } : {}) });
@@ -128,7 +134,7 @@ async function scanInPool(items: AsyncIterable<ScanItem> | Iterable<ScanItem>, o
   const inFlight = new InFlightBatches(pool.threads * MAX_IN_FLIGHT_BATCHES_PER_THREAD, MAX_IN_FLIGHT_BYTES);
   const send = async (batch: ScanItem[], bytes: number) => {
     await inFlight.room(bytes);
-    inFlight.add(pool.scanBatch({ items: batch }).then(record), bytes);
+    inFlight.add(pool.scanBatch({ items: batch }).then((outcomes) => record(outcomes, batch)), bytes);
   };
   try {
     let batch: ScanItem[] = [];

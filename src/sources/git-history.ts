@@ -26,7 +26,7 @@ export interface HistoryListing {
   root: string;
   items: AsyncIterable<ScanItem>;
   skipped: SkippedInput[];
-  provenanceOf: (id: string) => Provenance[];
+  provenanceOf: (id: string, item?: ScanItem) => Provenance[];
   /** The rev-list arguments that select the commits, reused to attribute findings to commits. */
   revisionArgs: string[];
 }
@@ -37,18 +37,19 @@ export async function listHistory(directory: string, selection: HistorySelection
   const repository = await GitRepository.open(directory);
   const revisionArgs = revisionArgsOf(selection);
   const skipped: SkippedInput[] = [];
-  const pathOf = new Map<string, string>();
   return {
     repository,
     root: repository.root,
     revisionArgs,
     skipped,
     // Listed lazily, when the engine starts reading: the worker pool starts up while git lists.
-    items: historyItems(repository, selection, revisionArgs, pathOf, skipped),
-    provenanceOf: (id) =>
+    items: historyItems(repository, selection, revisionArgs, skipped),
+    // A blob's path travels with its item, so no map of every blob of the history is kept here: memory
+    // stays flat however many blobs a history has.
+    provenanceOf: (id, item) =>
       id.startsWith(MESSAGE_ID_PREFIX)
         ? [{ kind: 'git-message', path: `${id.slice(MESSAGE_ID_PREFIX.length, MESSAGE_ID_PREFIX.length + 12)}:message`, commit: id.slice(MESSAGE_ID_PREFIX.length) }]
-        : [{ kind: 'git', path: pathOf.get(id) ?? id, blobId: id }],
+        : [{ kind: 'git', path: (item?.kind === 'git-blob' ? item.path : undefined) ?? id, blobId: id }],
   };
 }
 
@@ -62,6 +63,12 @@ function revisionArgsOf(selection: HistorySelection): string[] {
   return args;
 }
 
+/** An object rev-list listed: its id, and the first path git met it under (none for a commit). */
+interface ListedObject {
+  id: string;
+  path?: string;
+}
+
 /**
  * Every object reachable from the selected commits, each once, with the first path git met it under,
  * as git lists them. Git (2.32 and later) leaves trees out of the listing itself, so what has a path is
@@ -69,48 +76,45 @@ function revisionArgsOf(selection: HistorySelection): string[] {
  * `unknown` until `cat-file --batch-check` tells. An older git refuses the filter before listing
  * anything; then every object is listed and all of them are `unknown`.
  */
-async function* listObjects(repository: GitRepository, revisionArgs: readonly string[], pathOf: Map<string, string>, unknown: string[]): AsyncIterable<string> {
+async function* listObjects(repository: GitRepository, revisionArgs: readonly string[], unknown: ListedObject[]): AsyncIterable<ListedObject> {
   let listed = false;
   try {
     for await (const line of repository.lines(['rev-list', '--objects', '--filter=object:type=blob', ...revisionArgs])) {
       listed = true;
-      const { id, path } = parseObjectLine(line);
-      if (id === '') continue;
-      if (path === undefined) {
-        unknown.push(id);
-        continue;
-      }
-      if (!pathOf.has(id)) pathOf.set(id, path);
-      yield id;
+      const object = parseObjectLine(line);
+      if (object.id === '') continue;
+      if (object.path === undefined) unknown.push(object);
+      else yield object;
     }
     return;
   } catch (error) {
     if (listed || !/filter/i.test(String((error as Error).message))) throw error;
   }
   for await (const line of repository.lines(['rev-list', '--objects', ...revisionArgs])) {
-    const { id, path } = parseObjectLine(line);
-    if (id === '') continue;
-    unknown.push(id);
-    if (path !== undefined && !pathOf.has(id)) pathOf.set(id, path);
+    const object = parseObjectLine(line);
+    if (object.id !== '') unknown.push(object);
   }
 }
 
 /** `<id> <path>` (a blob or tree), or `<id>` alone (a commit, or an object a tag names). */
-function parseObjectLine(line: string): { id: string; path?: string } {
+function parseObjectLine(line: string): ListedObject {
   const space = line.indexOf(' ');
   if (space < 0) return { id: line };
   const id = line.slice(0, space);
   return space < line.length - 1 ? { id, path: line.slice(space + 1) } : { id };
 }
 
-/** Keeps the blob ids among a list of object ids (`cat-file --batch-check`, one process). */
-async function blobsAmong(repository: GitRepository, ids: readonly string[]): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const answer = await repository.runWithInput(['cat-file', '--batch-check=%(objectname) %(objecttype)'], `${ids.join('\n')}\n`);
-  return answer
-    .split('\n')
-    .filter((line) => line.endsWith(' blob'))
-    .map((line) => line.slice(0, line.indexOf(' ')));
+/** Keeps the blobs among listed objects (`cat-file --batch-check`, one process). */
+async function blobsAmong(repository: GitRepository, objects: readonly ListedObject[]): Promise<ListedObject[]> {
+  if (objects.length === 0) return [];
+  const answer = await repository.runWithInput(['cat-file', '--batch-check=%(objectname) %(objecttype)'], `${objects.map((object) => object.id).join('\n')}\n`);
+  const blobIds = new Set(
+    answer
+      .split('\n')
+      .filter((line) => line.endsWith(' blob'))
+      .map((line) => line.slice(0, line.indexOf(' '))),
+  );
+  return objects.filter((object) => blobIds.has(object.id));
 }
 
 async function commitMessages(repository: GitRepository, revisionArgs: readonly string[]): Promise<Map<string, string>> {
@@ -123,23 +127,14 @@ async function commitMessages(repository: GitRepository, revisionArgs: readonly 
   return messages;
 }
 
-async function* historyItems(
-  repository: GitRepository,
-  selection: HistorySelection,
-  revisionArgs: readonly string[],
-  pathOf: Map<string, string>,
-  skipped: SkippedInput[],
-): AsyncIterable<ScanItem> {
+async function* historyItems(repository: GitRepository, selection: HistorySelection, revisionArgs: readonly string[], skipped: SkippedInput[]): AsyncIterable<ScanItem> {
   // The workers read the blobs themselves, each through its own `git cat-file --batch`. The blobs known
   // as blobs go as git lists them, so the workers start while git still lists and is then asked about
   // the rest. Trees are filtered out by type, so each blob is read once whatever its number of paths.
-  const blobItem = (id: string): ScanItem => {
-    const path = pathOf.get(id);
-    return { kind: 'git-blob', id, repository: repository.root, ...(path !== undefined ? { path } : {}) };
-  };
-  const unknown: string[] = [];
-  for await (const id of listObjects(repository, revisionArgs, pathOf, unknown)) yield blobItem(id);
-  for (const id of await blobsAmong(repository, unknown)) yield blobItem(id);
+  const blobItem = ({ id, path }: ListedObject): ScanItem => ({ kind: 'git-blob', id, repository: repository.root, ...(path !== undefined ? { path } : {}) });
+  const unknown: ListedObject[] = [];
+  for await (const object of listObjects(repository, revisionArgs, unknown)) yield blobItem(object);
+  for (const object of await blobsAmong(repository, unknown)) yield blobItem(object);
   if (selection.range) {
     for (const [commit, message] of await commitMessages(repository, revisionArgs)) yield { kind: 'bytes', id: `${MESSAGE_ID_PREFIX}${commit}`, bytes: Buffer.from(message) };
   }
