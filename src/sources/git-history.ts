@@ -72,15 +72,18 @@ interface ListedObject {
 /**
  * Every object reachable from the selected commits, each once, with the first path git met it under,
  * as git lists them. Git (2.32 and later) leaves trees out of the listing itself, so what has a path is
- * a blob, yielded at once; what has none is a commit or the rare blob a tag points at, collected in
- * `unknown` until `cat-file --batch-check` tells. An older git refuses the filter before listing
- * anything; then every object is listed and all of them are `unknown`.
+ * a blob, yielded at once. Commits are skipped: rev-list prints a commit as its id alone and every other
+ * object as its id, a space and a name, which is empty for the rare object a ref points at directly (a
+ * tagged blob); those are collected in `unknown` until `cat-file --batch-check` tells. So nothing here
+ * grows with the number of commits. An older git refuses the filter before listing anything; then every
+ * object is listed and all of them are `unknown`.
  */
 async function* listObjects(repository: GitRepository, revisionArgs: readonly string[], unknown: ListedObject[]): AsyncIterable<ListedObject> {
   let listed = false;
   try {
     for await (const line of repository.lines(['rev-list', '--objects', '--filter=object:type=blob', ...revisionArgs])) {
       listed = true;
+      if (!line.includes(' ')) continue; // a commit
       const object = parseObjectLine(line);
       if (object.id === '') continue;
       if (object.path === undefined) unknown.push(object);
@@ -96,7 +99,7 @@ async function* listObjects(repository: GitRepository, revisionArgs: readonly st
   }
 }
 
-/** `<id> <path>` (a blob or tree), or `<id>` alone (a commit, or an object a tag names). */
+/** `<id> <path>` (a blob or tree), `<id> ` (an object a ref points at), or `<id>` alone (a commit). */
 function parseObjectLine(line: string): ListedObject {
   const space = line.indexOf(' ');
   if (space < 0) return { id: line };
