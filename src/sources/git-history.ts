@@ -7,10 +7,21 @@
  * scanned too. Which commits added and removed a blob is asked only for blobs with findings
  * (`git-attribution.ts`).
  */
+import path from 'node:path';
 import type { SkippedInput } from '../engine/scan-stats.js';
+import { excludeMatcher } from './exclude-globs.js';
 import { GitRepository } from './git.js';
 import type { Provenance } from './provenance.js';
 import type { ScanItem } from './scan-item.js';
+import { SprawlIgnores } from './sprawl-ignores.js';
+
+/** Paths to leave out, as `scan` does: `--exclude` globs and (unless `--no-ignore`) `.sprawlignore` files. */
+export interface HistoryFilters {
+  /** Globs relative to the repository's top folder. */
+  exclude?: readonly string[];
+  /** Honour the `.sprawlignore` files committed at HEAD (default); `false` is the audit mode. */
+  useIgnoreFiles?: boolean;
+}
 
 export interface HistorySelection {
   /** `A..B`: only what commits in the range added (and their messages). */
@@ -33,7 +44,7 @@ export interface HistoryListing {
 
 const MESSAGE_ID_PREFIX = 'commit-message:';
 
-export async function listHistory(directory: string, selection: HistorySelection): Promise<HistoryListing> {
+export async function listHistory(directory: string, selection: HistorySelection, filters: HistoryFilters = {}): Promise<HistoryListing> {
   const repository = await GitRepository.open(directory);
   const revisionArgs = revisionArgsOf(selection);
   const skipped: SkippedInput[] = [];
@@ -43,7 +54,7 @@ export async function listHistory(directory: string, selection: HistorySelection
     revisionArgs,
     skipped,
     // Listed lazily, when the engine starts reading: the worker pool starts up while git lists.
-    items: historyItems(repository, selection, revisionArgs, skipped),
+    items: historyItems(repository, selection, revisionArgs, filters, skipped),
     // A blob's path travels with its item, so no map of every blob of the history is kept here: memory
     // stays flat however many blobs a history has.
     provenanceOf: (id, item) =>
@@ -120,6 +131,26 @@ async function blobsAmong(repository: GitRepository, objects: readonly ListedObj
   return objects.filter((object) => blobIds.has(object.id));
 }
 
+/**
+ * Which blobs to leave out, by the path git lists a blob under (a blob kept at several paths is judged
+ * by the first): `--exclude` globs and the `.sprawlignore` files committed at HEAD, read through one
+ * `cat-file --batch`. A blob with no path (one a tag points at) is never left out.
+ */
+async function leftOutPaths(repository: GitRepository, filters: HistoryFilters): Promise<(blobPath: string | undefined) => boolean> {
+  const excluded = excludeMatcher(filters.exclude ?? []);
+  const ignores = new SprawlIgnores();
+  if (filters.useIgnoreFiles !== false) {
+    const files = (await repository.headTree().catch(() => undefined))?.ignoreFiles ?? [];
+    // Blobs come back in the order asked (two folders may share one file's content, hence one id).
+    let index = 0;
+    for await (const { bytes } of repository.readBlobs(files.map((file) => file.blobId))) {
+      const file = files[index++]!;
+      if (bytes) ignores.add(path.posix.dirname(file.path), bytes.toString('utf8'));
+    }
+  }
+  return (blobPath) => blobPath !== undefined && (excluded?.ignores(blobPath) === true || ignores.isIgnored(blobPath));
+}
+
 async function commitMessages(repository: GitRepository, revisionArgs: readonly string[]): Promise<Map<string, string>> {
   const log = await repository.run(['log', '--format=%H%x00%B%x00%x00', ...revisionArgs]);
   const messages = new Map<string, string>();
@@ -130,14 +161,25 @@ async function commitMessages(repository: GitRepository, revisionArgs: readonly 
   return messages;
 }
 
-async function* historyItems(repository: GitRepository, selection: HistorySelection, revisionArgs: readonly string[], skipped: SkippedInput[]): AsyncIterable<ScanItem> {
+async function* historyItems(
+  repository: GitRepository,
+  selection: HistorySelection,
+  revisionArgs: readonly string[],
+  filters: HistoryFilters,
+  skipped: SkippedInput[],
+): AsyncIterable<ScanItem> {
   // The workers read the blobs themselves, each through its own `git cat-file --batch`. The blobs known
   // as blobs go as git lists them, so the workers start while git still lists and is then asked about
   // the rest. Trees are filtered out by type, so each blob is read once whatever its number of paths.
   const blobItem = ({ id, path }: ListedObject): ScanItem => ({ kind: 'git-blob', id, repository: repository.root, ...(path !== undefined ? { path } : {}) });
   const unknown: ListedObject[] = [];
-  for await (const object of listObjects(repository, revisionArgs, unknown)) yield blobItem(object);
-  for (const object of await blobsAmong(repository, unknown)) yield blobItem(object);
+  const leftOut = await leftOutPaths(repository, filters);
+  for await (const object of listObjects(repository, revisionArgs, unknown)) {
+    if (!leftOut(object.path)) yield blobItem(object);
+  }
+  for (const object of await blobsAmong(repository, unknown)) {
+    if (!leftOut(object.path)) yield blobItem(object);
+  }
   if (selection.range) {
     for (const [commit, message] of await commitMessages(repository, revisionArgs)) yield { kind: 'bytes', id: `${MESSAGE_ID_PREFIX}${commit}`, bytes: Buffer.from(message) };
   }

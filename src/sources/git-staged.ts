@@ -13,7 +13,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
 import type { SkippedInput } from '../engine/scan-stats.js';
 import type { ScanInput } from '../engine/scan.js';
 import { UserError } from '../user-error.js';
@@ -21,8 +20,8 @@ import { excludeMatcher } from './exclude-globs.js';
 import { GitRepository } from './git.js';
 import type { Provenance } from './provenance.js';
 import type { ScanItem } from './scan-item.js';
+import { SPRAWLIGNORE, SprawlIgnores } from './sprawl-ignores.js';
 
-const SPRAWLIGNORE = '.sprawlignore';
 const MODE_SYMLINK = '120000';
 const MODE_GITLINK = '160000';
 /** A Git LFS pointer holds no content, only where the content is (as `git` history skips them). */
@@ -143,21 +142,6 @@ export function parseRawDiff(raw: string): RawChange[] {
   return changes;
 }
 
-/** The `.sprawlignore` files of every folder above a staged path, each applying below its folder. */
-class SprawlIgnores {
-  constructor(private readonly byFolder: ReadonlyMap<string, Ignore>) {}
-
-  isIgnored(stagedPath: string): boolean {
-    if (this.byFolder.size === 0) return false;
-    for (let folder = path.posix.dirname(stagedPath); ; folder = path.posix.dirname(folder)) {
-      const key = folder === '.' ? '' : folder;
-      const rules = this.byFolder.get(key);
-      if (rules?.ignores(key === '' ? stagedPath : stagedPath.slice(key.length + 1))) return true;
-      if (key === '') return false;
-    }
-  }
-}
-
 async function readSprawlignores(repository: GitRepository, stagedPaths: readonly string[]): Promise<SprawlIgnores> {
   const folders = new Set<string>();
   for (const stagedPath of stagedPaths) {
@@ -168,8 +152,8 @@ async function readSprawlignores(repository: GitRepository, stagedPaths: readonl
       if (key === '') break;
     }
   }
-  const byFolder = new Map<string, Ignore>();
-  if (folders.size === 0) return new SprawlIgnores(byFolder);
+  const ignores = new SprawlIgnores();
+  if (folders.size === 0) return ignores;
   // The staged versions, named `:path` (the index entry), all through one `cat-file --batch`: no
   // listing of the whole index. A folder whose file is not in the index
   // uses the working copy's, as `scan` would.
@@ -188,7 +172,7 @@ async function readSprawlignores(repository: GitRepository, stagedPaths: readonl
         }
       }
     }
-    if (text !== undefined) byFolder.set(folder, ignore().add(text));
+    if (text !== undefined) ignores.add(folder, text);
   }
-  return new SprawlIgnores(byFolder);
+  return ignores;
 }

@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { UserError } from '../user-error.js';
 import { CatFileSession, type ObjectReader } from './git-cat-file.js';
+import { SPRAWLIGNORE } from './sprawl-ignores.js';
 
 /**
  * The variables git sets for hooks to say which repository and index are meant (`git commit -a` runs the
@@ -48,6 +49,8 @@ export interface HeadTree {
   blobIds: ReadonlySet<string>;
   /** Submodules in HEAD's tree: other repositories, reported rather than scanned. */
   submodulePaths: readonly string[];
+  /** The `.sprawlignore` files committed at HEAD, which the history scan honours. */
+  ignoreFiles: readonly { path: string; blobId: string }[];
 }
 
 export class GitRepository {
@@ -91,17 +94,21 @@ export class GitRepository {
 
   private async readHeadTree(): Promise<HeadTree> {
     const commitId = (await this.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '')).trim();
-    if (!commitId) return { commitId: '', blobIds: new Set(), submodulePaths: [] };
+    if (!commitId) return { commitId: '', blobIds: new Set(), submodulePaths: [], ignoreFiles: [] };
     const blobIds = new Set<string>();
     const submodulePaths: string[] = [];
+    const ignoreFiles: { path: string; blobId: string }[] = [];
     // `<mode> <type> <id>\t<path>`, NUL-terminated so that any path survives.
     for (const entry of (await this.run(['ls-tree', '-r', '-z', '--full-tree', commitId])).split('\0')) {
       const tab = entry.indexOf('\t');
       const [, type, id] = entry.slice(0, tab).split(' ');
-      if (type === 'blob' && id) blobIds.add(id);
-      else if (type === 'commit') submodulePaths.push(entry.slice(tab + 1));
+      const entryPath = entry.slice(tab + 1);
+      if (type === 'blob' && id) {
+        blobIds.add(id);
+        if (path.posix.basename(entryPath) === SPRAWLIGNORE) ignoreFiles.push({ path: entryPath, blobId: id });
+      } else if (type === 'commit') submodulePaths.push(entryPath);
     }
-    return { commitId, blobIds, submodulePaths };
+    return { commitId, blobIds, submodulePaths, ignoreFiles };
   }
 
   /** Runs a read-only git command and returns its output. */

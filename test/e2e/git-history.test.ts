@@ -167,6 +167,30 @@ describe('how the blobs are listed', () => {
   });
 });
 
+describe('paths left out of a history scan', () => {
+  const repo = new GitRepo(env.path('left-out'));
+  repo.write('src/app.env', `TOKEN=${fakes.fake('github.pat.classic')}\n`);
+  repo.write('vendor/lib/settings.env', `TOKEN=${fakes.fake('github.pat.classic')}\n`);
+  repo.write('docs/examples/demo.env', `TOKEN=${fakes.fake('github.pat.classic')}\n`);
+  repo.write('docs/examples/keep.env', `TOKEN=${fakes.fake('github.pat.classic')}\n`);
+  // A root file, and a nested one whose patterns apply below its own folder.
+  repo.write('.sprawlignore', 'vendor/\n').write('docs/.sprawlignore', 'examples/demo.env\n').commit('add', '2024-02-01T00:00:00Z');
+  // Deleted since: the history still holds it, and the ignore files at HEAD still leave it out.
+  repo.write('vendor/old.env', `TOKEN=${fakes.fake('github.pat.classic')}\n`).commit('vendor more', '2024-03-01T00:00:00Z');
+  repo.remove('vendor/old.env').commit('drop it', '2024-04-01T00:00:00Z');
+  const pathsIn = (args: string[]) => scanGit([repo.root, ...args]).report.findings.map((finding: any) => finding.occurrences[0].path).sort();
+
+  it('honours the .sprawlignore files committed at HEAD, each below its folder', () => {
+    expect(pathsIn([])).toEqual(['docs/examples/keep.env', 'src/app.env']);
+  });
+
+  it('leaves out --exclude globs, and shows everything ignore files hide with --no-ignore', () => {
+    expect(pathsIn(['--exclude', 'docs/**'])).toEqual(['src/app.env']);
+    expect(pathsIn(['--no-ignore'])).toEqual(['docs/examples/demo.env', 'docs/examples/keep.env', 'src/app.env', 'vendor/lib/settings.env', 'vendor/old.env']);
+    expect(pathsIn(['--no-ignore', '--exclude', 'src/**', 'docs/**'])).toEqual(['vendor/lib/settings.env', 'vendor/old.env']);
+  });
+});
+
 describe('structural checks in history', () => {
   it('a deleted CI workflow that kept static keys beside OIDC is still judged by its structure', () => {
     const repo = new GitRepo(env.path('workflow-history'));

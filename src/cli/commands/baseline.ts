@@ -86,6 +86,6 @@ export function runIgnore(fingerprint: string, options: IgnoreCommandOptions): n
 
 async function scanForBaseline(scanPath: string, options: BaselineCommandOptions & { stdinName?: string }): Promise<ScanResult> {
   if (scanPath === '-') return scanForFindings(stdinSource(options.stdinName ?? 'stdin'), options);
-  if (options.git) return scanForFindings(await listHistory(scanPath, {}), options);
+  if (options.git) return scanForFindings(await listHistory(scanPath, {}, { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore }), options);
   return scanForFindings(listWorkingTree(scanPath, { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore }), options);
 }

@@ -13,12 +13,16 @@ import { scanAndReport, type ScanCommandOptions } from '../scan-pipeline.js';
 export type GitCommandOptions = ScanCommandOptions & HistorySelection & { all?: boolean };
 
 export async function runGit(repositoryPath: string, options: GitCommandOptions): Promise<number> {
-  const history = await listHistory(repositoryPath, {
-    ...(options.range ? { range: options.range } : {}),
-    ...(options.branch && !options.all ? { branch: options.branch } : {}),
-    ...(options.since ? { since: options.since } : {}),
-    ...(options.until ? { until: options.until } : {}),
-  });
+  const history = await listHistory(
+    repositoryPath,
+    {
+      ...(options.range ? { range: options.range } : {}),
+      ...(options.branch && !options.all ? { branch: options.branch } : {}),
+      ...(options.since ? { since: options.since } : {}),
+      ...(options.until ? { until: options.until } : {}),
+    },
+    { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore },
+  );
   // The commit log and HEAD's tree are read only when something was found, and then at once, beside the
   // rest of the scan.
   let log: Promise<HistoryLog> | undefined;
