@@ -10,6 +10,7 @@
 import path from 'node:path';
 import type { SkippedInput } from '../engine/scan-stats.js';
 import { excludeMatcher } from './exclude-globs.js';
+import { UserError } from '../user-error.js';
 import { GitRepository } from './git.js';
 import type { Provenance } from './provenance.js';
 import type { ScanItem } from './scan-item.js';
@@ -46,6 +47,9 @@ const MESSAGE_ID_PREFIX = 'commit-message:';
 
 export async function listHistory(directory: string, selection: HistorySelection, filters: HistoryFilters = {}): Promise<HistoryListing> {
   const repository = await GitRepository.open(directory);
+  for (const [flag, value] of [['--since', selection.since], ['--until', selection.until]] as const) {
+    if (value !== undefined) await checkDate(repository, flag, value);
+  }
   const revisionArgs = revisionArgsOf(selection);
   const skipped: SkippedInput[] = [];
   return {
@@ -62,6 +66,20 @@ export async function listHistory(directory: string, selection: HistorySelection
         ? [{ kind: 'git-message', path: `${id.slice(MESSAGE_ID_PREFIX.length, MESSAGE_ID_PREFIX.length + 12)}:message`, commit: id.slice(MESSAGE_ID_PREFIX.length) }]
         : [{ kind: 'git', path: (item?.kind === 'git-blob' ? item.path : undefined) ?? id, blobId: id }],
   };
+}
+
+/**
+ * Git reads any text as a date: what it cannot make sense of becomes "now", so a mistyped `--since`
+ * would silently scan nothing. Ask git how it reads the date, and refuse one it read as this very moment
+ * unless that is what was written.
+ */
+async function checkDate(repository: GitRepository, flag: '--since' | '--until', value: string): Promise<void> {
+  const answer = await repository.run(['rev-parse', `--since=${value}`]);
+  const seconds = Number(/--max-age=(\d+)/.exec(answer)?.[1]);
+  const readAsNow = Number.isFinite(seconds) && Math.abs(seconds - Date.now() / 1000) < 5;
+  if (!Number.isFinite(seconds) || (readAsNow && !/\bnow\b/i.test(value))) {
+    throw new UserError('usage', `${flag} ${value}: not a date git understands (try 2024-01-31 or "2 weeks ago")`);
+  }
 }
 
 function revisionArgsOf(selection: HistorySelection): string[] {

@@ -255,6 +255,14 @@ describe('repositories of every shape', () => {
 });
 
 describe('errors', () => {
+  it('a date git cannot read (which git would take as "now", scanning nothing)', () => {
+    const repo = new GitRepo(env.path('dates'));
+    repo.write('a.txt', 'one\n').commit('one', '2024-01-01T00:00:00Z');
+    const result = runCli(['git', repo.root, '--since', 'the day before launch']);
+    expect(result).toMatchObject({ exitCode: 2, stderr: 'sprawl: --since the day before launch: not a date git understands (try 2024-01-31 or "2 weeks ago")\n' });
+    expect(runCli(['git', repo.root, '--since', '2023-12-01', '--until', '2 weeks ago']).exitCode).toBe(0);
+  });
+
   it('a folder that is not a repository', () => {
     const plain = mkdtempSync(path.join(tmpdir(), 'not-a-repo-'));
     try {
