@@ -9,8 +9,8 @@
  */
 import path from 'node:path';
 import type { SkippedInput } from '../engine/scan-stats.js';
-import { excludeMatcher } from './exclude-globs.js';
 import { UserError } from '../user-error.js';
+import { excludeMatcher } from './exclude-globs.js';
 import { GitRepository } from './git.js';
 import type { Provenance } from './provenance.js';
 import type { ScanItem } from './scan-item.js';
