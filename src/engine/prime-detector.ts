@@ -24,8 +24,8 @@ const PRIMER_RULES: RuleMatcherSpec[] = [
   { id: 'primer.signed', pattern: String.raw`\b(zqs_[a-z0-9]{24})\b`, keywords: ['zqs_'], validator: 'jwt', generic: false, multiline: false },
   { id: 'generic.primer', pattern: String.raw`(?i)zqx_secret\s*=\s*"([a-z0-9_]{20,80})"`, keywords: ['zqx_secret'], generic: true, multiline: false },
   { id: 'primer.split', pattern: String.raw`(?i)(?:zqa|zqb)_key\s*=\s*([a-z0-9]{20})\b`, keywords: ['zqa', 'zqb'], generic: false, multiline: false },
-  { id: 'primer.run', pattern: String.raw`\b(zqr_[a-z0-9]{8,500})`, keywords: ['zqr_'], generic: false, multiline: false },
-  { id: 'primer.block', pattern: String.raw`zqx-begin\n([a-z0-9\n]{20,400}?)\nzqx-end`, keywords: ['zqx-begin'], generic: false, multiline: true },
+  { id: 'primer.run', pattern: String.raw`\b(zqr_[a-z0-9]+)`, keywords: ['zqr_'], generic: false, multiline: false },
+  { id: 'primer.block', pattern: String.raw`zqx-begin\n([a-z0-9\n]+?)\nzqx-end`, keywords: ['zqx-begin'], generic: false, multiline: true },
 ];
 
 /**
