@@ -6,7 +6,6 @@ import type { Finding, Occurrence } from '../../findings/finding.js';
 import type { BlobEvent } from '../../findings/exposure.js';
 import { exposureOf } from '../../findings/exposure.js';
 import { blobEventsOf, historyLog, type HistoryLog } from '../../sources/git-attribution.js';
-import type { HeadTree } from '../../sources/git.js';
 import { listHistory, type HistorySelection } from '../../sources/git-history.js';
 import { scanAndReport, type ScanCommandOptions } from '../scan-pipeline.js';
 
@@ -23,24 +22,21 @@ export async function runGit(repositoryPath: string, options: GitCommandOptions)
     },
     { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore },
   );
-  // The commit log and HEAD's tree are read only when something was found, and then at once, beside the
-  // rest of the scan.
+  // The commit log is read only when something was found, and then at once, beside the rest of the scan.
+  // (HEAD's tree the listing has read already, for ignore files and submodules; the repository keeps it.)
   let log: Promise<HistoryLog> | undefined;
-  let head: Promise<HeadTree> | undefined;
   const startLog = () => (log ??= historyLog(history.repository, history.revisionArgs));
-  const startHead = () => (head ??= history.repository.headTree());
   return scanAndReport(
     {
       ...history,
       onFirstMatch: () => {
         // A failure is reported when the answer is awaited.
         void startLog().catch(() => undefined);
-        void startHead().catch(() => undefined);
       },
       enrich: async (findings) => {
         const blobIds = new Set(findings.flatMap((finding) => finding.occurrences.flatMap(blobIdOf)));
         if (blobIds.size === 0) return;
-        const [events, head] = await Promise.all([startLog().then((log) => blobEventsOf(log, history.repository, history.revisionArgs, blobIds)), startHead()]);
+        const [events, head] = await Promise.all([startLog().then((log) => blobEventsOf(log, history.repository, history.revisionArgs, blobIds)), history.repository.headTree()]);
         for (const finding of findings) {
           const findingBlobs = new Set(finding.occurrences.flatMap(blobIdOf));
           const exposure = exposureOf(findingBlobs, events, head);
