@@ -14,7 +14,7 @@ import { excludeMatcher } from './exclude-globs.js';
 import { GitRepository } from './git.js';
 import type { Provenance } from './provenance.js';
 import type { ScanItem } from './scan-item.js';
-import { SprawlIgnores } from './sprawl-ignores.js';
+import { FolderIgnores } from './folder-ignores.js';
 
 /** Paths to leave out, as `scan` does: `--exclude` globs and (unless `--no-ignore`) `.sprawlignore` files. */
 export interface HistoryFilters {
@@ -156,7 +156,7 @@ async function blobsAmong(repository: GitRepository, objects: readonly ListedObj
  */
 async function leftOutPaths(repository: GitRepository, filters: HistoryFilters): Promise<(blobPath: string | undefined) => boolean> {
   const excluded = excludeMatcher(filters.exclude ?? []);
-  const ignores = new SprawlIgnores();
+  const ignores = new FolderIgnores();
   if (filters.useIgnoreFiles !== false) {
     const files = (await repository.headTree().catch(() => undefined))?.ignoreFiles ?? [];
     // Blobs come back in the order asked (two folders may share one file's content, hence one id).

@@ -20,7 +20,7 @@ import { excludeMatcher } from './exclude-globs.js';
 import { GitRepository } from './git.js';
 import type { Provenance } from './provenance.js';
 import type { ScanItem } from './scan-item.js';
-import { SPRAWLIGNORE, SprawlIgnores } from './sprawl-ignores.js';
+import { SPRAWLIGNORE, FolderIgnores } from './folder-ignores.js';
 
 const MODE_SYMLINK = '120000';
 const MODE_GITLINK = '160000';
@@ -142,7 +142,7 @@ export function parseRawDiff(raw: string): RawChange[] {
   return changes;
 }
 
-async function readSprawlignores(repository: GitRepository, stagedPaths: readonly string[]): Promise<SprawlIgnores> {
+async function readSprawlignores(repository: GitRepository, stagedPaths: readonly string[]): Promise<FolderIgnores> {
   const folders = new Set<string>();
   for (const stagedPath of stagedPaths) {
     for (let folder = path.posix.dirname(stagedPath); ; folder = path.posix.dirname(folder)) {
@@ -152,7 +152,7 @@ async function readSprawlignores(repository: GitRepository, stagedPaths: readonl
       if (key === '') break;
     }
   }
-  const ignores = new SprawlIgnores();
+  const ignores = new FolderIgnores();
   if (folders.size === 0) return ignores;
   // The staged versions, named `:path` (the index entry), all through one `cat-file --batch`: no
   // listing of the whole index. A folder whose file is not in the index

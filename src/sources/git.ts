@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { UserError } from '../user-error.js';
 import { CatFileSession, type ObjectReader } from './git-cat-file.js';
-import { SPRAWLIGNORE } from './sprawl-ignores.js';
+import { SPRAWLIGNORE } from './folder-ignores.js';
 
 /**
  * The variables git sets for hooks to say which repository and index are meant (`git commit -a` runs the

@@ -19,10 +19,10 @@
  */
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
 import type { SkippedInput } from '../engine/scan-stats.js';
 import { UserError } from '../user-error.js';
 import { excludeMatcher } from './exclude-globs.js';
+import { FolderIgnores } from './folder-ignores.js';
 import type { Provenance } from './provenance.js';
 import type { ScanItem } from './scan-item.js';
 
@@ -108,7 +108,7 @@ function listFolder(root: string, folder: string, skipped: SkippedInput[]): Dire
 
 /** The ignore files met so far, by the folder they apply to (relative to the root, `''` for the root). */
 class IgnoreRules {
-  private readonly byFolder = new Map<string, Ignore>();
+  private readonly folders = new FolderIgnores();
 
   constructor(
     private readonly root: string,
@@ -122,28 +122,18 @@ class IgnoreRules {
     const present: string[] = IGNORE_FILE_NAMES.filter((name) => names.has(name));
     // At a repository's top, git's own per-clone ignore list counts as much as its .gitignore.
     if (folder === '' && names.has('.git')) present.unshift('.git/info/exclude');
-    if (present.length === 0) return;
-    const rules = ignore();
     for (const name of present) {
       try {
         // `add` takes a file's text (split into lines); an array would be taken as single patterns.
-        rules.add(readFileSync(path.join(this.root, folder, name), 'utf8'));
+        this.folders.add(folder, readFileSync(path.join(this.root, folder, name), 'utf8'));
       } catch {
         // A missing or unreadable ignore file ignores nothing; the files it would hide are scanned.
       }
     }
-    this.byFolder.set(folder, rules);
   }
 
   /** gitignore semantics: every ancestor folder's rules apply, each to the path relative to it. */
   isIgnored(relativePath: string, isDirectory: boolean): boolean {
-    if (!this.enabled || this.byFolder.size === 0) return false;
-    const subject = isDirectory ? `${relativePath}/` : relativePath;
-    for (let folder = path.posix.dirname(relativePath); ; folder = path.posix.dirname(folder)) {
-      const key = folder === '.' ? '' : folder;
-      const rules = this.byFolder.get(key);
-      if (rules?.ignores(key === '' ? subject : subject.slice(key.length + 1))) return true;
-      if (key === '') return false;
-    }
+    return this.enabled && this.folders.isIgnored(relativePath, isDirectory);
   }
 }
