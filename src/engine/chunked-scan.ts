@@ -13,13 +13,14 @@ import { findMatches, type RawMatch } from '../detectors/pattern.js';
 import type { CompiledRuleset } from '../ruleset/compile-rules.js';
 import type { CatFileSession, ObjectReader } from '../sources/git-cat-file.js';
 import type { ItemOutcome, LocatedMatch } from './worker-protocol.js';
+import { countNewlines, MatchLocator, type ChunkPosition } from './match-locator.js';
+import { scanChangedRegion, type PreviousVersion } from './changed-region.js';
 
 /** Bytes scanned per step. Large enough that per-chunk overhead is noise, small enough for many workers. */
 export const CHUNK_BYTES = 1024 * 1024;
 /** Longer than any secret a rule captures (an RSA-8192 PEM block is ~6.5 KB), so none is cut in two. */
 export const OVERLAP_BYTES = 16 * 1024;
 const BINARY_SNIFF_BYTES = 8000;
-const SNIPPET_CONTEXT_CHARS = 80;
 const NEWLINE = 0x0a;
 
 /**
@@ -42,6 +43,8 @@ export interface ChunkedScanResult {
   isBinary: boolean;
   bytes: number;
   matches: LocatedMatch[];
+  /** Bytes whose matches were carried over from the version before instead of scanned (see changed-region.ts). */
+  carriedBytes?: number;
 }
 
 export class ChunkedScan {
@@ -101,7 +104,7 @@ export class ChunkedScan {
 
   private scanChunk(isLastChunk: boolean): void {
     const { buffer, filled } = this;
-    if (this.isFirstChunk && buffer.subarray(0, Math.min(filled, BINARY_SNIFF_BYTES)).includes(0)) {
+    if (this.isFirstChunk && looksBinary(buffer.subarray(0, filled))) {
       this.isBinary = true;
       return;
     }
@@ -125,6 +128,11 @@ export class ChunkedScan {
     buffer.copy(buffer, 0, acceptBefore, filled);
     this.filled = filled - acceptBefore;
   }
+}
+
+/** Git's own test for binary content: a NUL byte in the first 8,000 bytes. */
+function looksBinary(bytes: Buffer): boolean {
+  return bytes.subarray(0, Math.min(bytes.length, BINARY_SNIFF_BYTES)).includes(0);
 }
 
 /**
@@ -213,11 +221,27 @@ interface GitBlobItem {
   path?: string;
 }
 
-/** Scans each blob as git prints it (see `ObjectReader`): pieces go into a `ChunkedScan`, the outcome is kept at its end. */
+/**
+ * The largest blob read whole into memory so that its next version can be scanned only where it changed
+ * (see changed-region.ts), and kept while that version is read: two such blobs per thread at most.
+ */
+const WHOLE_VERSION_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Scans each blob as git prints it (see `ObjectReader`). Most go piece by piece into a `ChunkedScan`,
+ * in the memory of one chunk whatever their size. A blob whose neighbour in the batch is another version
+ * of the same file (the history lists a file's versions together) is read whole instead: the newer one is
+ * then scanned only where it differs from the one before (see changed-region.ts).
+ */
 class GitBlobScanner implements ObjectReader {
   readonly outcomes: ItemOutcome[] = [];
   scanError: unknown;
   private scan: ChunkedScan | undefined;
+  /** The blob being read whole, and how much of it has arrived. */
+  private whole: Buffer | undefined;
+  private wholeFilled = 0;
+  /** The blob just scanned, when the one being read is a version of the same file. */
+  private previous: PreviousVersion | undefined;
 
   constructor(
     private readonly items: readonly GitBlobItem[],
@@ -225,31 +249,63 @@ class GitBlobScanner implements ObjectReader {
     private readonly buffer: Buffer | undefined,
   ) {}
 
-  begin(): void {
-    this.scan = new ChunkedScan(this.ruleset, this.buffer);
+  begin(size: number): void {
+    const index = this.outcomes.length;
+    const path = this.items[index]!.path;
+    const hasVersionBeside = path !== undefined && (this.previous !== undefined || this.items[index + 1]?.path === path);
+    if (hasVersionBeside && size <= WHOLE_VERSION_MAX_BYTES && this.ruleset.decodeDepth === 0) {
+      this.whole = Buffer.allocUnsafe(size);
+      this.wholeFilled = 0;
+      this.scan = undefined;
+    } else {
+      this.whole = undefined;
+      this.scan = new ChunkedScan(this.ruleset, this.buffer);
+    }
   }
 
   piece(bytes: Buffer): void {
-    this.guarded(() => this.scan!.write(bytes));
+    if (this.whole) {
+      this.whole.set(bytes, this.wholeFilled);
+      this.wholeFilled += bytes.length;
+    } else {
+      this.guarded(() => this.scan!.write(bytes));
+    }
   }
 
   end(): void {
-    this.guarded(() => this.outcomes.push(this.finish(this.items[this.outcomes.length]!, this.scan!)));
+    this.guarded(() => this.outcomes.push(this.finish(this.items[this.outcomes.length]!)));
   }
 
   missing(): void {
     const { id } = this.items[this.outcomes.length]!;
+    this.previous = undefined;
     this.outcomes.push({ id, kind: 'skipped', reason: 'unreadable', detail: `blob ${id.slice(0, 12)} is missing from the repository` });
   }
 
-  private finish(item: GitBlobItem, scan: ChunkedScan): ItemOutcome {
+  private finish(item: GitBlobItem): ItemOutcome {
     const { id } = item;
-    // A small blob, or one of a structural detector's files, is still whole in the scan's buffer.
-    const whole = scan.wholeInput();
+    const previous = this.previous;
+    this.previous = undefined;
+    // A small blob, or one of a structural detector's files, is whole in memory: read so, or still in the scan's buffer.
+    const whole = this.whole ?? this.scan!.wholeInput();
     if (whole && whole.length <= LFS_POINTER_MAX_BYTES && whole.subarray(0, LFS_POINTER_PREFIX.length).equals(LFS_POINTER_PREFIX)) {
       return { id, kind: 'skipped', reason: 'lfs-pointer', detail: `blob ${id.slice(0, 12)}` };
     }
-    return withStructuralMatches(outcomeOf(id, scan.end()), this.ruleset, item.path ?? id, () => whole!);
+    const result = this.whole ? this.scanWhole(this.whole, item, previous) : this.scan!.end();
+    return withStructuralMatches(outcomeOf(id, result), this.ruleset, item.path ?? id, () => whole!);
+  }
+
+  /** A blob read whole: scanned where it changed since the version before, if that is known, else in chunks; kept for the next version. */
+  private scanWhole(bytes: Buffer, item: GitBlobItem, previous: PreviousVersion | undefined): ChunkedScanResult {
+    const isText = !looksBinary(bytes);
+    let result = previous && isText ? scanChangedRegion(previous, bytes, this.ruleset) : undefined;
+    if (!result) {
+      const scan = new ChunkedScan(this.ruleset, this.buffer);
+      scan.write(bytes);
+      result = scan.end();
+    }
+    if (isText && this.items[this.outcomes.length + 1]?.path === item.path) this.previous = { bytes, matches: result.matches };
+    return result;
   }
 
   /** Keeps what a scan throws, so the batch fails as a crash would, not as an unreadable blob. */
@@ -303,95 +359,8 @@ function addStructuralMatches(outcome: Extract<ItemOutcome, { kind: 'scanned' }>
 }
 
 function outcomeOf(id: string, result: ChunkedScanResult): ItemOutcome {
-  return result.isBinary ? { id, kind: 'skipped', reason: 'binary' } : { id, kind: 'scanned', bytes: result.bytes, matches: result.matches };
-}
-
-/** Where buffer[0] sits in the file. */
-interface ChunkPosition {
-  fileOffset: number;
-  linesBefore: number;
-  columnBefore: number;
-}
-
-/**
- * Turns byte offsets into lines, columns and snippets for matches sorted by offset, walking the chunk
- * once: a minified file with thousands of candidates on one megabyte-long line costs linear time.
- */
-class MatchLocator {
-  private offset = 0;
-  private line: number;
-  /** Offset of the current line's start in the chunk, or -1 while the line began in an earlier chunk. */
-  private lineStart = -1;
-  /** The column cursor: UTF-16 units from the line start to `columnOffset`. */
-  private columnOffset = 0;
-  private column: number;
-
-  constructor(
-    private readonly chunk: Buffer,
-    private readonly position: ChunkPosition,
-  ) {
-    this.line = position.linesBefore + 1;
-    this.column = position.columnBefore;
-  }
-
-  locate(match: RawMatch): LocatedMatch {
-    const { chunk } = this;
-    const { secretStart, secretEnd } = match;
-    this.advanceTo(secretStart);
-    const line = this.line;
-    const column = this.column + 1;
-    const newlinesInSecret = countNewlines(chunk, secretStart, secretEnd);
-    const endColumn =
-      newlinesInSecret === 0
-        ? column + chunk.toString('utf8', secretStart, secretEnd).length
-        : chunk.toString('utf8', chunk.lastIndexOf(NEWLINE, secretEnd - 1) + 1, secretEnd).length + 1;
-    const snippetStart = Math.max(this.lineStart, secretStart - SNIPPET_CONTEXT_CHARS * 4, 0);
-    const afterWindow = chunk.subarray(secretEnd, Math.min(chunk.length, secretEnd + SNIPPET_CONTEXT_CHARS * 4));
-    const newlineAfter = afterWindow.indexOf(NEWLINE);
-    const before = chunk.toString('utf8', snippetStart, secretStart).slice(-SNIPPET_CONTEXT_CHARS);
-    const after = afterWindow
-      .toString('utf8', 0, newlineAfter < 0 ? afterWindow.length : newlineAfter)
-      .replace(/\r$/, '')
-      .slice(0, SNIPPET_CONTEXT_CHARS);
-    return {
-      ruleId: match.ruleId,
-      secret: match.secret,
-      line,
-      column,
-      endLine: line + newlinesInSecret,
-      endColumn,
-      byteOffset: this.position.fileOffset + secretStart,
-      before,
-      after,
-      ...(match.verdict ? { verdict: match.verdict } : {}),
-      ...(match.allowed ? { allowed: match.allowed } : {}),
-      ...(match.decodedVia ? { decodedVia: match.decodedVia } : {}),
-    };
-  }
-
-  /** Moves the line and column cursors forward to `target` (offsets only ever grow). */
-  private advanceTo(target: number): void {
-    const { chunk } = this;
-    if (target < this.offset) throw new Error('MatchLocator offsets must not go backwards');
-    for (let at = chunk.indexOf(NEWLINE, this.offset); at >= 0 && at < target; at = chunk.indexOf(NEWLINE, at + 1)) {
-      this.line++;
-      this.lineStart = at + 1;
-    }
-    this.offset = target;
-    if (this.lineStart > this.columnOffset) {
-      // A newline was crossed: count the column from the new line's start.
-      this.columnOffset = this.lineStart;
-      this.column = 0;
-    }
-    this.column += chunk.toString('utf8', this.columnOffset, target).length;
-    this.columnOffset = target;
-  }
-}
-
-function countNewlines(bytes: Buffer, from: number, to: number): number {
-  let count = 0;
-  for (let at = bytes.indexOf(NEWLINE, from); at >= 0 && at < to; at = bytes.indexOf(NEWLINE, at + 1)) count++;
-  return count;
+  if (result.isBinary) return { id, kind: 'skipped', reason: 'binary' };
+  return { id, kind: 'scanned', bytes: result.bytes, matches: result.matches, ...(result.carriedBytes ? { carriedBytes: result.carriedBytes } : {}) };
 }
 
 function errorCode(error: unknown): string {

@@ -27,6 +27,8 @@ export interface SkippedInput {
 export interface ScanStats {
   filesScanned: number;
   bytesScanned: number;
+  /** Of `bytesScanned`, bytes of a file's version that were the same in the version before, whose matches were carried over, not scanned again. */
+  bytesCarriedOver: number;
   skipped: SkippedInput[];
   durationMs: number;
 }

@@ -86,7 +86,7 @@ function rulesetOptionsOf(options: ScanOptions): { decodeDepth?: number; setting
 export async function scanItems(input: ScanInput, options: ScanOptions): Promise<ScanOutput> {
   const startedAt = performance.now();
   const matches: MatchAt[] = [];
-  const stats: ScanStats = { filesScanned: 0, bytesScanned: 0, skipped: [], durationMs: 0 };
+  const stats: ScanStats = { filesScanned: 0, bytesScanned: 0, bytesCarriedOver: 0, skipped: [], durationMs: 0 };
   /** Outcomes come back in the order of their items (`items`: the batch, where there is one). */
   const record = (outcomes: ItemOutcome[], items: readonly ScanItem[] = []) => {
     outcomes.forEach((outcome, index) => {
@@ -98,6 +98,7 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
       }
       stats.filesScanned++;
       stats.bytesScanned += outcome.bytes;
+      stats.bytesCarriedOver += outcome.carriedBytes ?? 0;
       if (outcome.matches.length === 0) return;
       if (matches.length === 0) input.onFirstMatch?.();
       for (const provenance of input.provenanceOf(outcome.id, item)) {

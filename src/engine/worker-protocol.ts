@@ -53,7 +53,14 @@ export interface LocatedMatch {
 }
 
 export type ItemOutcome =
-  | { id: string; kind: 'scanned'; bytes: number; matches: LocatedMatch[] }
+  | {
+      id: string;
+      kind: 'scanned';
+      bytes: number;
+      matches: LocatedMatch[];
+      /** Bytes of `bytes` not scanned again: the same as in the version of the file before, whose matches were carried over (see changed-region.ts). */
+      carriedBytes?: number;
+    }
   | { id: string; kind: 'skipped'; reason: SkipReason; detail?: string };
 
 export interface ScanTaskResult {

@@ -55,6 +55,7 @@ export function writeJson(report: Report): string {
         occurrences: findings.reduce((total, finding) => total + finding.sprawlCount, 0),
         filesScanned: report.stats.filesScanned,
         bytesScanned: report.stats.bytesScanned,
+        bytesCarriedOver: report.stats.bytesCarriedOver,
         skipped: countSkipsByReason(report.stats.skipped),
         durationMs: Math.round(report.stats.durationMs),
       },

@@ -73,7 +73,7 @@ function summaryLine(report: Report, colors: ReturnType<typeof createColors>): s
   const parts = [
     active.length === 0 ? colors.green('no findings') : colors.bold(`${active.length} finding${active.length === 1 ? '' : 's'} (${occurrences} occurrence${occurrences === 1 ? '' : 's'})`),
     ...(suppressed > 0 ? [`${suppressed} suppressed (allowed inline or in the baseline)`] : []),
-    `${report.stats.filesScanned} files, ${megabytes} MB in ${seconds}s`,
+    `${report.stats.filesScanned} files, ${megabytes} MB${carriedOver(report.stats.bytesCarriedOver)} in ${seconds}s`,
   ];
   const skips = Object.entries(countSkipsByReason(report.stats.skipped)) as [SkipReason, number][];
   if (skips.length > 0) parts.push(`skipped: ${skips.map(([reason, count]) => `${count} ${reason}`).join(', ')}`);
@@ -81,6 +81,11 @@ function summaryLine(report: Report, colors: ReturnType<typeof createColors>): s
   const details = problems.slice(0, 10).map((skipped) => colors.yellow(`  not scanned: ${skipped.path}: ${SKIP_REASON_TEXT[skipped.reason]}${skipped.detail ? ` (${skipped.detail})` : ''}`));
   if (problems.length > 10) details.push(colors.yellow(`  … and ${problems.length - 10} more not scanned`));
   return [`sprawl: ${parts.join('; ')}`, ...details].join('\n');
+}
+
+/** History: how much of the bytes were versions' unchanged lines, whose matches were carried over from the version before. */
+function carriedOver(bytes: number): string {
+  return bytes > 0 ? ` (${(bytes / 1e6).toFixed(1)} MB of it unchanged since an earlier version, matches carried over)` : '';
 }
 
 function truncate(text: string, max: number): string {

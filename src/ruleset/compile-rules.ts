@@ -76,6 +76,11 @@ export interface CompiledRuleset {
   settings: ValidatorSettings;
   /** Rules whose pattern was split into parts, whose matches can overlap (see fast-pattern.ts). */
   splitRuleIds: ReadonlySet<string>;
+  /**
+   * The keywords of `multiline` rules as one case-insensitive search, or undefined when there are none:
+   * where none occurs, no match runs across many lines (see changed-region.ts).
+   */
+  multilineKeywords: RE2 | undefined;
   /** Rules answered by a structural detector (`detector:`), run on files of their kind. */
   structural: { spec: RuleMatcherSpec; detector: StructuralDetector }[];
 }
@@ -118,7 +123,18 @@ export function compileRuleset(givenSpecs: readonly RuleMatcherSpec[], options: 
   const groupsByKeyword: (PartGroup[] | undefined)[] = [];
   const gateAfterWakes = options.gateAfterWakes ?? GATE_AFTER_WAKES;
   const groupsOfKeyword = (index: number) => (groupsByKeyword[index] ??= groupsOf(partsByKeyword[index]!, gateAfterWakes));
-  return { rules, keywordSet, groupsOfKeyword, splitRuleIds, specificityOf, decodeDepth: options.decodeDepth ?? DEFAULT_DECODE_DEPTH, structural, settings: options.settings ?? DEFAULT_VALIDATOR_SETTINGS };
+  const multilineKeywords = [...new Set(specs.filter((spec) => spec.multiline).flatMap((spec) => spec.keywords.map((keyword) => keyword.toLowerCase())))];
+  return {
+    rules,
+    keywordSet,
+    groupsOfKeyword,
+    splitRuleIds,
+    specificityOf,
+    decodeDepth: options.decodeDepth ?? DEFAULT_DECODE_DEPTH,
+    multilineKeywords: multilineKeywords.length > 0 ? new RE2(multilineKeywords.map(escapeForRe2).join('|'), 'iu') : undefined,
+    structural,
+    settings: options.settings ?? DEFAULT_VALIDATOR_SETTINGS,
+  };
 }
 
 /**

@@ -136,6 +136,32 @@ function parseObjectLine(line: string): ListedObject {
   return space < line.length - 1 ? { id, path: line.slice(space + 1) } : { id };
 }
 
+/**
+ * How many listed blobs are held to be put in order of path. More finds more versions of each file (the
+ * versions of a file are spread over the whole listing, one commit at a time); the memory is a path and
+ * an id each, a few megabytes at most, whatever the size of the history.
+ */
+const VERSIONS_WINDOW = 16 * 1024;
+
+/**
+ * Puts the versions of each file next to each other, in the order git listed them (newest first), a
+ * window of blobs at a time: a worker given a file's versions in one batch scans each only where it
+ * differs from the one before (see changed-region.ts). The first window waits for git to list it, which
+ * takes less time than the workers take to start.
+ */
+async function* versionsTogether(objects: AsyncIterable<ListedObject>): AsyncIterable<ListedObject> {
+  let window: ListedObject[] = [];
+  const inPathOrder = () => window.sort((a, b) => (a.path! < b.path! ? -1 : a.path! > b.path! ? 1 : 0));
+  for await (const object of objects) {
+    window.push(object);
+    if (window.length === VERSIONS_WINDOW) {
+      yield* inPathOrder();
+      window = [];
+    }
+  }
+  yield* inPathOrder();
+}
+
 /** Keeps the blobs among listed objects (`cat-file --batch-check`, one process). */
 async function blobsAmong(repository: GitRepository, objects: readonly ListedObject[]): Promise<ListedObject[]> {
   if (objects.length === 0) return [];
@@ -192,7 +218,7 @@ async function* historyItems(
   const blobItem = ({ id, path }: ListedObject): ScanItem => ({ kind: 'git-blob', id, repository: repository.root, ...(path !== undefined ? { path } : {}) });
   const unknown: ListedObject[] = [];
   const leftOut = await leftOutPaths(repository, filters);
-  for await (const object of listObjects(repository, revisionArgs, unknown)) {
+  for await (const object of versionsTogether(listObjects(repository, revisionArgs, unknown))) {
     if (!leftOut(object.path)) yield blobItem(object);
   }
   for (const object of await blobsAmong(repository, unknown)) {

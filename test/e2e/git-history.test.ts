@@ -82,6 +82,45 @@ describe('a secret still at HEAD', () => {
   });
 });
 
+describe('versions of a file, each scanned only where it changed since the one before', () => {
+  // A file of real code (this repository's own) with a token near its top and one near its end, edited
+  // in the middle, at the end and at the top: the unchanged lines of each version are not scanned again,
+  // yet the exposure stays exact (a match carried over wrongly, or not at all, moves the last commit a
+  // token was seen in, or the commit that removed it). Lines of carried matches: changed-region.test.ts.
+  const repo = new GitRepo(env.path('versions'));
+  const top = fakes.fake('github.pat.classic');
+  const bottom = fakes.fake('github.pat.classic');
+  const code = readFileSync(path.resolve('src/engine/scan.ts'), 'utf8').split('\n');
+  const version = (middle: string[], withBottom: boolean, withTop: boolean) =>
+    [...(withTop ? [`const top = "${top}";`] : ['// no top token']), ...code, ...middle, ...code, ...(withBottom ? [`const bottom = "${bottom}";`] : []), ''].join('\n');
+  const first = repo.write('src/service.ts', version([], true, true)).commit('add the service', '2024-01-01T00:00:00Z');
+  const second = repo.write('src/service.ts', version(['// one', '// two', '// three'], true, true)).commit('three lines in the middle', '2024-01-02T00:00:00Z');
+  const third = repo.write('src/service.ts', version(['// one', '// two', '// three'], false, true)).commit('drop the bottom token', '2024-01-03T00:00:00Z');
+  const fourth = repo.write('src/service.ts', version(['// one', '// two', '// three'], false, false)).commit('drop the top token', '2024-01-04T00:00:00Z');
+  const codeLines = code.length;
+
+  it('reports each token with the commits that added and removed it, and where it was first', () => {
+    const { report } = scanGit([repo.root]);
+    expect(report.summary.bytesCarriedOver).toBeGreaterThan(0);
+    // The finding whose first version holds it at this line.
+    const findingAt = (line: number) => report.findings.find((finding: any) => finding.occurrences.some((o: any) => o.line === line && o.introducedIn.id === first));
+    const topFinding = findingAt(1);
+    expect(topFinding.exposure).toMatchObject({ firstCommit: { id: first }, lastCommitId: third, removedIn: { id: fourth }, atHead: false });
+    expect(topFinding.occurrences.map((o: any) => [o.path, o.line, o.column])).toEqual([['src/service.ts', 1, 14]]);
+    const bottomFinding = findingAt(2 * codeLines + 2);
+    expect(bottomFinding.exposure).toMatchObject({ firstCommit: { id: first }, lastCommitId: second, removedIn: { id: third }, atHead: false });
+    expect(bottomFinding.occurrences.map((o: any) => [o.path, o.line, o.column])).toEqual([['src/service.ts', 2 * codeLines + 2, 17]]);
+  });
+
+  it('finds the same as when every version is scanned whole (as it is when encoded text is decoded)', () => {
+    const carried = scanGit([repo.root]).report;
+    const whole = scanGit([repo.root, '--decode', '1']).report;
+    expect(whole.summary.bytesCarriedOver).toBe(0);
+    expect(carried.summary.bytesCarriedOver).toBeGreaterThan(0);
+    expect(carried.findings).toEqual(whole.findings);
+  });
+});
+
 describe('branches, tags, merges and ranges', () => {
   const repo = new GitRepo(env.path('branches'));
   const onSide = fakes.fake('github.pat.classic');

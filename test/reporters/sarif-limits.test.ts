@@ -30,7 +30,7 @@ function finding(value: string, occurrences: Occurrence[]): Finding {
 }
 
 const at = (path: string, line: number): Occurrence => ({ provenance: { kind: 'file', path }, line, column: 1, endLine: line, endColumn: 10, before: '', after: '' });
-const report = (findings: Finding[]) => JSON.parse(writeSarif({ toolVersion: '0.0.0', root: '/tmp', findings, stats: { filesScanned: 1, bytesScanned: 1, skipped: [], durationMs: 1 }, rules: [rule], showSecrets: false }));
+const report = (findings: Finding[]) => JSON.parse(writeSarif({ toolVersion: '0.0.0', root: '/tmp', findings, stats: { filesScanned: 1, bytesScanned: 1, bytesCarriedOver: 0, skipped: [], durationMs: 1 }, rules: [rule], showSecrets: false }));
 
 describe('SARIF limits', () => {
   it('one result per finding and file, with the count of occurrences in that file', () => {
