@@ -98,17 +98,22 @@ function crosses(match: LocatedMatch, offset: number): boolean {
 function commonPrefixLength(a: Buffer, b: Buffer): number {
   const limit = Math.min(a.length, b.length);
   let same = 0;
-  // Whole steps by a native comparison, then byte by byte within the first step that differs.
+  // Whole steps by a native comparison; then, within the first step that differs, halves of it.
   while (same + COMPARE_STEP <= limit && a.compare(b, same, same + COMPARE_STEP, same, same + COMPARE_STEP) === 0) same += COMPARE_STEP;
-  while (same < limit && a[same] === b[same]) same++;
+  for (let step = Math.min(COMPARE_STEP, limit - same); step > 0; step >>= 1) {
+    while (same + step <= limit && a.compare(b, same, same + step, same, same + step) === 0) same += step;
+  }
   return same;
 }
 
 /** The length of the common ending, at most `limit` (so that it does not overlap the common prefix). */
 function commonSuffixLength(a: Buffer, b: Buffer, limit: number): number {
+  const sameEnding = (length: number, step: number) => a.compare(b, b.length - length - step, b.length - length, a.length - length - step, a.length - length) === 0;
   let same = 0;
-  while (same + COMPARE_STEP <= limit && a.compare(b, b.length - same - COMPARE_STEP, b.length - same, a.length - same - COMPARE_STEP, a.length - same) === 0) same += COMPARE_STEP;
-  while (same < limit && a[a.length - 1 - same] === b[b.length - 1 - same]) same++;
+  while (same + COMPARE_STEP <= limit && sameEnding(same, COMPARE_STEP)) same += COMPARE_STEP;
+  for (let step = Math.min(COMPARE_STEP, limit - same); step > 0; step >>= 1) {
+    while (same + step <= limit && sameEnding(same, step)) same += step;
+  }
   return same;
 }
 
