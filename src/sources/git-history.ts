@@ -217,10 +217,15 @@ async function* historyItems(
   // the rest. Trees are filtered out by type, so each blob is read once whatever its number of paths.
   const blobItem = ({ id, path }: ListedObject): ScanItem => ({ kind: 'git-blob', id, repository: repository.root, ...(path !== undefined ? { path } : {}) });
   const unknown: ListedObject[] = [];
-  const leftOut = await leftOutPaths(repository, filters);
+  // HEAD's ignore files are read while git lists (they are needed only once the first blob is listed).
+  const leftOutReady = leftOutPaths(repository, filters);
+  leftOutReady.catch(() => undefined); // awaited below; a failure then is the listing's
+  let leftOut: ((blobPath: string | undefined) => boolean) | undefined;
   for await (const object of versionsTogether(listObjects(repository, revisionArgs, unknown))) {
+    leftOut ??= await leftOutReady;
     if (!leftOut(object.path)) yield blobItem(object);
   }
+  leftOut ??= await leftOutReady;
   for (const object of await blobsAmong(repository, unknown)) {
     if (!leftOut(object.path)) yield blobItem(object);
   }
