@@ -100,6 +100,7 @@ export class WorkerPool {
     await this.piscina.destroy();
   }
 }
+
 let nextSetupId = 1;
 
 /**
