@@ -35,6 +35,10 @@ export interface GitExposure {
 
 const MS_PER_DAY = 86_400_000;
 
+/**
+ * The exposure of a secret held by these blobs, from the commits that added and removed them; `head`
+ * says which of them are in HEAD's tree (it may leave out blobs that are not asked about).
+ */
 export function exposureOf(
   blobIds: ReadonlySet<string>,
   events: readonly BlobEvent[],

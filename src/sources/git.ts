@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { UserError } from '../user-error.js';
 import { CatFileSession, type ObjectReader } from './git-cat-file.js';
@@ -42,11 +43,13 @@ function gitClient(baseDir: string): SimpleGit {
   });
 }
 
-/** HEAD's commit and what its tree holds; empty for a repository without commits. */
+/**
+ * HEAD's commit and the few entries of its tree the history scan needs; empty for a repository without
+ * commits. Whether a blob is still at HEAD is asked per blob (`blobsAtHead`): a monorepo's tree has a
+ * million entries, which are read as a stream and not kept.
+ */
 export interface HeadTree {
   commitId: string;
-  /** Every blob in HEAD's tree: a secret in one of them is still at HEAD. */
-  blobIds: ReadonlySet<string>;
   /** Submodules in HEAD's tree: other repositories, reported rather than scanned. */
   submodulePaths: readonly string[];
   /** The `.sprawlignore` files committed at HEAD, which the history scan honours. */
@@ -94,21 +97,40 @@ export class GitRepository {
 
   private async readHeadTree(): Promise<HeadTree> {
     const commitId = (await this.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '')).trim();
-    if (!commitId) return { commitId: '', blobIds: new Set(), submodulePaths: [], ignoreFiles: [] };
-    const blobIds = new Set<string>();
+    if (!commitId) return { commitId: '', submodulePaths: [], ignoreFiles: [] };
     const submodulePaths: string[] = [];
     const ignoreFiles: { path: string; blobId: string }[] = [];
     // `<mode> <type> <id>\t<path>`, NUL-terminated so that any path survives.
-    for (const entry of (await this.run(['ls-tree', '-r', '-z', '--full-tree', commitId])).split('\0')) {
+    for await (const entry of this.records(['ls-tree', '-r', '-z', '--full-tree', commitId])) {
       const tab = entry.indexOf('\t');
       const [, type, id] = entry.slice(0, tab).split(' ');
       const entryPath = entry.slice(tab + 1);
-      if (type === 'blob' && id) {
-        blobIds.add(id);
-        if (path.posix.basename(entryPath) === SPRAWLIGNORE) ignoreFiles.push({ path: entryPath, blobId: id });
-      } else if (type === 'commit') submodulePaths.push(entryPath);
+      if (type === 'blob' && id && path.posix.basename(entryPath) === SPRAWLIGNORE) ignoreFiles.push({ path: entryPath, blobId: id });
+      else if (type === 'commit') submodulePaths.push(entryPath);
     }
-    return { commitId, blobIds, submodulePaths, ignoreFiles };
+    return { commitId, submodulePaths, ignoreFiles };
+  }
+
+  /**
+   * Which of these blobs are in HEAD's tree, each asked at the paths it was committed under (a blob is in
+   * a tree only at a path some commit put it at): one `cat-file --batch-check` for all of them.
+   */
+  async blobsAtHead(places: readonly { blobId: string; path: string }[]): Promise<Set<string>> {
+    const { commitId } = await this.headTree();
+    const atHead = new Set<string>();
+    if (!commitId || places.length === 0) return atHead;
+    const distinct = [...new Map(places.map((place) => [`${place.blobId}\0${place.path}`, place])).values()];
+    // The protocol is a line per question; a path with a newline in it is asked on its own.
+    const asked = distinct.filter((place) => !place.path.includes('\n'));
+    const answers = (await this.runWithInput(['cat-file', '--batch-check=%(objectname)'], asked.map((place) => `${commitId}:${place.path}\n`).join(''))).split('\n');
+    asked.forEach((place, index) => {
+      if (answers[index] === place.blobId) atHead.add(place.blobId);
+    });
+    for (const place of distinct.filter((each) => each.path.includes('\n'))) {
+      const id = (await this.run(['rev-parse', '--verify', '--quiet', `${commitId}:${place.path}`]).catch(() => '')).trim();
+      if (id === place.blobId) atHead.add(place.blobId);
+    }
+    return atHead;
   }
 
   /** Runs a read-only git command and returns its output. */
@@ -125,14 +147,23 @@ export class GitRepository {
    * the first lines starts while git is still listing (`rev-list` of a large history takes a while).
    * Leaving the loop early stops git.
    */
-  async *lines(args: readonly string[]): AsyncIterable<string> {
+  lines(args: readonly string[]): AsyncIterable<string> {
+    return this.output(args, (stdout) => createInterface({ input: stdout, crlfDelay: Number.POSITIVE_INFINITY }));
+  }
+
+  /** As `lines`, for output whose records end in a NUL byte (`-z`), so that a path with a newline survives. */
+  records(args: readonly string[]): AsyncIterable<string> {
+    return this.output(args, nulTerminated);
+  }
+
+  private async *output(args: readonly string[], split: (stdout: Readable) => AsyncIterable<string>): AsyncIterable<string> {
     const { child, stderr, exited } = this.spawnGit(args);
     child.stdin.end();
     // A failure to start is reported by `exited`, not as an unhandled rejection meanwhile.
     exited.catch(() => undefined);
     let finished = false;
     try {
-      for await (const line of createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY })) yield line;
+      yield* split(child.stdout);
       const code = await exited;
       finished = true;
       if (code !== 0) throw gitError(this.root, new Error(stderr() || `git ${args[0]} exited ${code}`));
@@ -191,6 +222,21 @@ export class GitRepository {
       await session.closeAndWait();
     }
   }
+}
+
+/** The records of a stream whose records each end in a NUL byte, as text. */
+async function* nulTerminated(stream: Readable): AsyncIterable<string> {
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (let end = data.indexOf(0, start); end >= 0; end = data.indexOf(0, start)) {
+      yield data.toString('utf8', start, end);
+      start = end + 1;
+    }
+    rest = data.subarray(start);
+  }
+  if (rest.length > 0) yield rest.toString('utf8');
 }
 
 /** Gathers one object's bytes (null when the repository lacks it). */

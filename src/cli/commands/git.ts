@@ -36,7 +36,10 @@ export async function runGit(repositoryPath: string, options: GitCommandOptions)
       enrich: async (findings) => {
         const blobIds = new Set(findings.flatMap((finding) => finding.occurrences.flatMap(blobIdOf)));
         if (blobIds.size === 0) return;
-        const [events, head] = await Promise.all([startLog().then((log) => blobEventsOf(log, history.repository, history.revisionArgs, blobIds)), history.repository.headTree()]);
+        const events = await startLog().then((log) => blobEventsOf(log, history.repository, history.revisionArgs, blobIds));
+        // Still at HEAD: asked only for these blobs, at every path they were committed under.
+        const places = [...events.filter((event) => event.kind === 'added'), ...findings.flatMap((finding) => finding.occurrences.flatMap(placeOf))];
+        const head = { commitId: (await history.repository.headTree()).commitId, blobIds: await history.repository.blobsAtHead(places) };
         for (const finding of findings) {
           const findingBlobs = new Set(finding.occurrences.flatMap(blobIdOf));
           const exposure = exposureOf(findingBlobs, events, head);
@@ -51,6 +54,11 @@ export async function runGit(repositoryPath: string, options: GitCommandOptions)
 
 function blobIdOf(occurrence: Occurrence): string[] {
   return occurrence.provenance.kind === 'git' ? [occurrence.provenance.blobId] : [];
+}
+
+function placeOf(occurrence: Occurrence): { blobId: string; path: string }[] {
+  const { provenance } = occurrence;
+  return provenance.kind === 'git' ? [{ blobId: provenance.blobId, path: provenance.path }] : [];
 }
 
 /** One occurrence per path a blob was committed under (a rename or a copy is another place). */
