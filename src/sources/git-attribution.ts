@@ -9,16 +9,23 @@
 import type { BlobEvent, CommitRef } from '../findings/exposure.js';
 import type { GitRepository } from './git.js';
 
-const RAW_LINE = /^:(\d+) (\d+) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])\d*\t(.+)$/;
+/** A raw row's modes, ids and status; its path is the record after it. */
+const RAW_ROW = /^:(\d+) (\d+) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])\d*$/;
 const ZERO_ID = /^0+$/;
+/** Opens a commit's header record (a byte no id, date or name holds). */
+const COMMIT_MARK = '\x01';
 
-const LOG_ARGS = ['log', '--format=%x00%H%x09%cI%x09%an%x09%P', '--raw', '--no-abbrev', '-m', '--no-renames'];
+/**
+ * `-z`: records end in NUL and paths come as committed. Without it git quotes a path that is not plain
+ * ASCII (`café.env` came out as `"caf\303\251.env"`, in findings too).
+ */
+const LOG_ARGS = ['log', '-z', '--format=%x01%H%x09%cI%x09%an%x09%P', '--raw', '--no-abbrev', '-m', '--no-renames'];
 /** How much raw log is kept in memory (`SPRAWL_TEST_LOG_LIMIT_BYTES` lowers it for the tests). */
 const LOG_LIMIT_BYTES = Number(process.env.SPRAWL_TEST_LOG_LIMIT_BYTES) || 64 * 1024 * 1024;
 /** Blob ids per `git log --find-object` call, well within any command-line limit. */
 const FIND_OBJECT_BATCH = 500;
 
-/** The raw log's lines, or `too-large` when the history's log outgrew the limit and was let go. */
+/** The raw log's records, or `too-large` when the history's log outgrew the limit and was let go. */
 export type HistoryLog = string[] | 'too-large';
 
 /**
@@ -26,45 +33,51 @@ export type HistoryLog = string[] | 'too-large';
  * as a scan finds something, while it goes on, and read by `blobEventsOf` once the findings are known.
  */
 export async function historyLog(repository: GitRepository, revisionArgs: readonly string[]): Promise<HistoryLog> {
-  const lines: string[] = [];
+  const records: string[] = [];
   let bytes = 0;
-  for await (const line of repository.lines([...LOG_ARGS, ...revisionArgs])) {
-    bytes += line.length + 1;
+  for await (const record of repository.records([...LOG_ARGS, ...revisionArgs])) {
+    bytes += record.length + 1;
     if (bytes > LOG_LIMIT_BYTES) return 'too-large'; // leaving the loop stops git
-    lines.push(line);
+    records.push(record);
   }
-  return lines;
+  return records;
 }
 
 /** The adds and removals of these blobs, from the log kept whole or, for a history too long for that, asked again. */
 export async function blobEventsOf(log: HistoryLog, repository: GitRepository, revisionArgs: readonly string[], blobIds: ReadonlySet<string>): Promise<BlobEvent[]> {
   if (log !== 'too-large') return blobEventsIn(log, blobIds);
   const ids = [...blobIds];
-  const lines: string[] = [];
+  const records: string[] = [];
   for (let start = 0; start < ids.length; start += FIND_OBJECT_BATCH) {
     const finds = ids.slice(start, start + FIND_OBJECT_BATCH).map((id) => `--find-object=${id}`);
-    for await (const line of repository.lines([...LOG_ARGS, ...finds, ...revisionArgs])) lines.push(line);
+    for await (const record of repository.records([...LOG_ARGS, ...finds, ...revisionArgs])) records.push(record);
   }
-  return blobEventsIn(lines, blobIds);
+  return blobEventsIn(records, blobIds);
 }
 
-/** The rows of a raw log that add or remove these blobs. */
+/**
+ * The rows of a raw log that add or remove these blobs. Its records: a commit's header (`COMMIT_MARK`, id,
+ * date, author, parents), then per changed path a row (`:modes ids status`, the first after a header
+ * preceded by a newline) and the path.
+ */
 function blobEventsIn(log: readonly string[], blobIds: ReadonlySet<string>): BlobEvent[] {
   if (blobIds.size === 0) return [];
   const events: BlobEvent[] = [];
   const seen = new Set<string>();
   let commit: CommitRef | undefined;
   let firstParent: string | undefined;
-  for (const line of log) {
-    if (line.startsWith('\0')) {
-      const [id = '', date = '', author = '', parents = ''] = line.slice(1).split('\t');
+  for (let index = 0; index < log.length; index++) {
+    const entry = log[index]!;
+    if (entry.startsWith(COMMIT_MARK)) {
+      const [id = '', date = '', author = '', parents = ''] = entry.slice(1).split('\t');
       commit = { id, date: new Date(date).toISOString(), author }; // UTC, so dates compare and read the same everywhere
       firstParent = parents.split(' ')[0] || undefined;
       continue;
     }
-    const raw = RAW_LINE.exec(line);
+    const raw = RAW_ROW.exec(entry.replace(/^\n/, ''));
     if (!raw || !commit) continue;
-    const [, , newMode, oldId, newId, status, path] = raw as unknown as [string, string, string, string, string, string, string];
+    const path = log[++index] ?? '';
+    const [, , newMode, oldId, newId, status] = raw as unknown as [string, string, string, string, string, string];
     if (newMode === '160000') continue; // a submodule commit, not a blob
     const record = (event: BlobEvent) => {
       const key = `${event.kind}\0${event.blobId}\0${event.commit.id}\0${event.path}`;

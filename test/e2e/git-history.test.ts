@@ -82,6 +82,31 @@ describe('a secret still at HEAD', () => {
   });
 });
 
+describe('paths that are not plain ASCII', () => {
+  // Git quotes such paths in its logs unless asked for NUL-separated output (`café.env` came out as
+  // `"caf\303\251.env"`, in the findings too).
+  const repo = new GitRepo(env.path('names'));
+  const token = fakes.fake('github.pat.classic');
+  const names = ['config/café.env', 'config/tab\there "quoted".env'];
+  const added = repo.write(names[0]!, `TOKEN=${token}\n`).write(names[1]!, `TOKEN=${token}\n`).commit('add', '2024-05-01T00:00:00Z');
+  const removed = repo.remove(names[0]!).commit('remove one', '2024-05-02T00:00:00Z');
+
+  it('keep their names in occurrences and exposure, and the one still at HEAD is found there', () => {
+    const { report } = scanGit([repo.root]);
+    expect(report.findings).toHaveLength(1);
+    const [finding] = report.findings;
+    expect(finding.occurrences.map((o: any) => o.path).sort()).toEqual([...names].sort());
+    expect(finding.exposure).toMatchObject({ firstCommit: { id: added }, paths: [...names].sort(), atHead: true });
+    expect(removed).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('the same when the history is too long to keep its log (asked again per blob)', () => {
+    const whole = scanGit([repo.root]).report;
+    const askedAgain = scanGit([repo.root], { env: { SPRAWL_TEST_LOG_LIMIT_BYTES: '64' } }).report;
+    expect(askedAgain.findings).toEqual(whole.findings);
+  });
+});
+
 describe('versions of a file, each scanned only where it changed since the one before', () => {
   // A file of real code (this repository's own) with a token near its top and one near its end, edited
   // in the middle, at the end and at the top: the unchanged lines of each version are not scanned again,
