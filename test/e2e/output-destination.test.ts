@@ -8,7 +8,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, lstatSync, readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, ScanEnv } from '../support/scan-env.js';
+import { fakeMaker } from '../support/fakes.js';
+import { CLI_PATH, runCli, ScanEnv } from '../support/scan-env.js';
 
 const env = new ScanEnv('sprawl-output-');
 afterAll(() => env.cleanup());
@@ -54,5 +55,18 @@ describe('--output', () => {
     expect(result.exitCode).toBe(0);
     expect(lstatSync(fifo).isFIFO()).toBe(true);
     expect(reportIn(received).summary.filesScanned).toBe(1);
+  });
+});
+
+describe('standard output closed early', () => {
+  it('a reader that stops early (`sprawl scan . --format json | head -c 1`) gets no stack trace, and the exit code still says what was found', () => {
+    // A report far larger than a pipe's buffer: most of it meets a pipe its reader has closed (EPIPE).
+    const fakes = fakeMaker('closed-stdout');
+    const lines = Array.from({ length: 3000 }, (_, index) => `TOKEN_${index}=${fakes.fake('github.pat.classic')}`);
+    const dir = env.path('many-findings');
+    env.write('many-findings/tokens.env', `${lines.join('\n')}\n`);
+    const result = spawnSync('bash', ['-c', '"$1" "$2" scan "$3" --format json | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}"', 'bash', process.execPath, CLI_PATH, dir], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('1');
   });
 });
