@@ -113,7 +113,9 @@ export class GitRepository {
 
   /**
    * Which of these blobs are in HEAD's tree, each asked at the paths it was committed under (a blob is in
-   * a tree only at a path some commit put it at): one `cat-file --batch-check` for all of them.
+   * a tree only at a path some commit put it at): one `cat-file --batch-check` for all of them. The paths
+   * are those of the commits scanned, so with `--branch` or `--range` a path that only commits outside
+   * them gave the blob is not asked.
    */
   async blobsAtHead(places: readonly { blobId: string; path: string }[]): Promise<Set<string>> {
     const { commitId } = await this.headTree();
