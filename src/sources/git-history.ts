@@ -57,8 +57,8 @@ export async function listHistory(directory: string, selection: HistorySelection
     root: repository.root,
     revisionArgs,
     skipped,
-    // Listed from now on, while the configuration and rules load and the worker pool starts up.
-    items: startedNow(historyItems(repository, selection, revisionArgs, filters, skipped)),
+    // Listed lazily, when the engine starts reading: the worker pool starts up while git lists.
+    items: historyItems(repository, selection, revisionArgs, filters, skipped),
     // A blob's path travels with its item, so no map of every blob of the history is kept here: memory
     // stays flat however many blobs a history has.
     provenanceOf: (id, item) =>
@@ -66,25 +66,6 @@ export async function listHistory(directory: string, selection: HistorySelection
         ? [{ kind: 'git-message', path: `${id.slice(MESSAGE_ID_PREFIX.length, MESSAGE_ID_PREFIX.length + 12)}:message`, commit: id.slice(MESSAGE_ID_PREFIX.length) }]
         : [{ kind: 'git', path: (item?.kind === 'git-blob' ? item.path : undefined) ?? id, blobId: id }],
   };
-}
-
-/**
- * The items, with the first already being asked for: `git rev-list` starts at once, and the first window
- * of blobs (see `versionsTogether`) is listed while the command loads its configuration and rules (about
- * 45 ms of the 2,000-commit benchmark's start), then waits for the engine. A failure (a range that does
- * not resolve) reaches the engine when it asks, as before.
- */
-function startedNow<T>(items: AsyncIterable<T>): AsyncIterable<T> {
-  const iterator = items[Symbol.asyncIterator]();
-  const first = iterator.next();
-  first.catch(() => undefined); // the engine's `for await` sees it
-  return (async function* () {
-    try {
-      for (let next = await first; next.done !== true; next = await iterator.next()) yield next.value;
-    } finally {
-      await iterator.return?.();
-    }
-  })();
 }
 
 /**
