@@ -2,14 +2,14 @@
  * `sprawl git` on real repositories built with real git: secrets added, moved, deleted, on side branches,
  * in tags, in merges and in commit messages, with exact first/last commits and at-HEAD flags.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fakeMaker } from '../support/fakes.js';
 import { GitRepo } from '../support/git-repo.js';
-import { runCli, ScanEnv } from '../support/scan-env.js';
+import { CLI_PATH, runCli, ScanEnv } from '../support/scan-env.js';
 
 const env = new ScanEnv('sprawl-git-');
 const fakes = fakeMaker('git-history');
@@ -325,6 +325,21 @@ describe('errors', () => {
     const result = runCli(['git', repo.root, '--since', 'the day before launch']);
     expect(result).toMatchObject({ exitCode: 2, stderr: 'sprawl: --since the day before launch: not a date git understands (try 2024-01-31 or "2 weeks ago")\n' });
     expect(runCli(['git', repo.root, '--since', '2023-12-01', '--until', '2 weeks ago']).exitCode).toBe(0);
+  });
+
+  it('an error before the scan starts (a bad configuration) ends the command at once, on a history longer than one listing window', () => {
+    // A listing started early and never read would keep git, and with it this process, waiting on a
+    // full pipe: the error was printed, but the command did not end.
+    const repo = new GitRepo(env.path('long-listing'));
+    const files = Array.from({ length: 60_000 }, (_, index) => `M 100644 inline f/${index % 100}/${index}.txt\ndata ${`${index}\n`.length}\n${index}\n`);
+    execFileSync('git', ['fast-import', '--quiet'], { cwd: repo.root, input: `commit refs/heads/main\ncommitter Dev <dev@example.test> 1700000000 +0000\ndata 4\nmany\n${files.join('')}` });
+    const config = env.write('long-listing-config.yml', 'rules: [unclosed\n');
+    const started = Date.now();
+    const result = spawnSync(process.execPath, [CLI_PATH, 'git', repo.root, '--config', config], { encoding: 'utf8', timeout: 20_000 });
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^sprawl: .+long-listing-config\.yml:\d+: invalid YAML/);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('a folder that is not a repository', () => {
