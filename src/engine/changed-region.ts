@@ -8,9 +8,10 @@
  * around them are scanned; the matches of the rest are carried over from the version before.
  *
  * Why it finds what a whole scan finds:
- * - A single-line match, with the context its rule reads, is shorter than `MARGIN_BYTES`. The carried
- *   parts end and begin on line boundaries at least that far from any changed byte, so every match
- *   carried over has the same bytes, and the same bytes around it, as in the version before.
+ * - A rule reads less than `MARGIN_BYTES` of text before its secret and after it (the widest built-in,
+ *   a Kubernetes Secret in JSON, up to about 700 bytes between `"kind"` and the value). The carried parts
+ *   end and begin on line boundaries at least that far from any changed byte, so every match carried
+ *   over has the same bytes, and the same bytes around it, as in the version before.
  * - The scanned part reads `MARGIN_BYTES` of lines before the first line it keeps matches from, so a
  *   match there sees the lines before it that its rule may read.
  * - A match that lies across a boundary between the parts, in either version, sends the file to a whole
@@ -31,7 +32,7 @@ export interface PreviousVersion {
   matches: readonly LocatedMatch[];
 }
 
-/** Longer than a single-line match and the lines of context before it that a rule reads. */
+/** More than any rule reads before or after its secret (see above). */
 const MARGIN_BYTES = 1024;
 /** How far from the change a `multiline` rule's keyword sends the file to a whole scan: its longest match. */
 const MULTILINE_REACH_BYTES = 16 * 1024;
