@@ -141,7 +141,7 @@ function looksBinary(bytes: Buffer): boolean {
  */
 const OPEN_FOR_SCAN = constants.O_RDONLY | constants.O_NONBLOCK;
 
-export function scanFile(id: string, absolutePath: string, ruleset: CompiledRuleset, buffer?: Buffer): ItemOutcome {
+export function scanFile(id: string, absolutePath: string | Buffer, ruleset: CompiledRuleset, buffer?: Buffer): ItemOutcome {
   let fd: number;
   try {
     fd = openSync(absolutePath, OPEN_FOR_SCAN);
@@ -176,7 +176,7 @@ export async function scanStream(id: string, stream: AsyncIterable<Uint8Array>, 
 }
 
 /** A gzip-compressed file (a rotated log), decompressed while it is scanned. */
-export function scanGzipFile(id: string, absolutePath: string, ruleset: CompiledRuleset, buffer?: Buffer): Promise<ItemOutcome> {
+export function scanGzipFile(id: string, absolutePath: string | Buffer, ruleset: CompiledRuleset, buffer?: Buffer): Promise<ItemOutcome> {
   return scanStream(id, createReadStream(absolutePath).pipe(createGunzip()), ruleset, buffer);
 }
 

@@ -11,7 +11,7 @@ import type { RuleMatcherSpec } from '../ruleset/rule.js';
 import type { Provenance } from '../sources/provenance.js';
 import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanStream } from './chunked-scan.js';
 import type { ScanStats, SkippedInput } from './scan-stats.js';
-import type { ScanItem, StreamInput } from '../sources/scan-item.js';
+import { openablePath, type ScanItem, type StreamInput } from '../sources/scan-item.js';
 import type { ItemOutcome, LocatedMatch } from './worker-protocol.js';
 import { InFlightBatches } from './in-flight-batches.js';
 
@@ -176,7 +176,7 @@ async function takeSmallInput(items: AsyncIterable<ScanItem> | Iterable<ScanItem
     if (next.done) return { items: taken };
     const item = next.value;
     // A compressed file or a git blob is left to the pool (null: as if too large), which reads it as a stream.
-    const bytes = item.kind === 'bytes' ? item.bytes : item.kind === 'git-blob' || item.compression ? null : readSmallFile(item.absolutePath, IN_PROCESS_MAX_BYTES - takenBytes);
+    const bytes = item.kind === 'bytes' ? item.bytes : item.kind === 'git-blob' || item.compression ? null : readSmallFile(openablePath(item), IN_PROCESS_MAX_BYTES - takenBytes);
     taken.push({ item, bytes });
     takenBytes += bytes?.length ?? 0;
     if (taken.length > IN_PROCESS_MAX_ITEMS || takenBytes > IN_PROCESS_MAX_BYTES || bytes === null) {
@@ -190,7 +190,7 @@ async function takeSmallInput(items: AsyncIterable<ScanItem> | Iterable<ScanItem
 }
 
 /** A regular file's bytes; `null` when it is larger than `limit`; undefined when it is not a readable regular file. */
-function readSmallFile(absolutePath: string, limit: number): Buffer | null | undefined {
+function readSmallFile(absolutePath: string | Buffer, limit: number): Buffer | null | undefined {
   try {
     const stats = statSync(absolutePath);
     if (!stats.isFile()) return undefined;
@@ -206,6 +206,6 @@ function scanInThisThread(taken: readonly TakenItem[], options: ScanOptions): It
   const ruleset = compileRuleset(options.rules, rulesetOptionsOf(options));
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES);
   return taken.map(({ item, bytes }) =>
-    item.kind === 'file' && bytes === undefined ? scanFile(item.id, item.absolutePath, ruleset, buffer) : scanBytes(item.id, bytes!, ruleset, buffer),
+    item.kind === 'file' && bytes === undefined ? scanFile(item.id, openablePath(item), ruleset, buffer) : scanBytes(item.id, bytes!, ruleset, buffer),
   );
 }

@@ -6,7 +6,7 @@
  */
 import { compileRuleset, type CompiledRuleset } from '../ruleset/compile-rules.js';
 import { CatFileSession } from '../sources/git-cat-file.js';
-import type { ScanItem } from '../sources/scan-item.js';
+import { openablePath, type ScanItem } from '../sources/scan-item.js';
 import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanGitBlobs, scanGzipFile } from './chunked-scan.js';
 import { primeDetector } from './prime-detector.js';
 import type { ItemOutcome, ScanTask, ScanTaskResult, WorkerSetup } from './worker-protocol.js';
@@ -47,8 +47,8 @@ export default async function scanTask(task: ScanTask): Promise<ScanTaskResult> 
   for (const item of task.items) {
     if (item.kind === 'git-blob') outcomes.push(blobOutcomes.get(item.id)!);
     else if (item.kind === 'bytes') outcomes.push(scanBytes(item.id, item.bytes, ruleset, buffer));
-    else if (item.compression === 'gzip') outcomes.push(await scanGzipFile(item.id, item.absolutePath, ruleset, buffer));
-    else outcomes.push(scanFile(item.id, item.absolutePath, ruleset, buffer));
+    else if (item.compression === 'gzip') outcomes.push(await scanGzipFile(item.id, openablePath(item), ruleset, buffer));
+    else outcomes.push(scanFile(item.id, openablePath(item), ruleset, buffer));
   }
   return { outcomes };
 }

@@ -5,7 +5,17 @@
  */
 export type ScanItem =
   /** `compression: 'gzip'`: a compressed log, decompressed as a stream while it is scanned. */
-  | { kind: 'file'; id: string; absolutePath: string; compression?: 'gzip' }
+  | {
+      kind: 'file';
+      id: string;
+      absolutePath: string;
+      compression?: 'gzip';
+      /**
+       * The path as bytes, for a file whose name (or a folder's on the way) is not valid UTF-8: the text
+       * form holds U+FFFD in its place and names no file, so it is opened by its bytes.
+       */
+      rawPath?: Uint8Array;
+    }
   | { kind: 'bytes'; id: string; bytes: Uint8Array }
   /**
    * A blob of a git repository, by id (the item's id is the blob id), read by the worker itself through
@@ -18,4 +28,9 @@ export type ScanItem =
 export interface StreamInput {
   id: string;
   stream: AsyncIterable<Uint8Array>;
+}
+
+/** What to open for a file item: its path as bytes where its name is not valid UTF-8, else its path. */
+export function openablePath(item: Extract<ScanItem, { kind: 'file' }>): string | Buffer {
+  return item.rawPath ? Buffer.from(item.rawPath) : item.absolutePath;
 }

@@ -71,19 +71,19 @@ async function* walk(root: string, options: WorkingTreeOptions, skipped: Skipped
   const ignoreRules = new IgnoreRules(root, options.useIgnoreFiles ?? true);
   const excluded = excludeMatcher(options.exclude ?? []);
   // Folders still to list, relative to the root; depth first, so that the stack stays as short as the tree is deep.
-  const pending: string[] = [''];
+  const pending: Folder[] = [{ relative: '' }];
   for (let folder = pending.pop(); folder !== undefined; folder = pending.pop()) {
     const entries = listFolder(root, folder, skipped);
-    ignoreRules.readFolder(folder, entries);
-    const subfolders: string[] = [];
-    for (const entry of entries) {
-      if (entry.name === '.git') continue;
-      const relativePath = folder ? `${folder}/${entry.name}` : entry.name;
-      const isDirectory = entry.isDirectory();
+    ignoreRules.readFolder(folder.relative, entries);
+    const subfolders: Folder[] = [];
+    for (const { name, dirent, raw } of entries) {
+      if (name === '.git') continue;
+      const relativePath = folder.relative ? `${folder.relative}/${name}` : name;
+      const isDirectory = dirent.isDirectory();
       if (ignoreRules.isIgnored(relativePath, isDirectory) || excluded?.ignores(isDirectory ? `${relativePath}/` : relativePath)) continue;
-      if (isDirectory) subfolders.push(relativePath);
-      else if (entry.isFile()) yield { kind: 'file', id: relativePath, absolutePath: path.join(root, relativePath) };
-      else if (entry.isSymbolicLink()) skipped.push({ path: relativePath, reason: 'symlink' });
+      if (isDirectory) subfolders.push({ relative: relativePath, ...(raw ? { raw } : {}) });
+      else if (dirent.isFile()) yield { kind: 'file', id: relativePath, absolutePath: path.join(root, relativePath), ...(raw ? { rawPath: raw } : {}) };
+      else if (dirent.isSymbolicLink()) skipped.push({ path: relativePath, reason: 'symlink' });
       else skipped.push({ path: relativePath, reason: 'special-file' });
     }
     // Reversed onto the stack, so that folders are visited in the order they were listed.
@@ -91,17 +91,48 @@ async function* walk(root: string, options: WorkingTreeOptions, skipped: Skipped
   }
 }
 
+/** A folder to list: its path relative to the root, and its absolute path as bytes where a name on the way is not valid UTF-8. */
+interface Folder {
+  relative: string;
+  raw?: Buffer;
+}
+
+/** A folder's entry: its name as text, and its absolute path as bytes where that text names no file (see `listFolder`). */
+interface ListedEntry {
+  name: string;
+  dirent: Dirent | Dirent<Buffer>;
+  raw?: Buffer;
+}
+
+/** Marks where a name's bytes were not valid UTF-8 when it was read as text. */
+const NOT_UTF8 = '\uFFFD';
+
 /**
  * A folder's entries, in name order (the file system's own order differs from one to another, and a walk
  * in a fixed order makes runs repeatable); one that cannot be listed is recorded as skipped with its error
- * code, not failed on or passed over silently.
+ * code, not failed on or passed over silently. A name that is not valid UTF-8 (a file named in Latin-1)
+ * comes out of a listing as text with U+FFFD in its place, which names no file; such a folder is listed
+ * again as bytes, and its entries are then opened by their bytes, so nothing in it goes unread.
  */
-function listFolder(root: string, folder: string, skipped: SkippedInput[]): Dirent[] {
+function listFolder(root: string, folder: Folder, skipped: SkippedInput[]): ListedEntry[] {
+  const absolute = folder.relative ? path.join(root, folder.relative) : root;
   try {
-    return readdirSync(folder ? path.join(root, folder) : root, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const listed = readdirSync(folder.raw ?? absolute, { withFileTypes: true });
+    let entries: ListedEntry[];
+    if (folder.raw === undefined && !listed.some((dirent) => dirent.name.includes(NOT_UTF8))) {
+      entries = listed.map((dirent) => ({ name: dirent.name, dirent }));
+    } else {
+      const folderBytes = folder.raw ?? Buffer.from(absolute);
+      entries = readdirSync(folderBytes, { withFileTypes: true, encoding: 'buffer' }).map((dirent) => {
+        const name = dirent.name.toString('utf8');
+        const raw = Buffer.concat([folderBytes, Buffer.from('/'), dirent.name]);
+        return folder.raw !== undefined || name.includes(NOT_UTF8) ? { name, dirent, raw } : { name, dirent };
+      });
+    }
+    return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    skipped.push({ path: folder || '.', reason: 'unreadable', detail: code ?? message });
+    skipped.push({ path: folder.relative || '.', reason: 'unreadable', detail: code ?? message });
     return [];
   }
 }
@@ -116,16 +147,16 @@ class IgnoreRules {
   ) {}
 
   /** Reads the ignore files of a folder being listed, before its entries are filtered. */
-  readFolder(folder: string, entries: readonly Dirent[]): void {
+  readFolder(folder: string, entries: readonly ListedEntry[]): void {
     if (!this.enabled) return;
-    const names = new Set(entries.filter((entry) => entry.name.startsWith('.')).map((entry) => entry.name));
-    const present: string[] = IGNORE_FILE_NAMES.filter((name) => names.has(name));
+    const ignoreFiles = entries.filter((entry) => (IGNORE_FILE_NAMES as readonly string[]).includes(entry.name));
+    const paths: (string | Buffer)[] = ignoreFiles.map((entry) => entry.raw ?? path.join(this.root, folder, entry.name));
     // At a repository's top, git's own per-clone ignore list counts as much as its .gitignore.
-    if (folder === '' && names.has('.git')) present.unshift('.git/info/exclude');
-    for (const name of present) {
+    if (folder === '' && entries.some((entry) => entry.name === '.git')) paths.unshift(path.join(this.root, '.git', 'info', 'exclude'));
+    for (const file of paths) {
       try {
         // `add` takes a file's text (split into lines); an array would be taken as single patterns.
-        this.folders.add(folder, readFileSync(path.join(this.root, folder, name), 'utf8'));
+        this.folders.add(folder, readFileSync(file, 'utf8'));
       } catch {
         // A missing or unreadable ignore file ignores nothing; the files it would hide are scanned.
       }

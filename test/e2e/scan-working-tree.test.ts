@@ -1,7 +1,7 @@
 /**
  * `sprawl scan` end to end on real files: the built binary, the real worker pool, generated fakes.
  */
-import { rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listWorkingTree } from '../../src/sources/working-tree.js';
 import { fakeMaker } from '../support/fakes.js';
@@ -170,6 +170,31 @@ describe('the walk is pulled by the scan', () => {
       expect(listed.sort()).toEqual(expected.sort());
     } finally {
       wide.cleanup();
+    }
+  });
+});
+
+describe('file names that are not valid UTF-8', () => {
+  // Linux allows any bytes in a name (a file named in Latin-1); read as text, they come out with U+FFFD,
+  // which names no file: such files were counted as unreadable (ENOENT) and their secrets missed.
+  const tree = new ScanEnv('sprawl-bytes-names-');
+  afterAll(() => tree.cleanup());
+  const token = fakeMaker('not-utf8-names').fake('github.pat.classic');
+  const latin1 = (name: string) => Buffer.from(name, 'latin1');
+  const write = (parts: Buffer[], content: string) => writeFileSync(Buffer.concat([Buffer.from(`${tree.root}/`), ...parts]), content);
+  mkdirSync(Buffer.concat([Buffer.from(`${tree.root}/`), latin1('caf\xe9')]));
+  write([latin1('r\xe9sum\xe9.env')], `TOKEN=${token}\n`);
+  write([latin1('caf\xe9'), Buffer.from('/inner.env')], `TOKEN=${token}\n`);
+  write([latin1('caf\xe9'), Buffer.from('/.gitignore')], 'hidden.env\n');
+  write([latin1('caf\xe9'), Buffer.from('/hidden.env')], `TOKEN=${token}\n`);
+
+  it('are read by their bytes, also inside a folder so named, whose ignore file is honoured', () => {
+    for (const threads of ['1', '2']) {
+      const { exitCode, report } = scanJson([tree.root, '--threads', threads]);
+      expect(exitCode).toBe(1);
+      expect(report.skipped).toEqual([]);
+      expect(report.summary.filesScanned).toBe(3);
+      expect(report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => occurrence.path)).sort()).toEqual(['caf\uFFFD/inner.env', 'r\uFFFDsum\uFFFD.env']);
     }
   });
 });
