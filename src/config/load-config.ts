@@ -60,10 +60,19 @@ export function loadConfig(root: string, explicit?: string): SprawlConfig {
 
 const TOP_LEVEL = new Set(['rules', 'paths', 'allow', 'baseline', 'fail_on', 'fingerprint_key_env', 'thresholds']);
 
+/** The config file's text; one that cannot be read (a folder, no permission) is the user's to mend, in one line. */
+function readConfigText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UserError('config-invalid', `${file}: cannot read the config file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
 export function parseConfig(file: string): SprawlConfig {
   const { isMap, LineCounter, parseDocument } = yamlLibrary();
   const lineCounter = new LineCounter();
-  const document = parseDocument(readFileSync(file, 'utf8'), { lineCounter, uniqueKeys: true });
+  const document = parseDocument(readConfigText(file), { lineCounter, uniqueKeys: true });
   const lineOf = (node: unknown): number => {
     const range = (node as Node | undefined)?.range;
     return range ? lineCounter.linePos(range[0]).line : 1;

@@ -52,10 +52,13 @@ export function ruleFilesIn(rulesPath: string): string[] {
     throw new UserError('rules-not-found', `${rulesPath}: no such rule file or directory`);
   }
   if (!stats.isDirectory()) return [rulesPath];
-  return readdirSync(rulesPath)
+  const files = readdirSync(rulesPath)
     .filter((name) => /\.ya?ml$/.test(name))
     .sort()
     .map((name) => path.join(rulesPath, name));
+  // A folder given for rules that holds none is a mistake to say, not a scan with no rules of the user's.
+  if (files.length === 0) throw new UserError('rules-not-found', `${rulesPath}: no rule files (*.yml, *.yaml) in this folder`);
+  return files;
 }
 
 /** Loads rules from files or directories, rejecting duplicate ids across all of them. */

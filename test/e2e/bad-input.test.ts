@@ -46,6 +46,20 @@ describe('usage and input errors exit 2 with one line naming the problem', () =>
     expect(result.stderr).toMatch(new RegExp(`^sprawl: ${rules.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: invalid YAML \\(.+\\)\\n$`));
   });
 
+  it('a folder given as the config file (it was an internal error, exit 3)', () => {
+    env.write('config-folder/settings/readme.md', 'not a config\n');
+    const result = runCli(['scan', env.path('config-folder'), '--config', env.path('config-folder/settings')]);
+    expect(result).toMatchObject({ exitCode: 2, stderr: `sprawl: ${env.path('config-folder/settings')}: cannot read the config file (EISDIR)\n` });
+  });
+
+  it('a folder given for rules that holds no rule files (it scanned without any of the user\'s rules)', () => {
+    env.write('no-rules/readme.md', 'rules live elsewhere\n');
+    for (const args of [['scan', env.path('no-rules'), '--rules', env.path('no-rules')], ['rules', 'check', env.path('no-rules')]]) {
+      const result = runCli(args);
+      expect(result).toMatchObject({ exitCode: 2, stderr: `sprawl: ${env.path('no-rules')}: no rule files (*.yml, *.yaml) in this folder\n` });
+    }
+  });
+
   it('an output file in a directory that does not exist, leaving nothing behind', () => {
     env.write('clean/readme.md', 'nothing here\n');
     const result = runCli(['scan', env.path('clean'), '--output', env.path('missing-dir/report.sarif')]);
