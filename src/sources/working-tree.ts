@@ -116,20 +116,19 @@ const NOT_UTF8 = '\uFFFD';
  */
 function listFolder(root: string, folder: Folder, skipped: SkippedInput[]): ListedEntry[] {
   const absolute = folder.relative ? path.join(root, folder.relative) : root;
+  const inNameOrder = (entries: ListedEntry[]) => entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   try {
-    const listed = readdirSync(folder.raw ?? absolute, { withFileTypes: true });
-    let entries: ListedEntry[];
-    if (folder.raw === undefined && !listed.some((dirent) => dirent.name.includes(NOT_UTF8))) {
-      entries = listed.map((dirent) => ({ name: dirent.name, dirent }));
-    } else {
-      const folderBytes = folder.raw ?? Buffer.from(absolute);
-      entries = readdirSync(folderBytes, { withFileTypes: true, encoding: 'buffer' }).map((dirent) => {
-        const name = dirent.name.toString('utf8');
-        const raw = Buffer.concat([folderBytes, Buffer.from('/'), dirent.name]);
-        return folder.raw !== undefined || name.includes(NOT_UTF8) ? { name, dirent, raw } : { name, dirent };
-      });
+    if (folder.raw === undefined) {
+      const listed = readdirSync(absolute, { withFileTypes: true });
+      if (!listed.some((dirent) => dirent.name.includes(NOT_UTF8))) return inNameOrder(listed.map((dirent) => ({ name: dirent.name, dirent })));
     }
-    return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const folderBytes = folder.raw ?? Buffer.from(absolute);
+    const entries = readdirSync(folderBytes, { withFileTypes: true, encoding: 'buffer' }).map((dirent): ListedEntry => {
+      const name = dirent.name.toString('utf8');
+      const raw = Buffer.concat([folderBytes, Buffer.from('/'), dirent.name]);
+      return folder.raw !== undefined || name.includes(NOT_UTF8) ? { name, dirent, raw } : { name, dirent };
+    });
+    return inNameOrder(entries);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     skipped.push({ path: folder.relative || '.', reason: 'unreadable', detail: code ?? message });
