@@ -18,6 +18,12 @@ export interface BlobEvent {
   path: string;
   /** For removals: the commit before (first parent), the last one the blob was present in. */
   parentId?: string;
+  /**
+   * The commit's place in git's log, 0 the newest. Dates have whole seconds, and a script or a rebase
+   * makes several commits in one: of two such, the one git lists later is the older (git lists a
+   * commit before its parents).
+   */
+  logOrder: number;
 }
 
 export interface GitExposure {
@@ -46,13 +52,13 @@ export function exposureOf(
   now: Date = new Date(),
 ): GitExposure | undefined {
   const mine = events.filter((event) => blobIds.has(event.blobId));
-  const added = mine.filter((event) => event.kind === 'added').sort((a, b) => timeOf(a) - timeOf(b) || a.path.localeCompare(b.path));
+  const added = mine.filter((event) => event.kind === 'added').sort((a, b) => olderFirst(a, b) || a.path.localeCompare(b.path));
   const first = added[0];
   if (!first) return undefined;
   const atHead = [...blobIds].some((id) => head.blobIds.has(id));
   const lastRemoval = atHead
     ? undefined
-    : mine.filter((event) => event.kind === 'removed').sort((a, b) => timeOf(b) - timeOf(a))[0];
+    : mine.filter((event) => event.kind === 'removed').sort((a, b) => olderFirst(b, a))[0];
   const end = lastRemoval ? Date.parse(lastRemoval.commit.date) : now.getTime();
   return {
     firstCommit: { ...first.commit, path: first.path },
@@ -64,6 +70,7 @@ export function exposureOf(
   };
 }
 
-function timeOf(event: BlobEvent): number {
-  return Date.parse(event.commit.date);
+/** Orders events by when their commits were made, the older first; within one second, by git's log. */
+export function olderFirst(a: BlobEvent, b: BlobEvent): number {
+  return Date.parse(a.commit.date) - Date.parse(b.commit.date) || b.logOrder - a.logOrder;
 }

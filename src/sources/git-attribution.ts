@@ -66,12 +66,15 @@ function blobEventsIn(log: readonly string[], blobIds: ReadonlySet<string>): Blo
   const seen = new Set<string>();
   let commit: CommitRef | undefined;
   let firstParent: string | undefined;
+  // Within one run of `git log` (the kept log, or one batch of `--find-object`).
+  let logOrder = -1;
   for (let index = 0; index < log.length; index++) {
     const entry = log[index]!;
     if (entry.startsWith(COMMIT_MARK)) {
       const [id = '', date = '', author = '', parents = ''] = entry.slice(1).split('\t');
       commit = { id, date: new Date(date).toISOString(), author }; // UTC, so dates compare and read the same everywhere
       firstParent = parents.split(' ')[0] || undefined;
+      logOrder++;
       continue;
     }
     const raw = RAW_ROW.exec(entry.replace(/^\n/, ''));
@@ -86,9 +89,9 @@ function blobEventsIn(log: readonly string[], blobIds: ReadonlySet<string>): Blo
         events.push(event);
       }
     };
-    if (blobIds.has(newId) && !ZERO_ID.test(newId) && status !== 'D') record({ blobId: newId, kind: 'added', commit, path });
+    if (blobIds.has(newId) && !ZERO_ID.test(newId) && status !== 'D') record({ blobId: newId, kind: 'added', commit, path, logOrder });
     if (blobIds.has(oldId) && oldId !== newId && status !== 'A') {
-      record({ blobId: oldId, kind: 'removed', commit, path, ...(firstParent ? { parentId: firstParent } : {}) });
+      record({ blobId: oldId, kind: 'removed', commit, path, ...(firstParent ? { parentId: firstParent } : {}), logOrder });
     }
   }
   return events;

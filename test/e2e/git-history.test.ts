@@ -82,6 +82,26 @@ describe('a secret still at HEAD', () => {
   });
 });
 
+describe('commits made in the same second (a script, a rebase)', () => {
+  // Commit dates have whole seconds; of two commits in one, git lists the child first. The first commit
+  // was the newest of the second before, and a later edit could be reported as the one that added it.
+  const repo = new GitRepo(env.path('same-second'));
+  const token = fakes.fake('github.pat.classic');
+  const second = '2024-06-01T12:00:00Z';
+  repo.write('README.md', '# app\n').commit('base', second);
+  const added = repo.write('app.env', `TOKEN=${token}\n`).commit('add', second);
+  const edited = repo.write('app.env', `# settings\nTOKEN=${token}\n`).commit('edit', second);
+  const removed = repo.write('app.env', '# settings\n').commit('remove', second);
+
+  it('are told apart by git\'s order: the commit that added the secret, the last that held it, the one that removed it', () => {
+    const { report } = scanGit([repo.root]);
+    expect(report.findings).toHaveLength(1);
+    const [finding] = report.findings;
+    expect(finding.exposure).toMatchObject({ firstCommit: { id: added }, lastCommitId: edited, removedIn: { id: removed }, atHead: false });
+    expect(finding.occurrences.map((o: any) => [o.path, o.line, o.introducedIn.id])).toEqual([['app.env', 1, added]]);
+  });
+});
+
 describe('paths that are not plain ASCII', () => {
   // Git quotes such paths in its logs unless asked for NUL-separated output (`café.env` came out as
   // `"caf\303\251.env"`, in the findings too).

@@ -4,7 +4,7 @@
  */
 import type { Finding, Occurrence } from '../../findings/finding.js';
 import type { BlobEvent } from '../../findings/exposure.js';
-import { exposureOf } from '../../findings/exposure.js';
+import { exposureOf, olderFirst } from '../../findings/exposure.js';
 import { blobEventsOf, historyLog, type HistoryLog } from '../../sources/git-attribution.js';
 import { listHistory, type HistorySelection } from '../../sources/git-history.js';
 import { scanAndReport, type ScanCommandOptions } from '../scan-pipeline.js';
@@ -63,32 +63,27 @@ function placeOf(occurrence: Occurrence): { blobId: string; path: string }[] {
 
 /** One occurrence per path a blob was committed under (a rename or a copy is another place). */
 function spreadOverPaths(occurrences: Occurrence[], events: readonly BlobEvent[]): Occurrence[] {
-  const spread: Occurrence[] = [];
+  // Each occurrence with the commit that added it at its path, if the log knows one.
+  const spread: { occurrence: Occurrence; added?: BlobEvent }[] = [];
   for (const occurrence of occurrences) {
     const { provenance } = occurrence;
     if (provenance.kind !== 'git') {
-      spread.push(occurrence);
+      spread.push({ occurrence });
       continue;
     }
-    const additions = events
-      .filter((event) => event.kind === 'added' && event.blobId === provenance.blobId)
-      .sort((a, b) => Date.parse(a.commit.date) - Date.parse(b.commit.date));
-    const firstByPath = new Map<string, (typeof additions)[number]>();
+    const additions = events.filter((event) => event.kind === 'added' && event.blobId === provenance.blobId).sort(olderFirst);
+    const firstByPath = new Map<string, BlobEvent>();
     for (const event of additions) if (!firstByPath.has(event.path)) firstByPath.set(event.path, event);
-    if (firstByPath.size === 0) spread.push(occurrence);
+    if (firstByPath.size === 0) spread.push({ occurrence });
     for (const [path, event] of firstByPath) {
-      spread.push({ ...occurrence, provenance: { ...provenance, path }, introducedIn: event.commit });
+      spread.push({ occurrence: { ...occurrence, provenance: { ...provenance, path }, introducedIn: event.commit }, added: event });
     }
   }
   // Every version of a file that kept the secret is another blob at the same path: one place, first seen.
   const firstPerPath = new Map<string, Occurrence>();
-  for (const occurrence of spread.sort(byIntroduction)) {
+  for (const { occurrence } of spread.sort((a, b) => (a.added && b.added ? olderFirst(a.added, b.added) : a.added ? 1 : b.added ? -1 : 0))) {
     const key = `${occurrence.provenance.kind}\0${occurrence.provenance.path}`;
     if (!firstPerPath.has(key)) firstPerPath.set(key, occurrence);
   }
   return [...firstPerPath.values()].sort((a, b) => a.provenance.path.localeCompare(b.provenance.path) || a.line - b.line);
-}
-
-function byIntroduction(a: Occurrence, b: Occurrence): number {
-  return (a.introducedIn ? Date.parse(a.introducedIn.date) : 0) - (b.introducedIn ? Date.parse(b.introducedIn.date) : 0);
 }
