@@ -8,9 +8,8 @@
  */
 import type { BlobEvent, CommitRef } from '../findings/exposure.js';
 import type { GitRepository } from './git.js';
+import { rawRowOf } from './git-raw-row.js';
 
-/** A raw row's modes, ids and status; its path is the record after it. */
-const RAW_ROW = /^:(\d+) (\d+) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])\d*$/;
 const ZERO_ID = /^0+$/;
 /** Opens a commit's header record (a byte no id, date or name holds). */
 const COMMIT_MARK = '\x01';
@@ -77,10 +76,10 @@ function blobEventsIn(log: readonly string[], blobIds: ReadonlySet<string>): Blo
       logOrder++;
       continue;
     }
-    const raw = RAW_ROW.exec(entry.replace(/^\n/, ''));
-    if (!raw || !commit) continue;
+    const row = rawRowOf(entry);
+    if (!row || !commit) continue;
     const path = log[++index] ?? '';
-    const [, , newMode, oldId, newId, status] = raw as unknown as [string, string, string, string, string, string];
+    const { newMode, oldId, newId, status } = row;
     if (newMode === '160000') continue; // a submodule commit, not a blob
     const record = (event: BlobEvent) => {
       const key = `${event.kind}\0${event.blobId}\0${event.commit.id}\0${event.path}`;

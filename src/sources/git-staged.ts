@@ -21,6 +21,7 @@ import { GitRepository } from './git.js';
 import type { Provenance } from './provenance.js';
 import type { ScanItem } from './scan-item.js';
 import { SPRAWLIGNORE, FolderIgnores } from './folder-ignores.js';
+import { rawRowOf } from './git-raw-row.js';
 
 const MODE_SYMLINK = '120000';
 const MODE_GITLINK = '160000';
@@ -134,10 +135,9 @@ export function parseRawDiff(raw: string): RawChange[] {
   const fields = raw.split('\0');
   const changes: RawChange[] = [];
   for (let at = 0; at + 1 < fields.length; at += 2) {
-    const meta = fields[at]!.replace(/^\n/, '');
-    if (!meta.startsWith(':')) break;
-    const [, mode = '', , blobId = ''] = meta.slice(1).split(' ');
-    changes.push({ mode, blobId, path: fields[at + 1]! });
+    const row = rawRowOf(fields[at]!);
+    if (!row) break;
+    changes.push({ mode: row.newMode, blobId: row.newId, path: fields[at + 1]! });
   }
   return changes;
 }
