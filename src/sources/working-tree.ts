@@ -67,41 +67,69 @@ async function* singleFile(absolutePath: string): AsyncIterable<ScanItem> {
   yield { kind: 'file', id: path.basename(absolutePath), absolutePath };
 }
 
+/*
+ * The walk is an async generator only at its surface: it yields what `TreeWalk` lists one folder at a
+ * time, synchronously. With the whole loop inside the generator, V8 optimised it four times in one scan
+ * of the benchmark tree (145 ms of compiler CPU, taken from the workers' cores): entries of two shapes
+ * and closures over arrays of several element kinds threw the optimised code away. Now it is optimised
+ * twice, and the entries have one shape.
+ */
 async function* walk(root: string, options: WorkingTreeOptions, skipped: SkippedInput[]): AsyncIterable<ScanItem> {
-  const ignoreRules = new IgnoreRules(root, options.useIgnoreFiles ?? true);
-  const excluded = excludeMatcher(options.exclude ?? []);
+  const tree = new TreeWalk(root, options, skipped);
+  for (let items = tree.nextFolder(); items !== undefined; items = tree.nextFolder()) yield* items;
+}
+
+class TreeWalk {
+  private readonly ignoreRules: IgnoreRules;
+  private readonly excluded: ReturnType<typeof excludeMatcher>;
   // Folders still to list, relative to the root; depth first, so that the stack stays as short as the tree is deep.
-  const pending: Folder[] = [{ relative: '' }];
-  for (let folder = pending.pop(); folder !== undefined; folder = pending.pop()) {
+  private readonly pending: Folder[] = [{ relative: '', raw: undefined }];
+
+  constructor(
+    private readonly root: string,
+    options: WorkingTreeOptions,
+    private readonly skipped: SkippedInput[],
+  ) {
+    this.ignoreRules = new IgnoreRules(root, options.useIgnoreFiles ?? true);
+    this.excluded = excludeMatcher(options.exclude ?? []);
+  }
+
+  /** The files of the next folder to list (perhaps none), or undefined when every folder has been listed. */
+  nextFolder(): ScanItem[] | undefined {
+    const folder = this.pending.pop();
+    if (folder === undefined) return undefined;
+    const { root, ignoreRules, excluded, skipped } = this;
     const entries = listFolder(root, folder, skipped);
     ignoreRules.readFolder(folder.relative, entries);
+    const files: ScanItem[] = [];
     const subfolders: Folder[] = [];
     for (const { name, dirent, raw } of entries) {
       if (name === '.git') continue;
       const relativePath = folder.relative ? `${folder.relative}/${name}` : name;
       const isDirectory = dirent.isDirectory();
       if (ignoreRules.isIgnored(relativePath, isDirectory) || excluded?.ignores(isDirectory ? `${relativePath}/` : relativePath)) continue;
-      if (isDirectory) subfolders.push({ relative: relativePath, ...(raw ? { raw } : {}) });
-      else if (dirent.isFile()) yield { kind: 'file', id: relativePath, absolutePath: path.join(root, relativePath), ...(raw ? { rawPath: raw } : {}) };
+      if (isDirectory) subfolders.push({ relative: relativePath, raw });
+      else if (dirent.isFile()) files.push(raw ? { kind: 'file', id: relativePath, absolutePath: path.join(root, relativePath), rawPath: raw } : { kind: 'file', id: relativePath, absolutePath: path.join(root, relativePath) });
       else if (dirent.isSymbolicLink()) skipped.push({ path: relativePath, reason: 'symlink' });
       else skipped.push({ path: relativePath, reason: 'special-file' });
     }
     // Reversed onto the stack, so that folders are visited in the order they were listed.
-    for (let index = subfolders.length - 1; index >= 0; index--) pending.push(subfolders[index]!);
+    for (let index = subfolders.length - 1; index >= 0; index--) this.pending.push(subfolders[index]!);
+    return files;
   }
 }
 
 /** A folder to list: its path relative to the root, and its absolute path as bytes where a name on the way is not valid UTF-8. */
 interface Folder {
   relative: string;
-  raw?: Buffer;
+  raw: Buffer | undefined;
 }
 
 /** A folder's entry: its name as text, and its absolute path as bytes where that text names no file (see `listFolder`). */
 interface ListedEntry {
   name: string;
   dirent: Dirent | Dirent<Buffer>;
-  raw?: Buffer;
+  raw: Buffer | undefined;
 }
 
 /** Marks where a name's bytes were not valid UTF-8 when it was read as text. */
@@ -120,13 +148,18 @@ function listFolder(root: string, folder: Folder, skipped: SkippedInput[]): List
   try {
     if (folder.raw === undefined) {
       const listed = readdirSync(absolute, { withFileTypes: true });
-      if (!listed.some((dirent) => dirent.name.includes(NOT_UTF8))) return inNameOrder(listed.map((dirent) => ({ name: dirent.name, dirent })));
+      const entries: ListedEntry[] = [];
+      for (const dirent of listed) {
+        if (dirent.name.includes(NOT_UTF8)) break;
+        entries.push({ name: dirent.name, dirent, raw: undefined });
+      }
+      if (entries.length === listed.length) return inNameOrder(entries);
     }
     const folderBytes = folder.raw ?? Buffer.from(absolute);
     const entries = readdirSync(folderBytes, { withFileTypes: true, encoding: 'buffer' }).map((dirent): ListedEntry => {
       const name = dirent.name.toString('utf8');
       const raw = Buffer.concat([folderBytes, Buffer.from('/'), dirent.name]);
-      return folder.raw !== undefined || name.includes(NOT_UTF8) ? { name, dirent, raw } : { name, dirent };
+      return { name, dirent, raw: folder.raw !== undefined || name.includes(NOT_UTF8) ? raw : undefined };
     });
     return inNameOrder(entries);
   } catch (error) {
@@ -148,7 +181,7 @@ class IgnoreRules {
   /** Reads the ignore files of a folder being listed, before its entries are filtered. */
   readFolder(folder: string, entries: readonly ListedEntry[]): void {
     if (!this.enabled) return;
-    const ignoreFiles = entries.filter((entry) => (IGNORE_FILE_NAMES as readonly string[]).includes(entry.name));
+    const ignoreFiles = entries.filter((entry) => entry.name === IGNORE_FILE_NAMES[0] || entry.name === IGNORE_FILE_NAMES[1]);
     const paths: (string | Buffer)[] = ignoreFiles.map((entry) => entry.raw ?? path.join(this.root, folder, entry.name));
     // At a repository's top, git's own per-clone ignore list counts as much as its .gitignore.
     if (folder === '' && entries.some((entry) => entry.name === '.git')) paths.unshift(path.join(this.root, '.git', 'info', 'exclude'));
