@@ -8,7 +8,7 @@ import { structuralDetectorNamed } from '../detectors/structural/index.js';
 import type { StructuralDetector } from '../detectors/structural/structural-detector.js';
 import { validatorNamed } from '../detectors/validators/index.js';
 import { DEFAULT_VALIDATOR_SETTINGS, type Validator, type ValidatorSettings } from '../detectors/validators/validator.js';
-import { precededByPattern, relaxedPattern, splitLeadingAlternation, wholePatternPart, type BeforeCheck, type PatternPart } from './fast-pattern.js';
+import { partOfPlan, precededByPattern, relaxedPattern, splitLeadingAlternation, wholePatternPart, type BeforeCheck, type PatternPart } from './fast-pattern.js';
 import { matcherSpecOf, type RuleMatcherSpec } from './rule.js';
 
 /**
@@ -163,6 +163,11 @@ function partsWokenBy(rule: CompiledRule, keyword: string): CompiledPart[] {
  */
 function compileRule(spec: RuleMatcherSpec): CompiledRule {
   const rule = new LazyRule(spec);
+  if (spec.plan) {
+    // Planned when the rule was loaded: nothing of the pattern's text is parsed here.
+    rule.parts = spec.plan.map((planned) => new LazyPart(rule, () => partOfPlan(planned), planned.relaxed));
+    return rule;
+  }
   const split = splitLeadingAlternation(spec.pattern);
   rule.parts = split ? split.map((part) => new LazyPart(rule, () => part)) : [new LazyPart(rule, () => wholePatternPart(spec.pattern))];
   return rule;
@@ -204,6 +209,8 @@ class LazyPart implements CompiledPart {
   constructor(
     readonly rule: LazyRule,
     private readonly describe: () => PatternPart,
+    /** The relaxed form, where the rule's plan gives it. */
+    private readonly plannedRelaxed: string | undefined = undefined,
   ) {}
 
   private get description(): PatternPart {
@@ -227,7 +234,7 @@ class LazyPart implements CompiledPart {
   }
 
   get relaxedSource(): string {
-    return relaxedPattern(this.description.pattern);
+    return this.plannedRelaxed ?? relaxedPattern(this.description.pattern);
   }
 
   get compiled(): boolean {

@@ -272,3 +272,59 @@ function byteTableOf(characterClass: string, caseInsensitive: boolean): Uint8Arr
   for (let byte = 0; byte < 256; byte++) table[byte] = test.test(String.fromCharCode(byte)) ? 1 : 0;
   return table;
 }
+
+/**
+ * A pattern's parts as plain data (JSON): what `fastPatternParts` and `relaxedPattern` work out from the
+ * pattern's text, done once when a rule is loaded and cached with the built-in rules (see
+ * builtin-cache.ts). Without it each worker parsed every pattern again on its first task: 40-60 ms of
+ * cold JavaScript per worker, and V8 optimising the parser in each, which the pre-commit hook paid on
+ * every commit too.
+ */
+export interface PlannedPart {
+  /** `PatternPart.pattern`. */
+  pattern: string;
+  /** `relaxedPattern(pattern)`. */
+  relaxed: string;
+  literalPrefix: string;
+  exactPrefix?: string;
+  /** `BeforeCheck.wordBoundary`. */
+  wordBoundary?: true;
+  /** `BeforeCheck.allowedBytes` as 64 hex digits: bit `byte % 8` of byte `byte >> 3` says whether that byte is admitted. */
+  allowedBytes?: string;
+  /** `BeforeCheck.multiline`, where there are `allowedBytes`. */
+  multiline?: boolean;
+}
+
+/** The plan of a rule's pattern: one part, or one per branch of a leading alternation. */
+export function planPattern(pattern: string): PlannedPart[] {
+  return fastPatternParts(pattern).map((part) => {
+    const { before } = part;
+    return {
+      pattern: part.pattern,
+      relaxed: relaxedPattern(part.pattern),
+      literalPrefix: part.literalPrefix,
+      ...(part.exactPrefix !== undefined ? { exactPrefix: part.exactPrefix } : {}),
+      ...(before?.wordBoundary ? { wordBoundary: true as const } : {}),
+      ...(before?.allowedBytes ? { allowedBytes: bitsToHex(before.allowedBytes), multiline: before.multiline ?? false } : {}),
+    };
+  });
+}
+
+/** The part a plan describes, as `fastPatternParts` gives it. */
+export function partOfPlan(planned: PlannedPart): PatternPart {
+  const before: BeforeCheck | undefined = planned.wordBoundary ? { wordBoundary: true } : planned.allowedBytes !== undefined ? { allowedBytes: hexToBits(planned.allowedBytes), multiline: planned.multiline ?? false } : undefined;
+  return { pattern: planned.pattern, before, literalPrefix: planned.literalPrefix, exactPrefix: planned.exactPrefix };
+}
+
+function bitsToHex(table: Uint8Array): string {
+  const packed = Buffer.alloc(32);
+  for (let byte = 0; byte < 256; byte++) if (table[byte] === 1) packed[byte >> 3]! |= 1 << (byte & 7);
+  return packed.toString('hex');
+}
+
+function hexToBits(hex: string): Uint8Array {
+  const packed = Buffer.from(hex, 'hex');
+  const table = new Uint8Array(256);
+  for (let byte = 0; byte < 256; byte++) table[byte] = (packed[byte >> 3]! >> (byte & 7)) & 1;
+  return table;
+}

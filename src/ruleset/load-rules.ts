@@ -14,7 +14,7 @@ import { structuralDetectorNamed, structuralDetectorNames } from '../detectors/s
 import { validatorNamed, validatorNames } from '../detectors/validators/index.js';
 import { UserError } from '../user-error.js';
 import { isKnownContext, KNOWN_CONTEXTS, renderContext } from './example-contexts.js';
-import { precededByPattern } from './fast-pattern.js';
+import { planPattern, precededByPattern } from './fast-pattern.js';
 import { LIFETIMES, NHI_TOP10, SEVERITIES, type Lifetime, type NegativeExample, type Rule, type RuleExample, type Severity } from './rule.js';
 
 /** The rules that ship with sprawl: `<package>/rules`. */
@@ -226,6 +226,7 @@ function parseRule(node: YAMLMap, file: string, lineOf: (node: Node | null | und
     examples,
     negativeExamples,
     origin: { file, line: ruleLine },
+    ...(detector === undefined ? { plan: planPattern(pattern) } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  * author reads. `load-rules.ts` turns YAML into these objects; `compile-rules.ts` turns them into RE2
  * programs inside each worker.
  */
+import type { PlannedPart } from './fast-pattern.js';
 
 /** How long a credential of this kind stays usable once copied (see DESIGN.md, "Lifetime classes"). */
 export type Lifetime = 'durable' | 'refresh' | 'short-lived' | 'unknown';
@@ -117,6 +118,8 @@ export interface Rule {
   negativeExamples: NegativeExample[];
   /** Where the rule was defined, for error messages: `rules/github.yml:14`. */
   origin: { file: string; line: number };
+  /** Not written in YAML: the pattern's fast parts, worked out when the rule is loaded (see `planPattern`). */
+  plan?: PlannedPart[];
 }
 
 /**
@@ -132,6 +135,8 @@ export interface RuleMatcherSpec {
   generic: boolean;
   multiline: boolean;
   detector?: string;
+  /** The pattern's fast parts, where the rule was loaded from a file; a spec made in code is planned when compiled. */
+  plan?: PlannedPart[];
 }
 
 /**
@@ -151,5 +156,6 @@ export function matcherSpecOf(rule: RuleMatcherSpec): RuleMatcherSpec {
     generic: rule.generic,
     multiline: rule.multiline,
     detector: rule.detector,
+    plan: rule.plan,
   };
 }

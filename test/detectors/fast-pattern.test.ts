@@ -7,7 +7,9 @@ import RE2 from 're2';
 import { describe, expect, it } from 'vitest';
 import { findMatches } from '../../src/detectors/pattern.js';
 import { compileRuleset } from '../../src/ruleset/compile-rules.js';
-import { fastPatternParts } from '../../src/ruleset/fast-pattern.js';
+import { fastPatternParts, partOfPlan, planPattern, relaxedPattern } from '../../src/ruleset/fast-pattern.js';
+import { loadBuiltinRules } from '../../src/ruleset/builtin-cache.js';
+import { loadRules, BUILTIN_RULES_DIR } from '../../src/ruleset/load-rules.js';
 
 describe('fastPatternParts', () => {
   it('takes a leading \\b off a pattern that then begins with a literal', () => {
@@ -48,6 +50,28 @@ describe('fastPatternParts', () => {
     expect([' ', '_', '.', '"', '\n'].every(admits)).toBe(true);
     expect(['a', 'Z', '7', '$', '>'].some(admits)).toBe(false);
     expect(part!.before!.multiline).toBe(true);
+  });
+});
+
+describe('planPattern', () => {
+  it('gives, for every built-in rule, the parts and relaxed forms the pattern text gives, as JSON', () => {
+    const rules = loadRules([BUILTIN_RULES_DIR]).filter((rule) => rule.detector === undefined);
+    expect(rules.length).toBeGreaterThan(300);
+    let withByteTable = 0;
+    for (const rule of rules) {
+      // Through JSON, as the plan travels in the rule cache and to the workers.
+      const plan = JSON.parse(JSON.stringify(rule.plan));
+      const parsed = fastPatternParts(rule.pattern);
+      expect(plan.map(partOfPlan), rule.id).toEqual(parsed);
+      expect(plan.map((part: { relaxed: string }) => part.relaxed), rule.id).toEqual(parsed.map((part) => relaxedPattern(part.pattern)));
+      if (parsed.some((part) => part.before?.allowedBytes)) withByteTable++;
+    }
+    // The byte tables' packing is checked on real tables, not only on rules without one.
+    expect(withByteTable).toBeGreaterThan(5);
+  });
+
+  it('is what the built-in rule cache holds', () => {
+    for (const rule of loadBuiltinRules().filter((each) => each.detector === undefined)) expect(rule.plan, rule.id).toEqual(planPattern(rule.pattern));
   });
 });
 

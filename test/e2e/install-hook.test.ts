@@ -1,6 +1,7 @@
 /**
  * `sprawl install-hook` end to end: the hook it writes guards real `git commit`s in temp repositories.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fakeMaker } from '../support/fakes.js';
@@ -38,6 +39,19 @@ describe('sprawl install-hook', () => {
     const clean = env.run('commit', '-m', 'add settings');
     expect(clean.exitCode).toBe(0);
     expect(env.commitCount()).toBe(1);
+  });
+
+  it('runs sprawl without the extra CA certificates Node would otherwise load at every commit', () => {
+    const env = repo();
+    expect(runCli(['install-hook'], { cwd: env.root }).exitCode).toBe(0);
+    env.write('notes.md', 'nothing secret\n');
+    env.git('add', '.');
+    // Node warns on stderr when NODE_EXTRA_CA_CERTS names no file: proof that it read the variable at start.
+    const hook = spawnSync(env.path('.git/hooks/pre-commit'), [], { cwd: env.root, env: { ...ISOLATED_GIT_ENV, NODE_EXTRA_CA_CERTS: env.path('no-such-bundle.pem') }, encoding: 'utf8' });
+    expect(hook.status).toBe(0);
+    expect(hook.stderr).not.toContain('extra certs');
+    const plain = spawnSync(process.execPath, ['-e', '0'], { env: { ...ISOLATED_GIT_ENV, NODE_EXTRA_CA_CERTS: env.path('no-such-bundle.pem') }, encoding: 'utf8' });
+    expect(plain.stderr).toContain('extra certs');
   });
 
   it('lets an allowed false positive through, and guards `git commit -a` (a temporary index)', () => {
