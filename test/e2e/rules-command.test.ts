@@ -86,6 +86,8 @@ describe('sprawl rules list', () => {
     const json = JSON.parse(runCli(['rules', 'list', '--format', 'json']).stdout);
     expect(json).toHaveLength(count);
     expect(json.every((rule: { lifetime: string; lifetimeEvidence: string; cwe: string[] }) => rule.lifetimeEvidence.length > 0 && rule.cwe.length > 0)).toBe(true);
+    // The rule as its author wrote it: no examples, and none of the engine's own reading of the pattern.
+    expect(json.filter((rule: object) => 'examples' in rule || 'plan' in rule)).toEqual([]);
     const markdown = runCli(['rules', 'list', '--format', 'markdown']).stdout.split('\n');
     expect(markdown[0]).toBe('| id | name | provider | lifetime | severity | CWE | OWASP NHI |');
     expect(markdown.filter((line) => line.startsWith('| `'))).toHaveLength(count);

@@ -45,7 +45,8 @@ function safeBuiltins(): Rule[] {
 }
 
 function publicFields(rule: Rule) {
-  const { examples: _examples, negativeExamples: _negativeExamples, ...rest } = rule;
+  // The plan is the engine's reading of the pattern, not part of the rule a user writes.
+  const { examples: _examples, negativeExamples: _negativeExamples, plan: _plan, ...rest } = rule;
   return rest;
 }
 
