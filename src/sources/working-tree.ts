@@ -181,17 +181,21 @@ class IgnoreRules {
   /** Reads the ignore files of a folder being listed, before its entries are filtered. */
   readFolder(folder: string, entries: readonly ListedEntry[]): void {
     if (!this.enabled) return;
-    const ignoreFiles = entries.filter((entry) => entry.name === IGNORE_FILE_NAMES[0] || entry.name === IGNORE_FILE_NAMES[1]);
-    const paths: (string | Buffer)[] = ignoreFiles.map((entry) => entry.raw ?? path.join(this.root, folder, entry.name));
     // At a repository's top, git's own per-clone ignore list counts as much as its .gitignore.
-    if (folder === '' && entries.some((entry) => entry.name === '.git')) paths.unshift(path.join(this.root, '.git', 'info', 'exclude'));
-    for (const file of paths) {
-      try {
-        // `add` takes a file's text (split into lines); an array would be taken as single patterns.
-        this.folders.add(folder, readFileSync(file, 'utf8'));
-      } catch {
-        // A missing or unreadable ignore file ignores nothing; the files it would hide are scanned.
-      }
+    if (folder === '' && entries.some((entry) => entry.name === '.git')) this.readFile(folder, path.join(this.root, '.git', 'info', 'exclude'));
+    // A plain loop over the entries: a list of paths that was empty in most folders and held strings in a
+    // few made V8 throw the optimised walk away at the first folder with an ignore file.
+    for (const entry of entries) {
+      if (entry.name === IGNORE_FILE_NAMES[0] || entry.name === IGNORE_FILE_NAMES[1]) this.readFile(folder, entry.raw ?? path.join(this.root, folder, entry.name));
+    }
+  }
+
+  private readFile(folder: string, file: string | Buffer): void {
+    try {
+      // `add` takes a file's text (split into lines); an array would be taken as single patterns.
+      this.folders.add(folder, readFileSync(file, 'utf8'));
+    } catch {
+      // A missing or unreadable ignore file ignores nothing; the files it would hide are scanned.
     }
   }
 
