@@ -16,10 +16,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-import { median, repoRoot, runMeasured } from './bench-support.mjs';
+import { median, repoRoot, reportMachineSpeed, runMeasured } from './bench-support.mjs';
 const { values } = parseArgs({ options: { repo: { type: 'string' }, commits: { type: 'string', default: '2000' } } });
 
 async function main() {
+  reportMachineSpeed();
   if (values.repo) {
     await report('given repository', path.resolve(values.repo));
     return;

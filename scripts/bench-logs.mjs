@@ -13,11 +13,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
-import { repoRoot, runMeasured } from './bench-support.mjs';
+import { repoRoot, reportMachineSpeed, runMeasured } from './bench-support.mjs';
 
 const { values } = parseArgs({ options: { gb: { type: 'string', default: '2' } } });
 
 async function main() {
+  reportMachineSpeed();
   const small = await report('plain log', await ensureLog(512, false));
   const large = await report('plain log', await ensureLog(Number(values.gb) * 1024, false));
   const growth = large.peakRssMb / small.peakRssMb;

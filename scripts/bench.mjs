@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-import { cli, repoRoot, runMeasuredMedian } from './bench-support.mjs';
+import { cli, repoRoot, reportMachineSpeed, runMeasuredMedian } from './bench-support.mjs';
 const { values } = parseArgs({
   options: {
     dir: { type: 'string' },
@@ -32,6 +32,7 @@ const { values } = parseArgs({
 const targets = { mbPerSecond: 150, peakRssMb: 400 };
 
 async function main() {
+  reportMachineSpeed();
   await benchStaged();
   if (values['staged-only']) return;
   if (values.dir) {
