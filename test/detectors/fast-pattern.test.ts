@@ -9,6 +9,7 @@ import { findMatches } from '../../src/detectors/pattern.js';
 import { compileRuleset } from '../../src/ruleset/compile-rules.js';
 import { fastPatternParts, partOfPlan, planPattern, relaxedPattern } from '../../src/ruleset/fast-pattern.js';
 import { loadBuiltinRules } from '../../src/ruleset/builtin-cache.js';
+import { SeededRandom } from '../../src/ruleset/fake-secrets.js';
 import { loadRules, BUILTIN_RULES_DIR } from '../../src/ruleset/load-rules.js';
 
 describe('fastPatternParts', () => {
@@ -68,6 +69,31 @@ describe('planPattern', () => {
     }
     // The byte tables' packing is checked on real tables, not only on rules without one.
     expect(withByteTable).toBeGreaterThan(5);
+  });
+
+  it('plans any pattern RE2 accepts, and the plan compiles and gives back the same parts', () => {
+    // Seeded random patterns from pieces that the rewriting treats specially: openings, classes,
+    // escapes, groups, alternations and counted repetitions, valid or not (RE2 decides which to keep).
+    const pieces = ['a', 'b', '\\b', '(?i)', '(?m)', '(?s)', '(', ')', '(?:', '(?P<secret>', '(?<secret2>', '|', '[', ']', '^', '$', '[^a-z]', '\\w', '\\d', '\\.', '\\Q.*\\E', '{2}', '{1,3}', '{0,}', '*', '+', '?', '\\x{41}', '\\p{L}', '[[:alpha:]]', '\\]', '[\\]]', '(?:^|[^a-z])', 'zq_', 'Zq_', 'token', 'TOKEN'];
+    const random = new SeededRandom('plan-fuzz');
+    let planned = 0;
+    for (let round = 0; round < 8000; round++) {
+      let pattern = '';
+      for (let count = random.int(1, 8); count > 0; count--) pattern += pieces[random.int(0, pieces.length - 1)];
+      try {
+        new RE2(pattern, 'u');
+      } catch {
+        continue;
+      }
+      const plan = JSON.parse(JSON.stringify(planPattern(pattern)));
+      expect(plan.map(partOfPlan), pattern).toEqual(fastPatternParts(pattern));
+      for (const part of plan) {
+        expect(() => new RE2(part.pattern, 'u'), pattern).not.toThrow();
+        expect(() => new RE2(part.relaxed, 'u'), pattern).not.toThrow();
+      }
+      planned++;
+    }
+    expect(planned).toBeGreaterThan(2000);
   });
 
   it('is what the built-in rule cache holds', () => {
