@@ -41,6 +41,8 @@ export interface HistoryListing {
   provenanceOf: (id: string, item?: ScanItem) => Provenance[];
   /** The rev-list arguments that select the commits, reused to attribute findings to commits. */
   revisionArgs: string[];
+  /** Every commit of every ref was listed (no range, branch or dates): every path a blob had is known. */
+  wholeHistory: boolean;
 }
 
 const MESSAGE_ID_PREFIX = 'commit-message:';
@@ -56,6 +58,7 @@ export async function listHistory(directory: string, selection: HistorySelection
     repository,
     root: repository.root,
     revisionArgs,
+    wholeHistory: revisionArgs.length === 1 && revisionArgs[0] === '--all',
     skipped,
     // Listed lazily, when the engine starts reading: the worker pool starts up while git lists.
     items: historyItems(repository, selection, revisionArgs, filters, skipped),

@@ -115,7 +115,7 @@ export class GitRepository {
    * Which of these blobs are in HEAD's tree, each asked at the paths it was committed under (a blob is in
    * a tree only at a path some commit put it at): one `cat-file --batch-check` for all of them. The paths
    * are those of the commits scanned, so with `--branch` or `--range` a path that only commits outside
-   * them gave the blob is not asked.
+   * them gave the blob is not asked; `blobsInHeadTree` answers for those.
    */
   async blobsAtHead(places: readonly { blobId: string; path: string }[]): Promise<Set<string>> {
     const { commitId } = await this.headTree();
@@ -133,6 +133,23 @@ export class GitRepository {
       if (id === place.blobId) atHead.add(place.blobId);
     }
     return atHead;
+  }
+
+  /**
+   * Which of these blobs are anywhere in HEAD's tree, whatever their path: HEAD's tree read again as a
+   * stream, stopping once all are found, keeping nothing but the answers. For a scan narrowed to some
+   * commits, whose paths need not be the paths at HEAD (a file renamed after a `--range`).
+   */
+  async blobsInHeadTree(blobIds: ReadonlySet<string>): Promise<Set<string>> {
+    const { commitId } = await this.headTree();
+    const found = new Set<string>();
+    if (!commitId || blobIds.size === 0) return found;
+    for await (const entry of this.records(['ls-tree', '-r', '-z', '--full-tree', commitId])) {
+      const id = entry.slice(0, entry.indexOf('\t')).split(' ')[2];
+      if (id !== undefined && blobIds.has(id)) found.add(id);
+      if (found.size === blobIds.size) break;
+    }
+    return found;
   }
 
   /** Runs a read-only git command and returns its output. */

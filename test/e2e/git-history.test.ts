@@ -228,6 +228,22 @@ describe('branches, tags, merges and ranges', () => {
   });
 });
 
+describe('a range whose file was renamed after it', () => {
+  const repo = new GitRepo(env.path('renamed-after-range'));
+  const token = fakes.fake('github.pat.classic');
+  const base = repo.write('a.txt', 'a\n').commit('base', '2024-02-01T00:00:00Z');
+  const added = repo.write('old-name.env', `TOKEN=${token}\n`).commit('add settings', '2024-02-02T00:00:00Z');
+  // After the range: the same blob moves to another path, where HEAD still holds it.
+  repo.git('mv', 'old-name.env', 'new-name.env');
+  repo.commit('rename settings', '2024-02-03T00:00:00Z');
+
+  it('is still at HEAD, found there by its id, not by the path the range gave it', () => {
+    const [finding] = scanGit([repo.root, '--range', `${base}..${added}`]).report.findings;
+    expect(finding.exposure).toMatchObject({ firstCommit: { id: added, path: 'old-name.env' }, lastCommitId: repo.head(), atHead: true });
+    expect(finding.exposure.removedIn).toBeUndefined();
+  });
+});
+
 describe('how the blobs are listed', () => {
   const repo = new GitRepo(env.path('listing'));
   const inFile = fakes.fake('github.pat.classic');

@@ -39,7 +39,11 @@ export async function runGit(repositoryPath: string, options: GitCommandOptions)
         const events = await startLog().then((log) => blobEventsOf(log, history.repository, history.revisionArgs, blobIds));
         // Still at HEAD: asked only for these blobs, at every path they were committed under.
         const places = [...events.filter((event) => event.kind === 'added'), ...findings.flatMap((finding) => finding.occurrences.flatMap(placeOf))];
-        const head = { commitId: (await history.repository.headTree()).commitId, blobIds: await history.repository.blobsAtHead(places) };
+        const atHead = await history.repository.blobsAtHead(places);
+        // A narrowed scan knows only the paths its commits gave: a blob renamed since is looked for by id.
+        const unanswered = new Set([...blobIds].filter((id) => !atHead.has(id)));
+        if (!history.wholeHistory && unanswered.size > 0) for (const id of await history.repository.blobsInHeadTree(unanswered)) atHead.add(id);
+        const head = { commitId: (await history.repository.headTree()).commitId, blobIds: atHead };
         for (const finding of findings) {
           const findingBlobs = new Set(finding.occurrences.flatMap(blobIdOf));
           const exposure = exposureOf(findingBlobs, events, head);
