@@ -21,8 +21,8 @@ const COMMIT_MARK = '\x01';
 const LOG_ARGS = ['log', '-z', '--format=%x01%H%x09%cI%x09%an%x09%P', '--raw', '--no-abbrev', '-m', '--no-renames'];
 /** How much raw log is kept in memory (`SPRAWL_TEST_LOG_LIMIT_BYTES` lowers it for the tests). */
 const LOG_LIMIT_BYTES = Number(process.env.SPRAWL_TEST_LOG_LIMIT_BYTES) || 64 * 1024 * 1024;
-/** Blob ids per `git log --find-object` call, well within any command-line limit. */
-const FIND_OBJECT_BATCH = 500;
+/** Blob ids per `git log --find-object` call, well within any command-line limit (`SPRAWL_TEST_FIND_OBJECT_BATCH` lowers it for the tests). */
+const FIND_OBJECT_BATCH = Number(process.env.SPRAWL_TEST_FIND_OBJECT_BATCH) || 500;
 
 /** The raw log's records, or `too-large` when the history's log outgrew the limit and was let go. */
 export type HistoryLog = string[] | 'too-large';
@@ -46,12 +46,34 @@ export async function historyLog(repository: GitRepository, revisionArgs: readon
 export async function blobEventsOf(log: HistoryLog, repository: GitRepository, revisionArgs: readonly string[], blobIds: ReadonlySet<string>): Promise<BlobEvent[]> {
   if (log !== 'too-large') return blobEventsIn(log, blobIds);
   const ids = [...blobIds];
-  const records: string[] = [];
+  const events: BlobEvent[] = [];
   for (let start = 0; start < ids.length; start += FIND_OBJECT_BATCH) {
-    const finds = ids.slice(start, start + FIND_OBJECT_BATCH).map((id) => `--find-object=${id}`);
-    for await (const record of repository.records([...LOG_ARGS, ...finds, ...revisionArgs])) records.push(record);
+    const batch = ids.slice(start, start + FIND_OBJECT_BATCH);
+    const records: string[] = [];
+    for await (const record of repository.records([...LOG_ARGS, ...batch.map((id) => `--find-object=${id}`), ...revisionArgs])) records.push(record);
+    // This batch's blobs only: a commit that also touched another batch's blob is read there too.
+    events.push(...blobEventsIn(records, new Set(batch)));
   }
-  return blobEventsIn(records, blobIds);
+  // Each batch was a run of git log of its own, whose order says nothing of another's: one listing of the
+  // scanned commits orders them all (for commits made in the same second; see `BlobEvent.logOrder`).
+  const order = await commitOrder(repository, revisionArgs, new Set(events.map((event) => event.commit.id)));
+  return events.map((event) => ({ ...event, logOrder: order.get(event.commit.id) ?? event.logOrder }));
+}
+
+/**
+ * Where each of these commits stands in git's listing of the scanned history (0 the newest), read as a
+ * stream that stops once all are placed: only the commits asked about are kept.
+ */
+async function commitOrder(repository: GitRepository, revisionArgs: readonly string[], commitIds: ReadonlySet<string>): Promise<Map<string, number>> {
+  const order = new Map<string, number>();
+  if (commitIds.size === 0) return order;
+  let position = 0;
+  for await (const id of repository.lines(['rev-list', ...revisionArgs])) {
+    if (commitIds.has(id)) order.set(id, position);
+    if (order.size === commitIds.size) break;
+    position++;
+  }
+  return order;
 }
 
 /**

@@ -100,6 +100,14 @@ describe('commits made in the same second (a script, a rebase)', () => {
     expect(finding.exposure).toMatchObject({ firstCommit: { id: added }, lastCommitId: edited, removedIn: { id: removed }, atHead: false });
     expect(finding.occurrences.map((o: any) => [o.path, o.line, o.introducedIn.id])).toEqual([['app.env', 1, added]]);
   });
+
+  it('are told apart the same when the log is too long to keep and is asked again a blob at a time', () => {
+    // Each blob's commits then come from a run of `git log` of their own; one order must hold across the runs.
+    const whole = scanGit([repo.root]).report;
+    const batched = scanGit([repo.root], { env: { SPRAWL_TEST_LOG_LIMIT_BYTES: '64', SPRAWL_TEST_FIND_OBJECT_BATCH: '1' } }).report;
+    expect(batched.findings).toEqual(whole.findings);
+    expect(batched.findings[0].exposure).toMatchObject({ firstCommit: { id: added }, lastCommitId: edited, removedIn: { id: removed } });
+  });
 });
 
 describe('paths that are not plain ASCII', () => {
