@@ -100,11 +100,8 @@ export class GitRepository {
     if (!commitId) return { commitId: '', submodulePaths: [], ignoreFiles: [] };
     const submodulePaths: string[] = [];
     const ignoreFiles: { path: string; blobId: string }[] = [];
-    // `<mode> <type> <id>\t<path>`, NUL-terminated so that any path survives.
-    for await (const entry of this.records(['ls-tree', '-r', '-z', '--full-tree', commitId])) {
-      const tab = entry.indexOf('\t');
-      const [, type, id] = entry.slice(0, tab).split(' ');
-      const entryPath = entry.slice(tab + 1);
+    for await (const record of this.treeRecords(commitId)) {
+      const { type, id, path: entryPath } = treeEntryOf(record);
       if (type === 'blob' && id && path.posix.basename(entryPath) === SPRAWLIGNORE) ignoreFiles.push({ path: entryPath, blobId: id });
       else if (type === 'commit') submodulePaths.push(entryPath);
     }
@@ -144,12 +141,17 @@ export class GitRepository {
     const { commitId } = await this.headTree();
     const found = new Set<string>();
     if (!commitId || blobIds.size === 0) return found;
-    for await (const entry of this.records(['ls-tree', '-r', '-z', '--full-tree', commitId])) {
-      const id = entry.slice(0, entry.indexOf('\t')).split(' ')[2];
-      if (id !== undefined && blobIds.has(id)) found.add(id);
+    for await (const record of this.treeRecords(commitId)) {
+      const { id } = treeEntryOf(record);
+      if (blobIds.has(id)) found.add(id);
       if (found.size === blobIds.size) break;
     }
     return found;
+  }
+
+  /** Every entry of a commit's whole tree, as a stream: `<mode> <type> <id>\t<path>`, NUL-terminated so that any path survives. */
+  private treeRecords(commitId: string): AsyncIterable<string> {
+    return this.records(['ls-tree', '-r', '-z', '--full-tree', commitId]);
   }
 
   /** Runs a read-only git command and returns its output. */
@@ -291,4 +293,11 @@ export function gitError(where: string, error: unknown): UserError {
   const firstLine = lines.find((line) => /^(fatal|error):/.test(line)) ?? lines[0] ?? message;
   if (/not a git repository/i.test(message)) return new UserError('git-error', `${where}: not a git repository`);
   return new UserError('git-error', `${where}: git failed: ${firstLine.replace(/^(fatal|error):\s*/, '').trim()}`);
+}
+
+/** One record of `ls-tree -z`: `<mode> <type> <id>\t<path>`. */
+function treeEntryOf(record: string): { type: string; id: string; path: string } {
+  const tab = record.indexOf('\t');
+  const [, type = '', id = ''] = record.slice(0, tab).split(' ');
+  return { type, id, path: record.slice(tab + 1) };
 }
