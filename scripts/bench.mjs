@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-import { cli, repoRoot, reportMachineSpeed, runMeasuredMedian } from './bench-support.mjs';
+import { cli, median, repoRoot, reportMachineSpeed, runMeasuredMedian } from './bench-support.mjs';
 const { values } = parseArgs({
   options: {
     dir: { type: 'string' },
@@ -172,7 +172,7 @@ async function benchStaged() {
         spawnSync(process.execPath, ['-e', '0'], { env });
         times.push(Number(process.hrtime.bigint() - started) / 1e6);
       }
-      return times.sort((a, b) => a - b)[2];
+      return median(times);
     };
     const empty = emptyNodeMs(hookEnv);
     console.log(`  (for scale: an empty node process takes ${empty.toFixed(0)} ms here, in the same environment)`);
