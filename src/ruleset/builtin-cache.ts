@@ -11,8 +11,8 @@ import path from 'node:path';
 import { BUILTIN_RULES_DIR, loadRules, ruleFilesIn } from './load-rules.js';
 import type { Rule } from './rule.js';
 
-/** Raised whenever what a cached rule holds changes (2: rules carry their pattern's `plan`). */
-const CACHE_FORMAT = 2;
+/** Raised whenever what a cached rule holds changes (2: rules carry their pattern's `plan`; 3: plans carry `openings`). */
+const CACHE_FORMAT = 3;
 const CACHE_PATH = path.join(BUILTIN_RULES_DIR, '..', 'dist', 'builtin-rules.json');
 
 interface CacheFile {

@@ -52,6 +52,8 @@ export interface CompiledPart {
   readonly before: BeforeCheck | undefined;
   /** The literal every match of this part begins with, lower-cased (or empty). */
   readonly literalPrefix: string;
+  /** The ways every match of this part can begin, lower-cased (see `PatternPart.openings`). */
+  readonly openings: readonly string[];
   /**
    * That literal as written, when the part matches it only so and it is long enough to be worth a
    * search of its own (see `PatternPart.exactPrefix`); bytes, so the search converts nothing.
@@ -138,17 +140,18 @@ export function compileRuleset(givenSpecs: readonly RuleMatcherSpec[], options: 
 }
 
 /**
- * A keyword wakes the parts whose literal opening contains it (`token` wakes the `token…` branch of
- * `(?:vault|token)…`, not the `vault…` one), and every part whose opening names none of the rule's
- * keywords. A part so woken can match only where the keyword occurs, so none is left out where it could
+ * A keyword wakes the parts whose opening contains it (`token` wakes the `token…` branch of
+ * `(?:vault|token)…`, not the `vault…` one; `ado_` and `ado-` wake the `ado[_-]…` branch, whose every
+ * match opens with one of them), and every part with an opening that names none of the rule's keywords.
+ * A part so woken can match only where one of its keywords occurs, so none is left out where it could
  * match. A rule of one part is woken by each of its keywords, as before.
  */
 function partsWokenBy(rule: CompiledRule, keyword: string): CompiledPart[] {
   if (rule.parts.length === 1) return rule.parts;
   const keywords = rule.spec.keywords.map((each) => each.toLowerCase());
   return rule.parts.filter((part) => {
-    const named = keywords.filter((each) => part.literalPrefix.includes(each));
-    return named.length === 0 || named.includes(keyword);
+    const namedPerOpening = part.openings.map((opening) => keywords.filter((each) => opening.includes(each)));
+    return namedPerOpening.some((named) => named.length === 0) || namedPerOpening.some((named) => named.includes(keyword));
   });
 }
 
@@ -251,6 +254,10 @@ class LazyPart implements CompiledPart {
 
   get literalPrefix(): string {
     return this.description.literalPrefix;
+  }
+
+  get openings(): readonly string[] {
+    return this.description.openings;
   }
 
   get exactPrefix(): Buffer | undefined {

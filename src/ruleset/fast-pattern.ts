@@ -49,6 +49,13 @@ export interface PatternPart {
   /** The literal every match of this part begins with, lower-cased; empty when unknown. Used to choose which keywords wake it. */
   literalPrefix: string;
   /**
+   * The ways every match of this part can begin, lower-cased: the literal prefix carried on through
+   * optional characters and small classes (`ado[_-]` begins `ado_` or `ado-`; `web_?identity`,
+   * `webidentity` or `web_identity`). Each is a prefix of some matches, and every match begins with
+   * one of them. A keyword that none of them holds need not wake the part (see compile-rules.ts).
+   */
+  openings: string[];
+  /**
    * The same literal as written, when the pattern matches it case-sensitively (`EAA`, `re_`): the
    * keyword set matched it in any case, so the detector first looks for it as written.
    */
@@ -105,7 +112,7 @@ function partOf(flags: string, body: string, multiline: boolean): PatternPart {
   const prefix = literalPrefixOf(rest);
   const caseSensitive = !/i/.test(flags);
   // Every part has the same keys, absent ones undefined: one hidden class, so the detector's reads of them stay monomorphic.
-  return { pattern: flags + rest, before, literalPrefix: prefix.toLowerCase(), exactPrefix: caseSensitive && prefix.length > 0 ? prefix : undefined };
+  return { pattern: flags + rest, before, literalPrefix: prefix.toLowerCase(), openings: openingsOf(rest), exactPrefix: caseSensitive && prefix.length > 0 ? prefix : undefined };
 }
 
 /** `(?:a|b|c)REST` at the start of `body`: the branches and REST, when splitting keeps the meaning. */
@@ -137,7 +144,12 @@ export function startsWithRequiredLiteral(pattern: string): boolean {
 
 /** The literal characters every match begins with (as far as they are plain), as written. */
 function literalPrefixOf(pattern: string): string {
-  if (!startsWithRequiredLiteral(pattern)) return '';
+  return literalPrefixAndEnd(pattern).prefix;
+}
+
+/** `literalPrefixOf`, and the index in `pattern` where that literal ends. */
+function literalPrefixAndEnd(pattern: string): { prefix: string; end: number } {
+  if (!startsWithRequiredLiteral(pattern)) return { prefix: '', end: 0 };
   let { at } = skipGroupOpeners(pattern);
   let prefix = '';
   for (;;) {
@@ -146,10 +158,84 @@ function literalPrefixOf(pattern: string): string {
     const next = at + literal[0].length;
     // A quantified character is not part of every match (`ab?`), nor all of it (`ab+`).
     if (/^[?*+{]/.test(pattern.slice(next))) break;
-    prefix += literal[0].length === 2 ? literal[0][1] : literal[0];
+    prefix += literalText(literal[0]);
     at = next;
   }
-  return prefix;
+  return { prefix, end: at };
+}
+
+function literalText(literal: string): string {
+  return literal.length === 2 ? literal[1]! : literal;
+}
+
+/** Past this many openings the list stops growing: each is compared with every keyword of the rule. */
+const MAX_OPENINGS = 16;
+
+/**
+ * `PatternPart.openings`: the literal prefix, carried on through what follows it while that is a plain
+ * character, an optional one (`_?`), or a class of up to four single characters (`[_.-]`, optional or
+ * not). It stops at anything else, so each opening is a prefix of the matches that begin with it, and
+ * the list covers every match.
+ */
+function openingsOf(pattern: string): string[] {
+  const { prefix, end } = literalPrefixAndEnd(pattern);
+  let openings = [prefix.toLowerCase()];
+  if (prefix === '') return openings;
+  for (let at = end; at < pattern.length; ) {
+    const step = openingStepAt(pattern, at);
+    if (!step) break;
+    const grown = step.choices.flatMap((choice) => openings.map((opening) => opening + choice.toLowerCase()));
+    const next = step.optional ? [...openings, ...grown] : grown;
+    if (next.length > MAX_OPENINGS) break;
+    openings = [...new Set(next)];
+    at = step.end;
+  }
+  return openings;
+}
+
+/** One step of `openingsOf` at `at`: the characters a match may go on with there, and whether it may skip them. */
+function openingStepAt(pattern: string, at: number): { choices: string[]; optional: boolean; end: number } | undefined {
+  const rest = pattern.slice(at);
+  let choices: string[];
+  let length: number;
+  const literal = LITERAL_CHARACTER.exec(rest);
+  if (literal) {
+    choices = [literalText(literal[0])];
+    length = literal[0].length;
+  } else if (rest.startsWith('[')) {
+    const close = classEnd(pattern, at);
+    const members = smallClassMembers(pattern.slice(at + 1, close));
+    if (!members) return undefined;
+    choices = members;
+    length = close + 1 - at;
+  } else {
+    return undefined;
+  }
+  const after = rest.slice(length);
+  if (/^[*+{]/.test(after)) return undefined;
+  if (after.startsWith('?')) return { choices, optional: true, end: at + length + (after.startsWith('??') ? 2 : 1) };
+  return { choices, optional: false, end: at + length };
+}
+
+/** The characters of a class body like `_.-` or `\-_`, when it lists at most four single characters and no range or negation. */
+function smallClassMembers(body: string): string[] | undefined {
+  const members: string[] = [];
+  for (let index = 0; index < body.length; index++) {
+    const char = body[index]!;
+    if (char === '\\') {
+      const escaped = body[index + 1];
+      if (escaped === undefined || /[A-Za-z0-9]/.test(escaped)) return undefined; // \d, \w, \x41: not one plain character
+      members.push(escaped);
+      index++;
+    } else if (char === '-' && index > 0 && index < body.length - 1) {
+      return undefined; // a range
+    } else if ((char === '^' && index === 0) || char === '[') {
+      return undefined;
+    } else {
+      members.push(char);
+    }
+  }
+  return members.length > 0 && members.length <= 4 ? members : undefined;
 }
 
 function skipGroupOpeners(pattern: string): { at: number; groupStarts: number[] } {
@@ -286,6 +372,8 @@ export interface PlannedPart {
   /** `relaxedPattern(pattern)`. */
   relaxed: string;
   literalPrefix: string;
+  /** `PatternPart.openings`, where they are more than the literal prefix. */
+  openings?: string[];
   exactPrefix?: string;
   /** `BeforeCheck.wordBoundary`. */
   wordBoundary?: true;
@@ -303,6 +391,7 @@ export function planPattern(pattern: string): PlannedPart[] {
       pattern: part.pattern,
       relaxed: relaxedPattern(part.pattern),
       literalPrefix: part.literalPrefix,
+      ...(part.openings.length !== 1 || part.openings[0] !== part.literalPrefix ? { openings: part.openings } : {}),
       ...(part.exactPrefix !== undefined ? { exactPrefix: part.exactPrefix } : {}),
       ...(before?.wordBoundary ? { wordBoundary: true as const } : {}),
       ...(before?.allowedBytes ? { allowedBytes: bitsToHex(before.allowedBytes), multiline: before.multiline ?? false } : {}),
@@ -313,7 +402,7 @@ export function planPattern(pattern: string): PlannedPart[] {
 /** The part a plan describes, as `fastPatternParts` gives it. */
 export function partOfPlan(planned: PlannedPart): PatternPart {
   const before: BeforeCheck | undefined = planned.wordBoundary ? { wordBoundary: true } : planned.allowedBytes !== undefined ? { allowedBytes: hexToBits(planned.allowedBytes), multiline: planned.multiline ?? false } : undefined;
-  return { pattern: planned.pattern, before, literalPrefix: planned.literalPrefix, exactPrefix: planned.exactPrefix };
+  return { pattern: planned.pattern, before, literalPrefix: planned.literalPrefix, openings: planned.openings ?? [planned.literalPrefix], exactPrefix: planned.exactPrefix };
 }
 
 function bitsToHex(table: Uint8Array): string {

@@ -3,6 +3,7 @@
  * pattern, what it leaves alone, and, the part that matters, that the detector then finds exactly what
  * the original pattern finds, run whole by RE2 over the same text.
  */
+import randexpModule from 'randexp';
 import RE2 from 're2';
 import { describe, expect, it } from 'vitest';
 import { findMatches } from '../../src/detectors/pattern.js';
@@ -11,6 +12,10 @@ import { fastPatternParts, partOfPlan, planPattern, relaxedPattern } from '../..
 import { loadBuiltinRules } from '../../src/ruleset/builtin-cache.js';
 import { SeededRandom } from '../../src/ruleset/fake-secrets.js';
 import { loadRules, BUILTIN_RULES_DIR } from '../../src/ruleset/load-rules.js';
+
+// randexp is CommonJS; its typings declare an ES default export one level deeper than Node gives it.
+const RandExp = randexpModule as unknown as typeof randexpModule.default;
+type RandExp = InstanceType<typeof RandExp>;
 
 describe('fastPatternParts', () => {
   it('takes a leading \\b off a pattern that then begins with a literal', () => {
@@ -27,7 +32,7 @@ describe('fastPatternParts', () => {
 
   it('keeps \\b where no literal follows it', () => {
     const parts = fastPatternParts(String.raw`(?i)\b[a-z][a-z0-9+.-]{1,30}://x`);
-    expect(parts).toEqual([{ pattern: String.raw`(?i)\b[a-z][a-z0-9+.-]{1,30}://x`, literalPrefix: '' }]);
+    expect(parts).toEqual([{ pattern: String.raw`(?i)\b[a-z][a-z0-9+.-]{1,30}://x`, literalPrefix: '', openings: [''] }]);
   });
 
   it('splits a leading alternation into one part per branch, flags and \\b carried into each', () => {
@@ -51,6 +56,60 @@ describe('fastPatternParts', () => {
     expect([' ', '_', '.', '"', '\n'].every(admits)).toBe(true);
     expect(['a', 'Z', '7', '$', '>'].some(admits)).toBe(false);
     expect(part!.before!.multiline).toBe(true);
+  });
+});
+
+describe('openings', () => {
+  const openingsOf = (pattern: string) => fastPatternParts(pattern).map((part) => part.openings);
+
+  it('carries the literal prefix on through optional characters and small classes', () => {
+    expect(openingsOf(String.raw`(?i)(?:ado[_-]|token)[\w.-]{0,30}=(\w+)`)).toEqual([['ado_', 'ado-'], ['token']]);
+    expect(openingsOf(String.raw`(?i)web_?identity[\w.]*=(\w+)`)).toEqual([['webidentity', 'web_identity']]);
+    expect(openingsOf(String.raw`(?i)dd[\._-]?api[_.-]?key=(\w+)`)[0]).toEqual(expect.arrayContaining(['ddapikey=', 'dd.api_key=', 'dd_api-key=', 'dd-api.key=']));
+    expect(openingsOf(String.raw`ZQ[_-]x(\w+)`)).toEqual([['zq_x', 'zq-x']]);
+  });
+
+  it('stops at a range, a negated class, a repetition or a group, and before growing past sixteen', () => {
+    expect(openingsOf(String.raw`ab[a-c]x(\w+)`)).toEqual([['ab']]);
+    expect(openingsOf(String.raw`ab[^_]x(\w+)`)).toEqual([['ab']]);
+    expect(openingsOf(String.raw`ab[_-]+x(\w+)`)).toEqual([['ab']]);
+    expect(openingsOf(String.raw`ab_*x(\w+)`)).toEqual([['ab']]);
+    expect(openingsOf(String.raw`ab(?:cd)?x(\w+)`)).toEqual([['ab']]);
+    // A third class would make 27: the openings stop at the nine of the first two.
+    expect(openingsOf(String.raw`ab[_.-][_.-][_.-]x(\w+)`)[0]!.sort()).toEqual(['ab_', 'ab.', 'ab-'].flatMap((head) => ['_', '.', '-'].map((tail) => head + tail)).sort());
+    expect(openingsOf(String.raw`[a-z]+_key=(\w+)`)).toEqual([['']]);
+  });
+
+  it('covers every match: each match of a seeded random pattern begins with one of its openings', () => {
+    // Pieces the expansion reads (optional characters, small classes) mixed with those that stop it.
+    const pieces = ['ab', 'zq', 'x', '_', '-', '\\.', '[_-]', '[_.-]', '[a-c]', '[^_]', '?', '?', '+', '*', '{2}', '(?:', ')', '|', '\\d'];
+    const random = new SeededRandom('openings-fuzz');
+    let checked = 0;
+    for (let round = 0; round < 3000; round++) {
+      let body = pieces[random.int(0, 2)]!;
+      for (let count = random.int(1, 7); count > 0; count--) body += pieces[random.int(0, pieces.length - 1)];
+      const pattern = (random.int(0, 1) === 1 ? '(?i)' : '') + body;
+      let generator: RandExp;
+      try {
+        new RE2(pattern, 'u');
+        generator = new RandExp(new RegExp(body, pattern.startsWith('(?i)') ? 'i' : ''));
+      } catch {
+        continue;
+      }
+      generator.randInt = (min: number, max: number) => random.int(min, max);
+      generator.max = 3;
+      for (const part of fastPatternParts(pattern)) {
+        const regex = new RE2(part.pattern, 'u');
+        for (let sample = 0; sample < 8; sample++) {
+          const found = regex.exec(generator.gen());
+          if (!found) continue;
+          const text = found[0].toLowerCase();
+          expect(part.openings.some((opening) => text.startsWith(opening)), `${pattern}: ${JSON.stringify(found[0])} against ${JSON.stringify(part.openings)}`).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(3000);
   });
 });
 

@@ -25,6 +25,22 @@ const passRules = [
   spec('test.other-opening', String.raw`(?i)bypass_key=([a-z]{12})`, ['pass']),
 ];
 
+describe('which parts a keyword wakes', () => {
+  it('wakes a branch only by the keywords its openings hold, and still finds what each keyword opens', () => {
+    // `ado[_-]` opens with `ado_` or `ado-`: `token` alone cannot make it match, so it does not wake it.
+    const ruleset = compileRuleset([spec('test.ado', String.raw`(?i)(?:ado[_-]|token)[\w.-]{0,30}=([a-z0-9]{14})\b`, ['token', 'ado_', 'ado-'])]);
+    const woken = (keywordIndex: number) => ruleset.groupsOfKeyword(keywordIndex).flatMap((group) => group.parts.map((part) => part.openings.join('|')));
+    expect(woken(0)).toEqual(['token']);
+    expect(woken(1)).toEqual(['ado_|ado-']);
+    expect(woken(2)).toEqual(['ado_|ado-']);
+    const secrets = (text: string) => findMatches(Buffer.from(text), ruleset).map((match) => match.secret);
+    const found = value(5).toLowerCase();
+    expect(secrets(`ADO-PAT=${found}\n`)).toEqual([found]);
+    expect(secrets(`ado_token=${found}\n`)).toEqual([found]);
+    expect(secrets(`token=${found}\n`)).toEqual([found]);
+  });
+});
+
 describe('part gates', () => {
   it('gives parts with the same opening literal one gate, which refuses a window where none of them matches', () => {
     const ruleset = compileRuleset(passRules, { gateAfterWakes: 0 });
