@@ -18,6 +18,8 @@ const PLACEHOLDER_EXACT = new Set([
   'masked', 'placeholder', 'todo', 'tbd', 'n/a', 'na', 'password1', 'password123', '12345678',
   '123456', '1234', 'hunter2', 'boolean', 'bool', 'number', 'int', 'integer', 'object', 'any', 'unknown', 'passed',
   'failed', 'skipped', 'pending', 'enabled', 'disabled', 'function', 'comment', 'incomplete', 'optional', 'options', 'parameter', 'minioadmin',
+  // The stock phrases of documentation examples (`passphrase: 'top secret'` in Node's own typings).
+  'top secret', 'topsecret', 'supersecret', 'super secret', 'super-secret', 'super_secret',
 ]);
 
 /** Words that mark a documentation placeholder wherever they occur in the value. */

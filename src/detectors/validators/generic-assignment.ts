@@ -120,6 +120,15 @@ export function isIdentifierLike(value: string): boolean {
   return longWords >= 2 && wordy / wordLetters >= 0.8;
 }
 
+/** `value` with its `%XX` escapes decoded; as given where they do not decode. */
+function percentDecoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; reason: string } {
   if (value.length < MIN_LENGTH) return { ok: false, reason: 'too short' };
   if (value.length > MAX_LENGTH) return { ok: false, reason: 'too long for a credential' };
@@ -129,6 +138,8 @@ export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; 
   if (PLACEHOLDER_WORDS.test(value)) return { ok: false, reason: 'a placeholder' };
   if (PATH_SHAPES.test(value) || RELATIVE_FILE_PATH.test(value)) return { ok: false, reason: 'a path or URL' };
   if (/^[A-Za-z][a-z]+(?:[._-][A-Za-z][a-z]+)*$/.test(value) && value.length < 24) return { ok: false, reason: 'a plain word or identifier' };
+  // The same in a URL's query, percent-encoded (`value%23still-query` is `value#still-query`).
+  if (value.includes('%') && /^[A-Za-z][a-z]+(?:[._#-][A-Za-z][a-z]+)*$/.test(percentDecoded(value)) && value.length < 32) return { ok: false, reason: 'plain words, percent-encoded' };
   if (/^[A-Z][a-zA-Z]+(?:\.[A-Z]?[a-zA-Z]+)+$/.test(value) || isCamelCaseMemberPath(value)) return { ok: false, reason: 'a dotted identifier' };
   if (/\s/.test(value)) return { ok: false, reason: 'contains whitespace: prose, not a key' };
   if (/(?:^|[/!:-])\*(?:$|[/!.-])|[/!]\*/.test(value)) return { ok: false, reason: 'a glob pattern' };
