@@ -13,11 +13,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-import { median, repoRoot, reportMachineSpeed, runMeasured } from './bench-support.mjs';
-const { values } = parseArgs({ options: { repo: { type: 'string' }, commits: { type: 'string', default: '2000' } } });
+import { benchOptions, median, repoRoot, reportMachineSpeed, runMeasured } from './bench-support.mjs';
+const values = benchOptions({ repo: { type: 'string' }, commits: { type: 'string', default: '2000' } });
 
 async function main() {
   reportMachineSpeed();

@@ -11,11 +11,10 @@
 import { closeSync, createWriteStream, existsSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
-import { repoRoot, reportMachineSpeed, runMeasured } from './bench-support.mjs';
+import { benchOptions, repoRoot, reportMachineSpeed, runMeasured } from './bench-support.mjs';
 
-const { values } = parseArgs({ options: { gb: { type: 'string', default: '2' } } });
+const values = benchOptions({ gb: { type: 'string', default: '2' } });
 
 async function main() {
   reportMachineSpeed();

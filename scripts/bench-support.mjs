@@ -6,13 +6,27 @@
  * how busy both cores were: a run held back by its CPU shows close to 2.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const cli = path.join(repoRoot, 'dist', 'bundle', 'cli.js');
+
+/**
+ * The script's options, or a one-line error and exit code 2 for an unknown or malformed one (as `sprawl`
+ * itself answers bad input), never a stack trace.
+ */
+export function benchOptions(options) {
+  try {
+    return parseArgs({ options }).values;
+  } catch (error) {
+    console.error(`${path.basename(process.argv[1] ?? 'bench')}: ${error.message} (options: ${Object.keys(options).map((name) => `--${name}`).join(', ')})`);
+    process.exit(2);
+  }
+}
 
 /** Clock ticks per second, the unit of /proc/PID/stat's CPU times. */
 const TICKS_PER_SECOND = (() => {
@@ -55,8 +69,16 @@ export function runMeasured(args) {
     child.on('error', reject);
     child.on('exit', (code) => {
       clearInterval(timer);
-      if (code !== 0) return reject(new Error(`sprawl ${args[0]} exited ${code}`));
-      const { summary } = JSON.parse(readFileSync(output, 'utf8'));
+      if (code !== 0) {
+        rmSync(output, { force: true });
+        return reject(new Error(`sprawl ${args[0]} exited ${code}`));
+      }
+      let summary;
+      try {
+        summary = JSON.parse(readFileSync(output, 'utf8')).summary;
+      } finally {
+        rmSync(output, { force: true });
+      }
       resolve({
         seconds: Number(process.hrtime.bigint() - started) / 1e9,
         peakRssMb: peakKb / 1024,

@@ -15,18 +15,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-import { cli, median, repoRoot, reportMachineSpeed, runMeasuredMedian } from './bench-support.mjs';
-const { values } = parseArgs({
-  options: {
-    dir: { type: 'string' },
-    'size-mb': { type: 'string', default: '200' },
-    threads: { type: 'string' },
-    'no-scale': { type: 'boolean', default: false },
-    'staged-only': { type: 'boolean', default: false },
-  },
+import { benchOptions, cli, median, repoRoot, reportMachineSpeed, runMeasuredMedian } from './bench-support.mjs';
+const values = benchOptions({
+  dir: { type: 'string' },
+  'size-mb': { type: 'string', default: '200' },
+  threads: { type: 'string' },
+  'no-scale': { type: 'boolean', default: false },
+  'staged-only': { type: 'boolean', default: false },
 });
 
 const targets = { mbPerSecond: 150, peakRssMb: 400 };
