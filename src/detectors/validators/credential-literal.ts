@@ -137,6 +137,8 @@ export function judgeUrlPassword(raw: string): Judgement {
   if (REFERENCE.test(decoded) || /\$[A-Za-z_{(]/.test(decoded)) return { ok: false, reason: 'a variable reference' };
   if (/^<.*>$|^\[.*\]$|^\{.*\}$|&lt;|your|placeholder|redacted/i.test(decoded)) return { ok: false, reason: 'a documentation placeholder' };
   if (MASKED.test(decoded)) return { ok: false, reason: 'masked' };
+  // A URL cannot hold `\u` or `\x` escapes (it would percent-encode them): this is a URI parser's test data.
+  if (/\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})/.test(raw)) return { ok: false, reason: 'a language escape inside a URL: test data, not a password' };
   return { ok: true };
 }
 
