@@ -16,6 +16,7 @@ import type { CompiledPart, CompiledRule, CompiledRuleset } from '../ruleset/com
 import { PRECEDED_BY_REACH, type BeforeCheck } from '../ruleset/fast-pattern.js';
 import { allowCommentOn } from './allow-comment.js';
 import { shannonEntropy } from './entropy.js';
+import { isPublishedExample } from './published-examples.js';
 import type { ValidatorSettings, ValidatorVerdict } from './validators/validator.js';
 
 /** Bytes per block; small enough to keep rules off text without their keywords, large enough to amortise calls. */
@@ -200,7 +201,7 @@ function collectRuleMatches(part: CompiledPart, bytes: Buffer, spec: WindowSpec,
     const secretStart = windowStart + span[0];
     const secretEnd = windowStart + span[1];
     const secret = bytes.toString('utf8', secretStart, secretEnd);
-    if (PLACEHOLDER_RUN.test(secret)) continue;
+    if (PLACEHOLDER_RUN.test(secret) || isPublishedExample(secret)) continue;
     if (rule.spec.minEntropy !== undefined && shannonEntropy(secret) < rule.spec.minEntropy) continue;
     const verdict = rule.validator?.check(secret, spec.settings);
     if (verdict?.kind === 'reject') continue;

@@ -3,23 +3,8 @@
  * Each entry is named by the rules that use it; see validator.ts for the contract. None of these claims a
  * checksum: they check structure (a decodable payload, a fixed signature) or drop documented examples.
  */
-import { createHash } from 'node:crypto';
 import { awsKeyIdValidator } from './aws-key-id.js';
 import type { Validator } from './validator.js';
-
-/**
- * Values published in vendor documentation or shipped in SDKs as public constants, stored as SHA-256
- * hashes so the repository holds no key-shaped strings. Each is public knowledge and grants nothing:
- * - the Azure Storage emulator (Azurite) well-known account key for `devstoreaccount1`
- *   (https://learn.microsoft.com/en-us/azure/storage/common/storage-use-azurite#connection-strings)
- */
-const KNOWN_PUBLIC_VALUE_HASHES = new Set<string>([
-  '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',
-]);
-
-function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
-}
 
 /** Words that documentation and templates put where a credential goes. `fake` is left out on purpose. */
 const PLACEHOLDER_WORDS = /example|sample|placeholder|your[_-]?|changeme|change[_-]me|redacted|dummy|insert|replace[_-]?me|<|>|\$\{|\{\{/i;
@@ -45,7 +30,6 @@ const cloudCredentialValue: Validator = {
   name: 'cloud-credential-value',
   check(secret) {
     if (PLACEHOLDER_WORDS.test(secret)) return { kind: 'reject', reason: 'a documentation placeholder' };
-    if (KNOWN_PUBLIC_VALUE_HASHES.has(sha256(secret))) return { kind: 'reject', reason: 'a published, well-known example value' };
     if (IDENTIFIER_PHRASE.test(secret)) return { kind: 'reject', reason: 'words joined by separators: an identifier, not a key' };
     return { kind: 'valid', evidence: 'credential-shaped value in a provider-specific context, not a known placeholder' };
   },

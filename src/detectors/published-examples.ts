@@ -1,0 +1,43 @@
+/**
+ * Values that standards and vendor documentation publish as examples, which code then quotes in its
+ * docstrings and tests (oauthlib carries every one of RFC 6749's): public knowledge that grants nothing.
+ * A match whose value is one of them is not reported, whatever rule found it.
+ *
+ * Stored as SHA-256 hashes of the exact value, so this repository holds no key-shaped strings; each
+ * names where it is published. Add only values printed in a standard or a vendor's own documentation.
+ */
+import { createHash } from 'node:crypto';
+
+const PUBLISHED_EXAMPLE_HASHES = new Set<string>([
+  // RFC 6749 (OAuth 2.0) 4.1.2, 4.2.2 and 5.1: the example access token.
+  '6c96130f130ab0d6d158397e24d2bcc1c9a5e73ae081f6e983f1c7b545d24a4c',
+  // RFC 6749 5.1: the example refresh token.
+  '00cf4c781dc37003f7c7dd7d4c9a6ef1e0f4c62d9a291aa8bc398774e3fefd32',
+  // RFC 6749 4.1.2: the example authorization code.
+  'a35b81a7d7927b70ec99270dd2362b88580a28574af812f2c02f56469579186f',
+  // RFC 6749 2.3.1: the example client password, and the Basic credentials it makes with its client id.
+  'e9974c507d2a802143f614c878fcbb622a3800e05e6e0d329fee2c5b6b243329',
+  '584b27d64ebc1b3341f7fc9a9c3f1a54422e9a1ca3079fd5531d9f489219f8d0',
+  // RFC 6749 4.4.2: the example client secret, and its Basic credentials.
+  '53f5da0aaa93d64cd5772c554cbf940f0539e689dddbeb8f923eec3f72c02ea9',
+  'ca7459e2b26776de081b9a07e40227fd6cff232a1e3233ff6b6aa6d036ca9981',
+  // RFC 6750 (Bearer Token Usage) 2.1: the example bearer token.
+  'b8e148545b13c78bc74da2f1a7275dd71e56ddece129d7d2f7b3ecc06f7994da',
+  // OpenID Connect Core 1.0 3.1.3.3: the example access and refresh tokens.
+  'ad71fb4165536675d80a8bbfe957697e4b9e17b35d5500406abc219705337107',
+  '9e309cccd311ea64d04133daf7760f71f38a566db7aa98b71e043ede9325680f',
+  // jwt.io's default example token (HS256, signed with `your-256-bit-secret`).
+  '7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606',
+  // PyJWT's documented example token (`{"some": "payload"}`, HS256 with `secret`).
+  'bf145d9380bbe05bdc1a72525796b224f8a8c93ae0e9e102eafbc255ac1af9e8',
+  // The Azure Storage emulator's (Azurite) well-known account key for `devstoreaccount1`
+  // (https://learn.microsoft.com/en-us/azure/storage/common/storage-use-azurite#connection-strings).
+  '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',
+]);
+
+/** Shorter than any of them: no hash is computed for the many short values a scan meets. */
+const SHORTEST = 10;
+
+export function isPublishedExample(value: string): boolean {
+  return value.length >= SHORTEST && PUBLISHED_EXAMPLE_HASHES.has(createHash('sha256').update(value).digest('hex'));
+}
