@@ -19,7 +19,7 @@ const PLACEHOLDER_EXACT = new Set([
   '123456', '1234', 'hunter2', 'boolean', 'bool', 'number', 'int', 'integer', 'object', 'any', 'unknown', 'passed',
   'failed', 'skipped', 'pending', 'enabled', 'disabled', 'function', 'comment', 'incomplete', 'optional', 'options', 'parameter', 'minioadmin',
   // The stock phrases of documentation examples (`passphrase: 'top secret'` in Node's own typings).
-  'top secret', 'topsecret', 'supersecret', 'super secret', 'super-secret', 'super_secret',
+  'top secret', 'topsecret', 'supersecret', 'super secret', 'super-secret', 'super_secret', 'sekrit', 'sekret',
 ]);
 
 /** Words that mark a documentation placeholder wherever they occur in the value. */
@@ -55,7 +55,9 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
   if (/[\r\n]/.test(value)) return { ok: false, reason: 'spans lines' };
   if (value.trim().split(/\s+/).length > 3) return { ok: false, reason: 'a sentence, not a password' };
   if (PLACEHOLDER_EXACT.has(value.toLowerCase())) return { ok: false, reason: 'a placeholder word' };
-  if (/^(?:[a-z]+[_-])*(?:password|passwd|pass|pwd|secret|token|key|passphrase)(?:[_-][a-z]+)*$/i.test(value)) return { ok: false, reason: 'names a password rather than being one' };
+  if (namesAPassword(value)) return { ok: false, reason: 'names a password rather than being one' };
+  const decodedPhrase = base64Phrase(value);
+  if (decodedPhrase !== undefined && !judgePasswordLiteral(decodedPhrase, { ...options, minLength: 1 }).ok) return { ok: false, reason: 'base64 of a placeholder or a sentence' };
   if (REFERENCE.test(value)) return { ok: false, reason: 'a variable or template reference' };
   if (MASKED.test(value)) return { ok: false, reason: 'masked' };
   if (PLACEHOLDER_WORDS.test(value)) return { ok: false, reason: 'a documentation placeholder' };
@@ -66,6 +68,8 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
   if (/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/.test(value) && !/\d/.test(value)) return { ok: false, reason: 'a member expression' };
   if (/^[\w.-]+(?:\/[\w.#:-]+)+$/.test(value) && !/\d/.test(value)) return { ok: false, reason: 'a relative path or route' };
   if (WORDS_OF_SHAPE.test(value)) return { ok: false, reason: 'a selector or anchor' };
+  // `_inc_changes_count`: a private snake_case name (a signal or callback), not a password.
+  if (/^_+[a-z]+(?:_[a-z0-9]+)+$/.test(value)) return { ok: false, reason: 'a private snake_case name' };
   if (/^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\|https?:\/\/|file:)/.test(value)) return { ok: false, reason: 'a path or URL' };
   if (/^[A-Z_][A-Z0-9_]*$/.test(value) && value.includes('_') && /(?:PASS|PWD|SECRET|TOKEN|KEY)/.test(value)) {
     return { ok: false, reason: 'the name of a variable' };
@@ -74,6 +78,24 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
     return { ok: false, reason: 'the name of a variable' };
   }
   return { ok: true };
+}
+
+/**
+ * `db_password`, `api-key`: the name of a password, which templates put where the password goes. (Run
+ * together, `rootpasswd` or `mypassword`, it is more often a weak password really in use: kept.)
+ */
+function namesAPassword(value: string): boolean {
+  return /^(?:[a-z]+[_-])*(?:password|passwd|pass|pwd|secret|token|key|passphrase)(?:[_-][a-z]+)*$/i.test(value);
+}
+
+/**
+ * The text a base64 value encodes, when it is printable (npm's `_password` is the password in base64,
+ * and its documentation's example says `not my real password`); undefined for anything else.
+ */
+function base64Phrase(value: string): string | undefined {
+  if (value.length < 12 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  const decoded = Buffer.from(value, 'base64').toString('latin1');
+  return /^[\x20-\x7e]+$/.test(decoded) ? decoded : undefined;
 }
 
 /**

@@ -95,8 +95,9 @@ function encodesPlaceholderPair(value: string): boolean {
  * hex is left alone (its letter runs are not words).
  */
 export function isIdentifierLike(value: string): boolean {
-  if (!/^[A-Za-z0-9_.-]+$/.test(value) || /^[0-9a-f-]+$/i.test(value)) return false;
-  const pieces = value.split(/[_.-]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])/).filter(Boolean);
+  if (!/^[A-Za-z0-9_.:-]+$/.test(value) || /^[0-9a-f-]+$/i.test(value)) return false;
+  if (isNameOfWords(value) || isSnakeCaseName(value)) return true;
+  const pieces = value.split(/[_.:-]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])/).filter(Boolean);
   let letters = 0;
   let acronymLetters = 0;
   let wordy = 0;
@@ -118,6 +119,47 @@ export function isIdentifierLike(value: string): boolean {
   const wordLetters = letters - acronymLetters;
   if (letters === 0 || wordLetters === 0 || acronymLetters / letters > 0.4) return false;
   return longWords >= 2 && wordy / wordLetters >= 0.8;
+}
+
+/**
+ * `_RSAPrivateKey`, `PrivateKey`, `HTTPBearerToken`: a class or type name, PascalCase words and acronyms
+ * with no digit. (The word test above wants two words of four letters; `Key` is three.)
+ */
+function isNameOfWords(value: string): boolean {
+  const name = value.replace(/^_+/, '');
+  if (!/^[A-Z][A-Za-z]+$/.test(name)) return false;
+  const pieces = name.split(/(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/);
+  return pieces.length >= 2 && pieces.some((piece) => /^[A-Z][a-z]{3,}$/.test(piece)) && pieces.every((piece) => /^[A-Z]{2,5}$/.test(piece) || (/^[A-Z][a-z]+$/.test(piece) && /[aeiouy]/.test(piece)));
+}
+
+/**
+ * `gss_krb5_rfc1964_keydata`, `_inc_changes_count`: a snake_case name of three or more short lower-case
+ * pieces, or one that starts with an underscore (a private name). Generated keys with underscores have a
+ * long random piece (`sk_live_51H…`).
+ */
+function isSnakeCaseName(value: string): boolean {
+  if (!/^_*[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/.test(value)) return false;
+  const pieces = value.replace(/^_+/, '').split('_');
+  return pieces.every((piece) => piece.length <= 10) && (pieces.length >= 3 || value.startsWith('_')) && pieces.some((piece) => /^[a-z]{4,}$/.test(piece) && /[aeiouy]/.test(piece));
+}
+
+/** `i-am-the-worst`, `not_a_real_token`: three or more short lower-case words joined by `-` or `_`. */
+function isWordSlug(value: string): boolean {
+  if (!/^[a-z]+(?:[-_][a-z]+){2,}$/.test(value)) return false;
+  return value.split(/[-_]/).every((word) => word.length <= 10 && (word.length <= 2 || /[aeiouy]/.test(word)));
+}
+
+/** The pieces algorithm names are made of: `scram-sha-256`, `hmac-sha512`, `aes-256-gcm`, `chacha20-poly1305`. */
+const ALGORITHM_PIECES = new Set([
+  'scram', 'hmac', 'sha', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha3', 'md5', 'aes', 'aes128', 'aes192', 'aes256', 'gcm', 'cbc',
+  'ctr', 'ecb', 'ofb', 'cfb', 'rsa', 'ecdsa', 'ed25519', 'ed448', 'x25519', 'pbkdf2', 'bcrypt', 'scrypt', 'argon2', 'argon2id', 'argon2i',
+  'chacha20', 'poly1305', 'des', '3des', 'des3', 'ede3', 'hs256', 'hs384', 'hs512', 'rs256', 'rs384', 'rs512', 'es256', 'es384', 'es512',
+  'ps256', 'ps384', 'ps512', 'pss', 'oaep', 'pkcs1', 'pkcs8', 'gost', 'blake2b', 'blake2s', 'siv', 'ccm', 'xts', 'plus',
+]);
+
+function isAlgorithmName(value: string): boolean {
+  const pieces = value.toLowerCase().split(/[-_]/);
+  return pieces.length >= 2 && pieces.every((piece) => ALGORITHM_PIECES.has(piece) || /^\d{1,4}$/.test(piece)) && pieces.some((piece) => ALGORITHM_PIECES.has(piece));
 }
 
 /** `value` with its `%XX` escapes decoded; as given where they do not decode. */
@@ -148,6 +190,8 @@ export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; 
   if (/^eyJ[\w-]*\.[\w-]*\.[\w-]*$/.test(value)) return { ok: false, reason: 'a JWT: the jwt rule reports it with its claims' };
   if (/-----BEGIN|^(?:arn|urn):/.test(value)) return { ok: false, reason: 'a PEM header or resource name' };
   if (isIdentifierLike(value)) return { ok: false, reason: 'an identifier made of words' };
+  if (isWordSlug(value)) return { ok: false, reason: 'words joined by separators' };
+  if (isAlgorithmName(value)) return { ok: false, reason: 'the name of an algorithm' };
   if (/^[A-Z][A-Z0-9_]*=?$/.test(value) && value.includes('_')) return { ok: false, reason: 'the name of an environment variable' };
   if (/^\d+(?:\.\d+)*$/.test(value)) return { ok: false, reason: 'a number or version' };
   if (shannonEntropy(value) < MIN_ENTROPY_BITS) return { ok: false, reason: 'low entropy' };
