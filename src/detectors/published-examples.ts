@@ -30,6 +30,9 @@ const PUBLISHED_EXAMPLE_HASHES = new Set<string>([
   '7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606',
   // PyJWT's documented example token (`{"some": "payload"}`, HS256 with `secret`).
   'bf145d9380bbe05bdc1a72525796b224f8a8c93ae0e9e102eafbc255ac1af9e8',
+  // The example TOTP secret of Google Authenticator's key URI format
+  // (https://github.com/google/google-authenticator/wiki/Key-Uri-Format).
+  '8be5d113c0871ce1a122d68a7dff940ab7b09ad8dfcfd9a85aa5c1acc026279e',
   // The Azure Storage emulator's (Azurite) well-known account key for `devstoreaccount1`
   // (https://learn.microsoft.com/en-us/azure/storage/common/storage-use-azurite#connection-strings).
   '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',
@@ -39,5 +42,12 @@ const PUBLISHED_EXAMPLE_HASHES = new Set<string>([
 const SHORTEST = 10;
 
 export function isPublishedExample(value: string): boolean {
-  return value.length >= SHORTEST && PUBLISHED_EXAMPLE_HASHES.has(createHash('sha256').update(value).digest('hex'));
+  if (value.length < SHORTEST) return false;
+  // Base32 (TOTP secrets) reads the same in either case: `jbsw…` is the example too.
+  const upper = value.toUpperCase();
+  return PUBLISHED_EXAMPLE_HASHES.has(sha256(value)) || (upper !== value && PUBLISHED_EXAMPLE_HASHES.has(sha256(upper)));
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
 }

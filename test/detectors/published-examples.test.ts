@@ -21,6 +21,14 @@ function otherBasicCredentials(): string {
   return Buffer.from(`${part(10)}:${part(10)}`).toString('base64');
 }
 
+/** RFC 4648 base32, for Google Authenticator's example secret: the bytes `Hello!` and 0xDEADBEEF. */
+function base32(bytes: Buffer): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const byte of bytes) bits += byte.toString(2).padStart(8, '0');
+  return bits.match(/.{1,5}/g)!.map((chunk) => alphabet[parseInt(chunk.padEnd(5, '0'), 2)]).join('');
+}
+
 describe('published example values', () => {
   it('knows the value RFC 6749 prints, and not one of the same shape', () => {
     expect(isPublishedExample(rfcBasicCredentials)).toBe(true);
@@ -34,5 +42,16 @@ describe('published example values', () => {
       findMatches(Buffer.from(`curl -H "Authorization: Basic ${credentials}" https://server.example.com/token\n`), ruleset).filter((match) => match.ruleId.startsWith('http-auth.'));
     expect(basicHeaderMatches(otherBasicCredentials()).map((match) => match.secret)).toEqual([otherBasicCredentials()]);
     expect(basicHeaderMatches(rfcBasicCredentials)).toEqual([]);
+  });
+
+  it('drops the example TOTP secret of the otpauth key URI format', () => {
+    const ruleset = compileRuleset(loadBuiltinRules());
+    const example = base32(Buffer.concat([Buffer.from('Hello!'), Buffer.from([0xde, 0xad, 0xbe, 0xef])]));
+    expect(example).toHaveLength(16);
+    const uriMatches = (secret: string) => findMatches(Buffer.from(`otp = from_uri("otpauth://totp/Example:alice@google.com?secret=${secret}&issuer=Example")\n`), ruleset);
+    expect(uriMatches(example)).toEqual([]);
+    expect(uriMatches(example.toLowerCase())).toEqual([]); // base32 reads the same in either case
+    const other = base32(Buffer.from(otherBasicCredentials().slice(0, 10)));
+    expect(uriMatches(other).map((match) => match.secret)).toContain(other);
   });
 });

@@ -9,7 +9,7 @@
 export type Judgement = { ok: true } | { ok: false; reason: string };
 
 /** Whole values that only ever stand in for a password. */
-const PLACEHOLDER_EXACT = new Set([
+export const PLACEHOLDER_EXACT: ReadonlySet<string> = new Set([
   'password', 'passwd', 'pass', 'pwd', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'pa$$word', 'secret', 'secrets', 'token',
   'changeme', 'changeit', 'change_me', 'change-me', 'null', 'nil', 'none', 'undefined', 'empty', 'true', 'false',
   'string', 'str', 'required', 'optional', 'default', 'value', 'test', 'testing', 'example', 'sample', 'dummy',
@@ -70,6 +70,7 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
   if (WORDS_OF_SHAPE.test(value)) return { ok: false, reason: 'a selector or anchor' };
   // `_inc_changes_count`: a private snake_case name (a signal or callback), not a password.
   if (/^_+[a-z]+(?:_[a-z0-9]+)+$/.test(value)) return { ok: false, reason: 'a private snake_case name' };
+  if (isRun(value.toLowerCase())) return { ok: false, reason: 'a run of the alphabet or the digits (abcdef, 654321)' };
   if (/^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\|https?:\/\/|file:)/.test(value)) return { ok: false, reason: 'a path or URL' };
   if (/^[A-Z_][A-Z0-9_]*$/.test(value) && value.includes('_') && /(?:PASS|PWD|SECRET|TOKEN|KEY)/.test(value)) {
     return { ok: false, reason: 'the name of a variable' };
@@ -81,11 +82,20 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
 }
 
 /**
- * `db_password`, `api-key`: the name of a password, which templates put where the password goes. (Run
+ * `db_password`, `api-key`, `a secret`: the name of a password, which templates put where the password goes. (Run
  * together, `rootpasswd` or `mypassword`, it is more often a weak password really in use: kept.)
  */
 function namesAPassword(value: string): boolean {
-  return /^(?:[a-z]+[_-])*(?:password|passwd|pass|pwd|secret|token|key|passphrase)(?:[_-][a-z]+)*$/i.test(value);
+  return /^(?:[a-z]+[ _-])*(?:password|passwd|pass|pwd|secret|token|key|passphrase)(?:[ _-][a-z]+)*$/i.test(value);
+}
+
+/** Each character one after (or one before) the last: `abcdef`, `123456`, `987654`. */
+function isRun(value: string): boolean {
+  if (value.length < 6) return false;
+  const step = value.charCodeAt(1) - value.charCodeAt(0);
+  if (step !== 1 && step !== -1) return false;
+  for (let index = 2; index < value.length; index++) if (value.charCodeAt(index) - value.charCodeAt(index - 1) !== step) return false;
+  return true;
 }
 
 /**
@@ -105,6 +115,7 @@ function base64Phrase(value: string): string | undefined {
 export function judgeUnquotedPassword(raw: string): Judgement {
   const basic = judgePasswordLiteral(raw, { minLength: 6 });
   if (!basic.ok) return basic;
+  if (/^[A-Za-z_]\w*(?:\s*[-+*/%]\s*[A-Za-z_]\w*)+$/.test(raw)) return { ok: false, reason: 'an expression of names (pwd+pwd): code' };
   if (/^_*[a-z]+(?:_[a-z]+)+_*$/.test(raw) || /^[a-z]+(?:[A-Z][a-z]+)+$/.test(raw) || /^[A-Z][a-z]+(?:[A-Z][a-z]+)+$/.test(raw)) {
     return { ok: false, reason: 'an identifier: in code, the name of a variable' };
   }
@@ -156,6 +167,9 @@ export function judgeUrlPassword(raw: string): Judgement {
   if (/^(?:password|passwd|pass|pwd|changeme|changeit|your[_-]?password|pass(?:word)?[_-]?here|secret[_-]?here|xxx+|\*+|\.\.\.|x+|user|username|root|admin|guest|anonymous|test|demo|token|api[_-]?key|key|secret[_-]?key)$/i.test(decoded)) {
     return { ok: false, reason: 'a placeholder password' };
   }
+  // `a secret`, `my_secret`, `secret_access_key`, `P@SSWORD` (a bare `secret` stays: connection-string
+  // examples use it, and so do real setups).
+  if ((/[\s_-]/.test(decoded) && namesAPassword(decoded)) || /^(?:p@ssw[o0]rd|passw0rd|pa\$\$word)$/i.test(decoded)) return { ok: false, reason: 'a placeholder password' };
   if (REFERENCE.test(decoded) || /\$[A-Za-z_{(]/.test(decoded)) return { ok: false, reason: 'a variable reference' };
   if (/^<.*>$|^\[.*\]$|^\{.*\}$|&lt;|your|placeholder|redacted/i.test(decoded)) return { ok: false, reason: 'a documentation placeholder' };
   if (MASKED.test(decoded)) return { ok: false, reason: 'masked' };

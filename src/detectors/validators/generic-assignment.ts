@@ -4,8 +4,9 @@
  * every scanner, so it is strict: placeholders, references to variables or secret stores, file paths,
  * code expressions and low-entropy words are all dropped.
  */
+import { createHash } from 'node:crypto';
 import { shannonEntropy } from '../entropy.js';
-import { judgeUserPass } from './credential-literal.js';
+import { PLACEHOLDER_EXACT, judgeUserPass } from './credential-literal.js';
 import type { Validator } from './validator.js';
 
 /** API keys and generated secrets are rarely shorter; short values under secret-named keys are mostly samples. */
@@ -17,8 +18,8 @@ const MIN_ENTROPY_BITS = 3.0;
 const PLACEHOLDER_WORDS =
   /^(?:.*(?:changeme|change_me|change-me|placeholder|example|sample|dummy|fake|redacted|insert|replace|todo|fixme|your|my[_-]?(?:secret|password|token|key)|secret[_-]?here|token[_-]?here|key[_-]?here|password[_-]?here|not[_-]?a[_-]?real|notreal|test(?:ing)?[_-]?(?:key|secret|token|password)|mock|lorem|too[_-]?short|too[_-]?long|invalid|wrong[_-]?(?:key|token|secret)|foobar|hunter2|p@ssw0rd|passw0rd|qwerty|letmein|secret123|password123|abc123|123456).*|(?:none|null|nil|true|false|undefined|empty|string|required|optional|secret|password|token|apikey|api_key|default|value|enabled|disabled))$/i;
 
-/** `${VAR}`, `$VAR`, `{{ x }}`, `<your-key>`, `%(x)s`, `#{x}`, `@Value(...)`, `%VAR%`, `[REDACTED]`. */
-const REFERENCE_SHAPES = /(?:^\$[A-Za-z_{(]|\$\{|\$\(|\{\{|\}\}|<%|^<.*>$|<[\w -]*>|&lt;|^%\(|^#\{|^%[A-Za-z_]+%$|^\[.*\]$|^@|\(\)?$)/;
+/** `${VAR}`, `$VAR`, `{{ x }}`, `<your-key>`, `%(x)s`, `#{x}`, `@Value(...)`, `%VAR%`, `[REDACTED]`, an f-string's `{b64encode(x)}`. */
+const REFERENCE_SHAPES = /(?:^\$[A-Za-z_{(]|\$\{|\$\(|\{\{|\}\}|<%|^<.*>$|<[\w -]*>|&lt;|^%\(|^#\{|^%[A-Za-z_]+%$|^\[.*\]$|^@|\(\)?$|^\{[^{}]*[(.][^{}]*\}$)/;
 
 /** Code rather than a literal: `process.env.X`, `config.get`, `os.environ[...]`, `secrets.X`. */
 const CODE_SHAPES = /^(?:process\.env|os\.environ|os\.getenv|env\.|secrets\.|vars\.|config\.|settings\.|self\.|this\.|System\.getenv|ENV\[|getenv|import |require\()/;
@@ -68,10 +69,12 @@ function hasRepeatedChunk(value: string): boolean {
   return /(.{3,8}).{0,2}\1.{0,2}\1/.test(value);
 }
 
-/** `PdfEncryptionKeySize.Key128Bit`, `XSalsa20.key_length`: a member path of camel- or snake-case words. */
+/** `PdfEncryptionKeySize.Key128Bit`, `XSalsa20.key_length`, `ed25519.Ed25519PublicKey`: a member path of camel- or snake-case words. */
 function isCamelCaseMemberPath(value: string): boolean {
   const segments = value.split('.');
   if (segments.length < 2) return false;
+  // A module named for an algorithm (`ed25519`, `x509`) and the PascalCase class it holds.
+  if (segments.length === 2 && /^[a-z][a-z0-9]{1,10}$/.test(segments[0]!) && ((/^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+$/.test(segments[1]!) && /[a-z]{3,}/.test(segments[1]!)) || isNameOfWords(segments[1]!))) return true;
   return segments.every(
     (segment, index) =>
       /^_*[A-Za-z][a-z]{2,}(?:[A-Z0-9][a-z0-9]*|_[a-z0-9]+)*$/.test(segment) ||
@@ -162,6 +165,26 @@ function isAlgorithmName(value: string): boolean {
   return pieces.length >= 2 && pieces.every((piece) => ALGORITHM_PIECES.has(piece) || /^\d{1,4}$/.test(piece)) && pieces.some((piece) => ALGORITHM_PIECES.has(piece));
 }
 
+/**
+ * Password hashes in the schemes that store them: LDAP's `{SSHA}…`, `{CRYPT}…` and `{PBKDF2-SHA256}…`,
+ * Django's `pbkdf2_sha256$…`, `argon2$…` and `sha1$salt$…`, crypt's `$1$`, `$5$`, `$6$`, `$2b$`,
+ * `$apr1$`, `$argon2id$`, and MySQL's `*` and 40 hex digits.
+ */
+const PASSWORD_HASH =
+  /^(?:\{(?:S?SHA(?:256|384|512)?|S?MD5|CRYPT|PBKDF2(?:-SHA(?:1|256|512))?|ARGON2|BCRYPT)\}\S+|(?:argon2|bcrypt(?:_sha256)?|pbkdf2_sha(?:1|256|512)|sha1|md5|unsalted_(?:md5|sha1)|scrypt)\$\S+|\$(?:1|5|6|2[abxy]|apr1|argon2(?:id|i|d)|scrypt|y|7)\$\S+|\*[0-9A-F]{40})$/;
+
+/**
+ * The hex digests (MD5, SHA-1, SHA-256, SHA-512) of the words that stand in for a password: test tables
+ * of hashing libraries pair `password` with its digest. Computed once, on first need.
+ */
+let placeholderDigests: Set<string> | undefined;
+
+function isDigestOfPlaceholder(value: string): boolean {
+  if (!/^[0-9a-f]{32}$|^[0-9a-f]{40}$|^[0-9a-f]{64}$|^[0-9a-f]{128}$/i.test(value)) return false;
+  placeholderDigests ??= new Set([...PLACEHOLDER_EXACT].flatMap((word) => ['md5', 'sha1', 'sha256', 'sha512'].map((algorithm) => createHash(algorithm).update(word).digest('hex'))));
+  return placeholderDigests.has(value.toLowerCase());
+}
+
 /** `value` with its `%XX` escapes decoded; as given where they do not decode. */
 function percentDecoded(value: string): string {
   try {
@@ -192,6 +215,9 @@ export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; 
   if (isIdentifierLike(value)) return { ok: false, reason: 'an identifier made of words' };
   if (isWordSlug(value)) return { ok: false, reason: 'words joined by separators' };
   if (isAlgorithmName(value)) return { ok: false, reason: 'the name of an algorithm' };
+  if (/^\.?[A-Za-z_][\w.]*:[A-Za-z_]\w*$/.test(value) && value.includes('.')) return { ok: false, reason: 'a module path (package.module:name)' };
+  if (isDigestOfPlaceholder(value)) return { ok: false, reason: 'the digest of a placeholder word (md5 of `password`)' };
+  if (PASSWORD_HASH.test(value)) return { ok: false, reason: 'a password hash in a known scheme, not a credential (the password-hash rules report hashes)' };
   if (/^[A-Z][A-Z0-9_]*=?$/.test(value) && value.includes('_')) return { ok: false, reason: 'the name of an environment variable' };
   if (/^\d+(?:\.\d+)*$/.test(value)) return { ok: false, reason: 'a number or version' };
   if (shannonEntropy(value) < MIN_ENTROPY_BITS) return { ok: false, reason: 'low entropy' };
