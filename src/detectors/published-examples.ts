@@ -23,6 +23,14 @@ const PUBLISHED_EXAMPLE_HASHES = new Set<string>([
   'ca7459e2b26776de081b9a07e40227fd6cff232a1e3233ff6b6aa6d036ca9981',
   // RFC 6750 (Bearer Token Usage) 2.1: the example bearer token.
   'b8e148545b13c78bc74da2f1a7275dd71e56ddece129d7d2f7b3ecc06f7994da',
+  // RFC 5849 (OAuth 1.0) 1.2: the example consumer key and secret, temporary credentials and token
+  // credentials (`dpf43f3p2l4k3l03`, `hh5s93j4hdidpola`, `nnch734d00sl2jdk` and their secrets).
+  '293257ab6495ebb11cf9e4aee0686ca30df8de2ab8d251f2cbbcf177bdfcae91',
+  'cb87c87e4a138d9a72259d2a01bab15623c9846e568c1509b287721645a6ea53',
+  '4c20e6f5cc11b93731e74cbe20739821d61c3563c9f50ecb884a27cd369f01fb',
+  '5435a2f13f1e85e32fed9f30d49e097189047e73fb04510409a32f55ca0e863f',
+  'bb9b1163338b2a51495834ad5c65420443d6327381cf0f94ebf92b117f209d72',
+  '649e1f5c769e718ba10d1a702a36499a731441d960b06da91c4c97786bf84595',
   // OpenID Connect Core 1.0 3.1.3.3: the example access and refresh tokens.
   'ad71fb4165536675d80a8bbfe957697e4b9e17b35d5500406abc219705337107',
   '9e309cccd311ea64d04133daf7760f71f38a566db7aa98b71e043ede9325680f',

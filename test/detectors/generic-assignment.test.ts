@@ -4,7 +4,7 @@
  * are generated here from a seeded generator, so no key-shaped string is committed.
  */
 import { describe, expect, it } from 'vitest';
-import { judgePasswordLiteral, judgeUrlPassword, judgeUserPass } from '../../src/detectors/validators/credential-literal.js';
+import { isKeyboardMash, judgePasswordLiteral, judgeUrlPassword, judgeUserPass } from '../../src/detectors/validators/credential-literal.js';
 import { looksLikeRealSecret } from '../../src/detectors/validators/generic-assignment.js';
 import { validatorNamed } from '../../src/detectors/validators/index.js';
 
@@ -76,6 +76,16 @@ describe('looksLikeRealSecret (generic API keys and secrets)', () => {
     let kept = 0;
     for (let i = 0; i < 2000; i++) if (looksLikeRealSecret(randomChars(1000 + i, 16 + (i % 5) * 6, alphabet)).ok) kept++;
     expect(kept / 2000).toBeGreaterThanOrEqual(0.99);
+  });
+  it('takes fewer than 1% of random lower-case keys, and no hex key, for typing on the home row', () => {
+    let taken = 0;
+    for (let i = 0; i < 4000; i++) if (isKeyboardMash(randomChars(7000 + i, 12 + (i % 4) * 4, 'abcdefghijklmnopqrstuvwxyz0123456789'))) taken++;
+    expect(taken / 4000).toBeLessThan(0.01);
+    for (let i = 0; i < 500; i++) expect(isKeyboardMash(randomChars(20000 + i, 16 + (i % 3) * 8, '0123456789abcdef'))).toBe(false);
+  });
+  it('drops tokens typed on the home row', () => {
+    // Made here from home-row letters and digits, the way documentation examples are typed.
+    for (let i = 0; i < 50; i++) expect(isKeyboardMash(randomChars(30000 + i, 10, 'asdfghjkl') + randomChars(40000 + i, 4, '0123456789'))).toBe(true);
   });
 });
 

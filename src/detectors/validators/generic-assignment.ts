@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { shannonEntropy } from '../entropy.js';
-import { PLACEHOLDER_EXACT, judgeUserPass } from './credential-literal.js';
+import { PLACEHOLDER_EXACT, isKeyboardMash, judgeUserPass } from './credential-literal.js';
 import type { Validator } from './validator.js';
 
 /** API keys and generated secrets are rarely shorter; short values under secret-named keys are mostly samples. */
@@ -125,14 +125,14 @@ export function isIdentifierLike(value: string): boolean {
 }
 
 /**
- * `_RSAPrivateKey`, `PrivateKey`, `HTTPBearerToken`: a class or type name, PascalCase words and acronyms
+ * `_RSAPrivateKey`, `PrivateKey`, `McpOauthTokenEndpointAuth`: a class or type name, PascalCase words and acronyms
  * with no digit. (The word test above wants two words of four letters; `Key` is three.)
  */
 function isNameOfWords(value: string): boolean {
   const name = value.replace(/^_+/, '');
   if (!/^[A-Z][A-Za-z]+$/.test(name)) return false;
   const pieces = name.split(/(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/);
-  return pieces.length >= 2 && pieces.some((piece) => /^[A-Z][a-z]{3,}$/.test(piece)) && pieces.every((piece) => /^[A-Z]{2,5}$/.test(piece) || (/^[A-Z][a-z]+$/.test(piece) && /[aeiouy]/.test(piece)));
+  return pieces.length >= 2 && pieces.some((piece) => /^[A-Z][a-z]{3,}$/.test(piece)) && pieces.every((piece) => /^[A-Z]{2,5}$/.test(piece) || /^[A-Z][a-z]{1,2}$/.test(piece) || (/^[A-Z][a-z]+$/.test(piece) && /[aeiouy]/.test(piece)));
 }
 
 /**
@@ -146,10 +146,11 @@ function isSnakeCaseName(value: string): boolean {
   return pieces.every((piece) => piece.length <= 10) && (pieces.length >= 3 || value.startsWith('_')) && pieces.some((piece) => /^[a-z]{4,}$/.test(piece) && /[aeiouy]/.test(piece));
 }
 
-/** `i-am-the-worst`, `not_a_real_token`: three or more short lower-case words joined by `-` or `_`. */
+/** `i-am-the-worst`, `not_a_real_token`, `token-type:jwt`: three or more short lower-case words joined by `-`, `_` or `:`. */
 function isWordSlug(value: string): boolean {
-  if (!/^[a-z]+(?:[-_][a-z]+){2,}$/.test(value)) return false;
-  return value.split(/[-_]/).every((word) => word.length <= 10 && (word.length <= 2 || /[aeiouy]/.test(word)));
+  if (!/^[a-z]+(?:[-_:][a-z]+){2,}$/.test(value)) return false;
+  // Short pieces may be abbreviations (`jwt` in `token-type:jwt`); longer ones are words.
+  return value.split(/[-_:]/).every((word) => word.length <= 10 && (word.length <= 4 || /[aeiouy]/.test(word)));
 }
 
 /** The pieces algorithm names are made of: `scram-sha-256`, `hmac-sha512`, `aes-256-gcm`, `chacha20-poly1305`. */
@@ -195,6 +196,9 @@ function percentDecoded(value: string): string {
 }
 
 export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; reason: string } {
+  // `gemini_api_key\r\n`: a string's escapes are not part of the value; judge what comes before them.
+  const unescaped = value.replace(/(?:\\[rnt])+$/, '');
+  if (unescaped !== value) return looksLikeRealSecret(unescaped);
   if (value.length < MIN_LENGTH) return { ok: false, reason: 'too short' };
   if (value.length > MAX_LENGTH) return { ok: false, reason: 'too long for a credential' };
   if (REFERENCE_SHAPES.test(value)) return { ok: false, reason: 'a variable or template reference' };
@@ -217,6 +221,7 @@ export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; 
   if (isAlgorithmName(value)) return { ok: false, reason: 'the name of an algorithm' };
   if (/^\.?[A-Za-z_][\w.]*:[A-Za-z_]\w*$/.test(value) && value.includes('.')) return { ok: false, reason: 'a module path (package.module:name)' };
   if (isDigestOfPlaceholder(value)) return { ok: false, reason: 'the digest of a placeholder word (md5 of `password`)' };
+  if (isKeyboardMash(value)) return { ok: false, reason: 'typed on the home row (a made-up example, not generated)' };
   if (PASSWORD_HASH.test(value)) return { ok: false, reason: 'a password hash in a known scheme, not a credential (the password-hash rules report hashes)' };
   if (/^[A-Z][A-Z0-9_]*=?$/.test(value) && value.includes('_')) return { ok: false, reason: 'the name of an environment variable' };
   if (/^\d+(?:\.\d+)*$/.test(value)) return { ok: false, reason: 'a number or version' };
