@@ -71,6 +71,10 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
   // `_inc_changes_count`: a private snake_case name (a signal or callback), not a password.
   if (/^_+[a-z]+(?:_[a-z0-9]+)+$/.test(value)) return { ok: false, reason: 'a private snake_case name' };
   if (isRun(value.toLowerCase())) return { ok: false, reason: 'a run of the alphabet or the digits (abcdef, 654321)' };
+  if (/^v?\d+(?:\.\d+){1,3}$/.test(value)) return { ok: false, reason: 'a version number' };
+  if (/^-?anonymous@?[\w.-]*$/i.test(value)) return { ok: false, reason: 'the anonymous FTP convention, not a password' };
+  // Vim's scoped variables (`g:netrw_passwd`).
+  if (/^[gsbwtlav]:[A-Za-z_]\w*$/.test(value)) return { ok: false, reason: 'a variable reference' };
   if (/^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\|https?:\/\/|file:)/.test(value)) return { ok: false, reason: 'a path or URL' };
   if (/^[A-Z_][A-Z0-9_]*$/.test(value) && value.includes('_') && /(?:PASS|PWD|SECRET|TOKEN|KEY)/.test(value)) {
     return { ok: false, reason: 'the name of a variable' };
