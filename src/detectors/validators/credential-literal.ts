@@ -20,6 +20,8 @@ export const PLACEHOLDER_EXACT: ReadonlySet<string> = new Set([
   'failed', 'skipped', 'pending', 'enabled', 'disabled', 'function', 'comment', 'incomplete', 'optional', 'options', 'parameter', 'minioadmin',
   // The stock phrases of documentation examples (`passphrase: 'top secret'` in Node's own typings).
   'top secret', 'topsecret', 'supersecret', 'super secret', 'super-secret', 'super_secret', 'sekrit', 'sekret',
+  // GitHub's documented password for token authentication over HTTPS (the token goes in the user name).
+  'x-oauth-basic',
 ]);
 
 /** Words that mark a documentation placeholder wherever they occur in the value. */
@@ -108,6 +110,9 @@ export function isKeyboardMash(value: string): boolean {
   return homeRow / letters.length >= 0.75 && /[asdfghjkl]{3}/.test(value);
 }
 
+/** The hex words programmers write where a value goes; a generated hex string holds one by chance once in four billion. */
+export const HEX_PLACEHOLDER = /deadbeef|cafebabe|feedface|baadf00d|8badf00d|deadc0de/i;
+
 /** Letters written as digits or symbols put back (`p4ss`, `P@SSW0RD`, `p#ssword!`), lower-cased, trailing `!?.` dropped. */
 function unLeet(value: string): string {
   const letters: Record<string, string> = { '4': 'a', '@': 'a', '#': 'a', '3': 'e', '1': 'i', '0': 'o', $: 's', '5': 's', '7': 't' };
@@ -144,7 +149,7 @@ export function judgeUnquotedPassword(raw: string): Judgement {
   const basic = judgePasswordLiteral(raw, { minLength: 6 });
   if (!basic.ok) return basic;
   if (/^[A-Za-z_]\w*(?:\s*[-+*/%]\s*[A-Za-z_]\w*)+$/.test(raw)) return { ok: false, reason: 'an expression of names (pwd+pwd): code' };
-  if (/^_*[a-z]+(?:_[a-z]+)+_*$/.test(raw) || /^[a-z]+(?:[A-Z][a-z]+)+$/.test(raw) || /^[A-Z][a-z]+(?:[A-Z][a-z]+)+$/.test(raw)) {
+  if (/^_*[a-z][a-z0-9]*(?:_[a-z0-9]+)+_*$/.test(raw) || /^[a-z]+(?:[A-Z][a-z]+)+$/.test(raw) || /^[A-Z][a-z]+(?:[A-Z][a-z]+)+$/.test(raw)) {
     return { ok: false, reason: 'an identifier: in code, the name of a variable' };
   }
   return { ok: true };
@@ -160,6 +165,7 @@ export function judgeTokenLiteral(raw: string): Judgement {
   if (/^[a-z]+(?:[._-][a-z]+)*[.,;:!?)]*$/i.test(value)) return { ok: false, reason: 'a plain word' };
   if (/[{}<>()[\]]/.test(value)) return { ok: false, reason: 'template or code characters' };
   if (isKeyboardMash(value)) return { ok: false, reason: 'typed on the home row (a made-up example, not generated)' };
+  if (HEX_PLACEHOLDER.test(value)) return { ok: false, reason: 'a hex placeholder word (deadbeef)' };
   return { ok: true };
 }
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { shannonEntropy } from '../entropy.js';
-import { PLACEHOLDER_EXACT, isKeyboardMash, judgeUserPass } from './credential-literal.js';
+import { HEX_PLACEHOLDER, PLACEHOLDER_EXACT, isKeyboardMash, judgeUserPass } from './credential-literal.js';
 import type { Validator } from './validator.js';
 
 /** API keys and generated secrets are rarely shorter; short values under secret-named keys are mostly samples. */
@@ -129,10 +129,19 @@ export function isIdentifierLike(value: string): boolean {
  * with no digit. (The word test above wants two words of four letters; `Key` is three.)
  */
 function isNameOfWords(value: string): boolean {
+  if (isCamelCaseName(value)) return true;
   const name = value.replace(/^_+/, '');
   if (!/^[A-Z][A-Za-z]+$/.test(name)) return false;
   const pieces = name.split(/(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/);
   return pieces.length >= 2 && pieces.some((piece) => /^[A-Z][a-z]{3,}$/.test(piece)) && pieces.every((piece) => /^[A-Z]{2,5}$/.test(piece) || /^[A-Z][a-z]{1,2}$/.test(piece) || (/^[A-Z][a-z]+$/.test(piece) && /[aeiouy]/.test(piece)));
+}
+
+/** `injectNpm2FaToken`, `getAccessToken`: a camelCase name, two or more of its pieces words of four letters or more. */
+function isCamelCaseName(value: string): boolean {
+  if (!/^[a-z]{2,}(?:[A-Z][a-z]*|\d+)+$/.test(value)) return false;
+  const pieces = value.split(/(?=[A-Z])|(?<=[a-z])(?=\d)|(?<=\d)(?=[A-Za-z])/).filter((piece) => /^[A-Za-z]+$/.test(piece));
+  const words = pieces.filter((piece) => piece.length >= 4 && /[aeiouy]/i.test(piece));
+  return words.length >= 2 && pieces.every((piece) => piece.length <= 3 || /[aeiouy]/i.test(piece));
 }
 
 /**
@@ -141,8 +150,8 @@ function isNameOfWords(value: string): boolean {
  * long random piece (`sk_live_51H…`).
  */
 function isSnakeCaseName(value: string): boolean {
-  if (!/^_*[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/.test(value)) return false;
-  const pieces = value.replace(/^_+/, '').split('_');
+  if (!/^_*[a-z][a-z0-9]*(?:_+[a-z0-9]+)+$/.test(value)) return false;
+  const pieces = value.replace(/^_+/, '').split(/_+/);
   return pieces.every((piece) => piece.length <= 10) && (pieces.length >= 3 || value.startsWith('_')) && pieces.some((piece) => /^[a-z]{4,}$/.test(piece) && /[aeiouy]/.test(piece));
 }
 
@@ -222,6 +231,7 @@ export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; 
   if (/^\.?[A-Za-z_][\w.]*:[A-Za-z_]\w*$/.test(value) && value.includes('.')) return { ok: false, reason: 'a module path (package.module:name)' };
   if (isDigestOfPlaceholder(value)) return { ok: false, reason: 'the digest of a placeholder word (md5 of `password`)' };
   if (isKeyboardMash(value)) return { ok: false, reason: 'typed on the home row (a made-up example, not generated)' };
+  if (HEX_PLACEHOLDER.test(value)) return { ok: false, reason: 'a hex placeholder word (deadbeef)' };
   if (PASSWORD_HASH.test(value)) return { ok: false, reason: 'a password hash in a known scheme, not a credential (the password-hash rules report hashes)' };
   if (/^[A-Z][A-Z0-9_]*=?$/.test(value) && value.includes('_')) return { ok: false, reason: 'the name of an environment variable' };
   if (/^\d+(?:\.\d+)*$/.test(value)) return { ok: false, reason: 'a number or version' };
