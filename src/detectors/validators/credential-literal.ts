@@ -26,7 +26,7 @@ export const PLACEHOLDER_EXACT: ReadonlySet<string> = new Set([
 
 /** Words that mark a documentation placeholder wherever they occur in the value. */
 const PLACEHOLDER_WORDS =
-  /(?:your|changeme|change[_-]me|placeholder|redacted|replace|insert[_-]|example|sample|dummy|<[^>]*>|&lt;|&gt;|\[[^\]]*\]|not[_-]?(?:a[_-]?)?(?:real|set)|secret[_-]?here|password[_-]?here|token[_-]?here|key[_-]?here|\bfixme\b|\btodo\b)/i;
+  /(?:your|changeme|change[_-]me|placeholder|redacted|replace|insert[_-]|example|sample|dummy|fake|<[^>]*>|&lt;|&gt;|\[[^\]]*\]|not[_-]?(?:a[_-]?)?(?:real|set)|secret[_-]?here|password[_-]?here|token[_-]?here|key[_-]?here|\bfixme\b|\btodo\b)/i;
 
 /** `${VAR}`, `$VAR`, `$(cmd)`, `{{ x }}`, `%(x)s`, `#{x}`, `%VAR%`, `@VAR@`, `%s`, `{0}`. */
 const REFERENCE =
@@ -149,6 +149,7 @@ export function judgeUnquotedPassword(raw: string): Judgement {
   const basic = judgePasswordLiteral(raw, { minLength: 6 });
   if (!basic.ok) return basic;
   if (/^[A-Za-z_]\w*(?:\s*[-+*/%]\s*[A-Za-z_]\w*)+$/.test(raw)) return { ok: false, reason: 'an expression of names (pwd+pwd): code' };
+  if (/[?&][\w.-]+=/.test(raw)) return { ok: false, reason: 'the rest of a query string, not one value' };
   if (/^_*[a-z][a-z0-9]*(?:_[a-z0-9]+)+_*$/.test(raw) || /^[a-z]+(?:[A-Z][a-z]+)+$/.test(raw) || /^[A-Z][a-z]+(?:[A-Z][a-z]+)+$/.test(raw)) {
     return { ok: false, reason: 'an identifier: in code, the name of a variable' };
   }
@@ -208,7 +209,7 @@ export function judgeUrlPassword(raw: string): Judgement {
   const plain = unLeet(decoded);
   if ((/[\s_-]/.test(decoded) && namesAPassword(decoded)) || (plain !== decoded.toLowerCase() && PLACEHOLDER_EXACT.has(plain))) return { ok: false, reason: 'a placeholder password' };
   if (REFERENCE.test(decoded) || /\$[A-Za-z_{(]/.test(decoded)) return { ok: false, reason: 'a variable reference' };
-  if (/^<.*>$|^\[.*\]$|^\{.*\}$|&lt;|your|placeholder|redacted/i.test(decoded)) return { ok: false, reason: 'a documentation placeholder' };
+  if (/^<.*>$|^\[.*\]$|^\{.*\}$|&lt;|your|placeholder|redacted|fake|dummy|sample|example/i.test(decoded)) return { ok: false, reason: 'a documentation placeholder' };
   if (MASKED.test(decoded)) return { ok: false, reason: 'masked' };
   // A URL cannot hold `\u` or `\x` escapes (it would percent-encode them): this is a URI parser's test data.
   if (/\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})/.test(raw)) return { ok: false, reason: 'a language escape inside a URL: test data, not a password' };

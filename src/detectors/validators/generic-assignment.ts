@@ -232,6 +232,8 @@ export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; 
   if (isDigestOfPlaceholder(value)) return { ok: false, reason: 'the digest of a placeholder word (md5 of `password`)' };
   if (isKeyboardMash(value)) return { ok: false, reason: 'typed on the home row (a made-up example, not generated)' };
   if (HEX_PLACEHOLDER.test(value)) return { ok: false, reason: 'a hex placeholder word (deadbeef)' };
+  if (/%20/.test(value)) return { ok: false, reason: 'encoded spaces: text, not a token' };
+  if (/^[a-z_]+\/[A-Z][A-Z0-9_]+$/.test(value)) return { ok: false, reason: 'a resource name (collection/NAME)' };
   if (PASSWORD_HASH.test(value)) return { ok: false, reason: 'a password hash in a known scheme, not a credential (the password-hash rules report hashes)' };
   if (/^[A-Z][A-Z0-9_]*=?$/.test(value) && value.includes('_')) return { ok: false, reason: 'the name of an environment variable' };
   if (/^\d+(?:\.\d+)*$/.test(value)) return { ok: false, reason: 'a number or version' };
