@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { shannonEntropy } from '../entropy.js';
 import { HEX_PLACEHOLDER, PLACEHOLDER_EXACT, isKeyboardMash, judgeUserPass } from './credential-literal.js';
+import { isAlgorithmName, isCamelCaseMemberPath, isIdentifierLike, isWordSlug } from './name-shapes.js';
 import type { Validator } from './validator.js';
 
 /** API keys and generated secrets are rarely shorter; short values under secret-named keys are mostly samples. */
@@ -69,110 +70,12 @@ function hasRepeatedChunk(value: string): boolean {
   return /(.{3,8}).{0,2}\1.{0,2}\1/.test(value);
 }
 
-/** `PdfEncryptionKeySize.Key128Bit`, `XSalsa20.key_length`, `ed25519.Ed25519PublicKey`: a member path of camel- or snake-case words. */
-function isCamelCaseMemberPath(value: string): boolean {
-  const segments = value.split('.');
-  if (segments.length < 2) return false;
-  // A module named for an algorithm (`ed25519`, `x509`) and the PascalCase class it holds.
-  if (segments.length === 2 && /^[a-z][a-z0-9]{1,10}$/.test(segments[0]!) && ((/^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+$/.test(segments[1]!) && /[a-z]{3,}/.test(segments[1]!)) || isNameOfWords(segments[1]!))) return true;
-  return segments.every(
-    (segment, index) =>
-      /^_*[A-Za-z][a-z]{2,}(?:[A-Z0-9][a-z0-9]*|_[a-z0-9]+)*$/.test(segment) ||
-      /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/.test(segment) ||
-      (index === 0 && /^[a-z]{1,3}$/.test(segment)),
-  );
-}
-
 /** `dXNlcjpwYXNzd29yZA==` and friends: base64 of `user:password` where the pair is a placeholder. */
 function encodesPlaceholderPair(value: string): boolean {
   if (!/^[A-Za-z0-9+/]{8,}={0,2}$/.test(value)) return false;
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   if (!/^[\x20-\x7e]+$/.test(decoded) || !decoded.includes(':')) return false;
   return !judgeUserPass(decoded).ok;
-}
-
-/**
- * `Ec2AvailabilityZone`, `__darwin_fsfilcnt_t`, `MLKEM768X25519PublicKey`, `sas-token-for-blob-access`:
- * names made of words. Split on separators, case changes and digits; if most letters sit in word-like
- * pieces, it is an identifier. Random keys break into short consonant clusters and fail the test; pure
- * hex is left alone (its letter runs are not words).
- */
-export function isIdentifierLike(value: string): boolean {
-  if (!/^[A-Za-z0-9_.:-]+$/.test(value) || /^[0-9a-f-]+$/i.test(value)) return false;
-  if (isNameOfWords(value) || isSnakeCaseName(value)) return true;
-  const pieces = value.split(/[_.:-]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])/).filter(Boolean);
-  let letters = 0;
-  let acronymLetters = 0;
-  let wordy = 0;
-  let longWords = 0;
-  for (const piece of pieces) {
-    if (!/^[A-Za-z]+$/.test(piece)) continue;
-    letters += piece.length;
-    if (/^[A-Z]{2,5}$/.test(piece)) {
-      acronymLetters += piece.length;
-      continue;
-    }
-    const lower = piece.toLowerCase();
-    const vowels = lower.replace(/[^aeiouy]/g, '').length;
-    const pronounceable = vowels > 0 && !/[bcdfghjklmnpqrstvwxz]{5,}/.test(lower) && vowels / lower.length >= 0.2 && !/[aeiouy]{3,}/.test(lower);
-    const isWord = /^[A-Z]?[a-z]{2,}$/.test(piece) && pronounceable;
-    if (isWord) wordy += piece.length;
-    if (isWord && piece.length >= 4) longWords += piece.length >= 8 ? 2 : 1;
-  }
-  const wordLetters = letters - acronymLetters;
-  if (letters === 0 || wordLetters === 0 || acronymLetters / letters > 0.4) return false;
-  return longWords >= 2 && wordy / wordLetters >= 0.8;
-}
-
-/**
- * `_RSAPrivateKey`, `PrivateKey`, `McpOauthTokenEndpointAuth`: a class or type name, PascalCase words and acronyms
- * with no digit. (The word test above wants two words of four letters; `Key` is three.)
- */
-function isNameOfWords(value: string): boolean {
-  if (isCamelCaseName(value)) return true;
-  const name = value.replace(/^_+/, '');
-  if (!/^[A-Z][A-Za-z]+$/.test(name)) return false;
-  const pieces = name.split(/(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/);
-  return pieces.length >= 2 && pieces.some((piece) => /^[A-Z][a-z]{3,}$/.test(piece)) && pieces.every((piece) => /^[A-Z]{2,5}$/.test(piece) || /^[A-Z][a-z]{1,2}$/.test(piece) || (/^[A-Z][a-z]+$/.test(piece) && /[aeiouy]/.test(piece)));
-}
-
-/** `injectNpm2FaToken`, `getAccessToken`: a camelCase name, two or more of its pieces words of four letters or more. */
-function isCamelCaseName(value: string): boolean {
-  if (!/^[a-z]{2,}(?:[A-Z][a-z]*|\d+)+$/.test(value)) return false;
-  const pieces = value.split(/(?=[A-Z])|(?<=[a-z])(?=\d)|(?<=\d)(?=[A-Za-z])/).filter((piece) => /^[A-Za-z]+$/.test(piece));
-  const words = pieces.filter((piece) => piece.length >= 4 && /[aeiouy]/i.test(piece));
-  return words.length >= 2 && pieces.every((piece) => piece.length <= 3 || /[aeiouy]/i.test(piece));
-}
-
-/**
- * `gss_krb5_rfc1964_keydata`, `_inc_changes_count`: a snake_case name of three or more short lower-case
- * pieces, or one that starts with an underscore (a private name). Generated keys with underscores have a
- * long random piece (`sk_live_51H…`).
- */
-function isSnakeCaseName(value: string): boolean {
-  if (!/^_*[a-z][a-z0-9]*(?:_+[a-z0-9]+)+$/.test(value)) return false;
-  const pieces = value.replace(/^_+/, '').split(/_+/);
-  return pieces.every((piece) => piece.length <= 10) && (pieces.length >= 3 || value.startsWith('_')) && pieces.some((piece) => /^[a-z]{4,}$/.test(piece) && /[aeiouy]/.test(piece));
-}
-
-/** `i-am-the-worst`, `not_a_real_token`, `token-type:jwt`: three or more short lower-case words joined by `-`, `_` or `:`. */
-function isWordSlug(value: string): boolean {
-  if (!/^[a-z]+(?:[-_:][a-z]+){2,}$/.test(value)) return false;
-  // Short pieces may be abbreviations (`jwt` in `token-type:jwt`); longer ones are words.
-  return value.split(/[-_:]/).every((word) => word.length <= 10 && (word.length <= 4 || /[aeiouy]/.test(word)));
-}
-
-/** The pieces algorithm names are made of: `scram-sha-256`, `hmac-sha512`, `aes-256-gcm`, `chacha20-poly1305`. */
-const ALGORITHM_PIECES = new Set([
-  'scram', 'hmac', 'sha', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha3', 'md5', 'aes', 'aes128', 'aes192', 'aes256', 'gcm', 'cbc',
-  'ctr', 'ecb', 'ofb', 'cfb', 'rsa', 'ecdsa', 'ed25519', 'ed448', 'x25519', 'pbkdf2', 'bcrypt', 'scrypt', 'argon2', 'argon2id', 'argon2i',
-  'chacha20', 'poly1305', 'des', '3des', 'des3', 'ede3', 'hs256', 'hs384', 'hs512', 'rs256', 'rs384', 'rs512', 'es256', 'es384', 'es512',
-  'ps256', 'ps384', 'ps512', 'pss', 'oaep', 'pkcs1', 'pkcs8', 'gost', 'blake2b', 'blake2s', 'siv', 'ccm', 'xts', 'plus',
-]);
-
-function isAlgorithmName(value: string): boolean {
-  const pieces = value.toLowerCase().split(/[-_]/);
-  return pieces.length >= 2 && pieces.every((piece) => ALGORITHM_PIECES.has(piece) || /^\d{1,4}$/.test(piece)) && pieces.some((piece) => ALGORITHM_PIECES.has(piece));
 }
 
 /**
