@@ -113,6 +113,15 @@ export function isKeyboardMash(value: string): boolean {
 /** The hex words programmers write where a value goes; a generated hex string holds one by chance once in four billion. */
 export const HEX_PLACEHOLDER = /deadbeef|cafebabe|feedface|baadf00d|8badf00d|deadc0de/i;
 
+/** `value` with its `%XX` escapes decoded; as given where they do not decode. */
+export function percentDecoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** Letters written as digits or symbols put back (`p4ss`, `P@SSW0RD`, `p#ssword!`), lower-cased, trailing `!?.` dropped. */
 function unLeet(value: string): string {
   const letters: Record<string, string> = { '4': 'a', '@': 'a', '#': 'a', '3': 'e', '1': 'i', '0': 'o', $: 's', '5': 's', '7': 't' };
@@ -194,12 +203,8 @@ export function judgeUserPass(raw: string): Judgement {
 
 /** The password part of `scheme://user:pass@host` (already percent-encoded). */
 export function judgeUrlPassword(raw: string): Judgement {
-  let decoded = raw;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    // keep the raw value: a stray % is fine in a password
-  }
+  // A stray % that decodes to nothing is fine in a password: then the raw value is judged.
+  const decoded = percentDecoded(raw);
   if (decoded.length < 4 && !/^\d{4,}$/.test(decoded)) return { ok: false, reason: 'too short' };
   if (/^(?:password|passwd|pass|pwd|changeme|changeit|your[_-]?password|pass(?:word)?[_-]?here|secret[_-]?here|xxx+|\*+|\.\.\.|x+|user|username|root|admin|guest|anonymous|test|demo|token|api[_-]?key|key|secret[_-]?key)$/i.test(decoded)) {
     return { ok: false, reason: 'a placeholder password' };

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { shannonEntropy } from '../entropy.js';
-import { HEX_PLACEHOLDER, PLACEHOLDER_EXACT, isKeyboardMash, judgeUserPass } from './credential-literal.js';
+import { HEX_PLACEHOLDER, PLACEHOLDER_EXACT, isKeyboardMash, judgeUserPass, percentDecoded } from './credential-literal.js';
 import { isAlgorithmName, isCamelCaseMemberPath, isIdentifierLike, isWordSlug } from './name-shapes.js';
 import type { Validator } from './validator.js';
 
@@ -96,15 +96,6 @@ function isDigestOfPlaceholder(value: string): boolean {
   if (!/^[0-9a-f]{32}$|^[0-9a-f]{40}$|^[0-9a-f]{64}$|^[0-9a-f]{128}$/i.test(value)) return false;
   placeholderDigests ??= new Set([...PLACEHOLDER_EXACT].flatMap((word) => ['md5', 'sha1', 'sha256', 'sha512'].map((algorithm) => createHash(algorithm).update(word).digest('hex'))));
   return placeholderDigests.has(value.toLowerCase());
-}
-
-/** `value` with its `%XX` escapes decoded; as given where they do not decode. */
-function percentDecoded(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }
 
 export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; reason: string } {
