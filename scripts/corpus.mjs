@@ -36,3 +36,13 @@ const structural = spawnSync(
 );
 const summary = JSON.parse(structural.stdout).summary;
 console.log(`standing-privilege and agent-config rules on node_modules (${summary.filesScanned} files, ${(summary.bytesScanned / 1e6).toFixed(0)} MB of real code): ${summary.findings} findings (false positives; expect 0)`);
+
+// Every rule over the same real code: what a user scanning a checked-out dependency tree would see. It
+// holds test keys and documentation examples at most, so each finding here is worth a look (printed).
+const everything = spawnSync(process.execPath, [cli, 'scan', nodeModules, '--no-ignore', '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+const report = JSON.parse(everything.stdout);
+console.log(`all rules on node_modules (${report.summary.filesScanned} files, ${(report.summary.bytesScanned / 1e6).toFixed(0)} MB): ${report.summary.findings} finding${report.summary.findings === 1 ? '' : 's'}`);
+for (const finding of report.findings) {
+  const where = finding.occurrences[0];
+  console.log(`  ${finding.ruleId} at ${where.path}:${where.line}: ${(where.snippet ?? '').trim().slice(0, 100)}`);
+}
