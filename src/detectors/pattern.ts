@@ -201,10 +201,11 @@ function collectRuleMatches(part: CompiledPart, bytes: Buffer, spec: WindowSpec,
     const secretStart = windowStart + span[0];
     const secretEnd = windowStart + span[1];
     const secret = bytes.toString('utf8', secretStart, secretEnd);
-    if (PLACEHOLDER_RUN.test(secret) || isPublishedExample(secret)) continue;
+    if (PLACEHOLDER_RUN.test(secret)) continue;
     if (rule.spec.minEntropy !== undefined && shannonEntropy(secret) < rule.spec.minEntropy) continue;
     const verdict = rule.validator?.check(secret, spec.settings);
-    if (verdict?.kind === 'reject') continue;
+    // Hashed only once the rule would report the value: most candidate values are rejected before.
+    if (verdict?.kind === 'reject' || isPublishedExample(secret)) continue;
     const allowed = allowCommentOn(bytes, secretStart, secretEnd);
     into.push({
       ruleId: rule.spec.id,

@@ -131,7 +131,10 @@ function unLeet(value: string): string {
     .replace(/[4@#31052$7]/g, (char) => letters[char] ?? char);
 }
 
-/** Each character one after (or one before) the last: `abcdef`, `123456`, `987654`. */
+/**
+ * Each character one after (or one before) the last: `abcdef`, `123456`, `987654`. The whole value, not a
+ * run inside it as generic-assignment's `hasSequentialRun` looks for: a password may hold `abcdef` and more.
+ */
 function isRun(value: string): boolean {
   if (value.length < 6) return false;
   const step = value.charCodeAt(1) - value.charCodeAt(0);
