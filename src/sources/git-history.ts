@@ -96,7 +96,7 @@ function revisionArgsOf(selection: HistorySelection): string[] {
 }
 
 /** An object rev-list listed: its id, and the first path git met it under (none for a commit). */
-interface ListedObject {
+export interface ListedObject {
   id: string;
   path?: string;
 }
@@ -140,29 +140,71 @@ function parseObjectLine(line: string): ListedObject {
 }
 
 /**
- * How many listed blobs are held to be put in order of path. More finds more versions of each file (the
- * versions of a file are spread over the whole listing, one commit at a time); the memory is a path and
- * an id each, a few megabytes at most, whatever the size of the history.
+ * How many listed blobs are held to be put in scan order. More finds more versions of each file (the
+ * versions of a file are spread over the whole listing, one commit at a time); the memory is a path, an
+ * id and a size each, a few megabytes at most, whatever the size of the history.
  */
 const VERSIONS_WINDOW = 16 * 1024;
 
 /**
- * Puts the versions of each file next to each other, in the order git listed them (newest first), a
- * window of blobs at a time: a worker given a file's versions in one batch scans each only where it
- * differs from the one before (see changed-region.ts). The first window waits for git to list it, which
- * takes less time than the workers take to start.
+ * Puts the listed blobs in the order they are best scanned, a window of blobs at a time:
+ * - the versions of each file next to each other, in the order git listed them (newest first): a worker
+ *   given a file's versions in one batch scans each only where it differs from the one before (see
+ *   changed-region.ts);
+ * - the files with the largest version first. The last batches then hold small files, and the threads
+ *   finish together: a 9 MB file met last (a bundled library) kept one thread busy for a tenth of a second
+ *   after the other had finished, in a tenth of the runs over a 2,000-commit history.
+ * The sizes come from one `cat-file --batch-check` per window. The first window waits for git to list it
+ * and size it, which takes less time than the workers take to start.
  */
-async function* versionsTogether(objects: AsyncIterable<ListedObject>): AsyncIterable<ListedObject> {
+async function* inScanOrder(repository: GitRepository, objects: AsyncIterable<ListedObject>): AsyncIterable<ListedObject> {
   let window: ListedObject[] = [];
-  const inPathOrder = () => window.sort((a, b) => (a.path! < b.path! ? -1 : a.path! > b.path! ? 1 : 0));
   for await (const object of objects) {
     window.push(object);
     if (window.length === VERSIONS_WINDOW) {
-      yield* inPathOrder();
+      yield* await largestFilesFirst(repository, window);
       window = [];
     }
   }
-  yield* inPathOrder();
+  yield* await largestFilesFirst(repository, window);
+}
+
+async function largestFilesFirst(repository: GitRepository, window: readonly ListedObject[]): Promise<ListedObject[]> {
+  return window.length === 0 ? [] : scanOrder(window, await blobSizes(repository, window));
+}
+
+/**
+ * The versions of each file together, in the order listed; the files by their largest version, largest
+ * first, then by path (so the order, and the batches, are the same on every run). A blob of no known
+ * size counts as empty.
+ */
+export function scanOrder(listed: readonly ListedObject[], sizes: ReadonlyMap<string, number>): ListedObject[] {
+  const versionsByPath = new Map<string, ListedObject[]>();
+  for (const object of listed) {
+    const key = object.path ?? '';
+    const versions = versionsByPath.get(key);
+    if (versions) versions.push(object);
+    else versionsByPath.set(key, [object]);
+  }
+  const files = [...versionsByPath].map(([filePath, versions]) => ({
+    filePath,
+    versions,
+    largest: versions.reduce((largest, version) => Math.max(largest, sizes.get(version.id) ?? 0), 0),
+  }));
+  files.sort((a, b) => b.largest - a.largest || (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+  return files.flatMap((file) => file.versions);
+}
+
+/** Each blob's size in bytes (one `cat-file --batch-check`); a blob git cannot find has none, and its worker says why. */
+async function blobSizes(repository: GitRepository, objects: readonly ListedObject[]): Promise<Map<string, number>> {
+  const answer = await repository.runWithInput(['cat-file', '--buffer', '--batch-check=%(objectname) %(objectsize)'], `${objects.map((object) => object.id).join('\n')}\n`);
+  const sizes = new Map<string, number>();
+  for (const line of answer.split('\n')) {
+    const space = line.indexOf(' ');
+    const size = Number(line.slice(space + 1));
+    if (space > 0 && Number.isInteger(size)) sizes.set(line.slice(0, space), size);
+  }
+  return sizes;
 }
 
 /** Keeps the blobs among listed objects (`cat-file --batch-check`, one process). */
@@ -224,7 +266,7 @@ async function* historyItems(
   const leftOutReady = leftOutPaths(repository, filters);
   leftOutReady.catch(() => undefined); // awaited below; a failure then is the listing's
   let leftOut: ((blobPath: string | undefined) => boolean) | undefined;
-  for await (const object of versionsTogether(listObjects(repository, revisionArgs, unknown))) {
+  for await (const object of inScanOrder(repository, listObjects(repository, revisionArgs, unknown))) {
     leftOut ??= await leftOutReady;
     if (!leftOut(object.path)) yield blobItem(object);
   }
