@@ -70,7 +70,7 @@ export async function scanForFindings(source: PipelineSource, options: ScanComma
   const rules = configuredRules(loadRuleCatalogue(options), config);
   debugLog('root %s, config %s, %d rules', source.root, config.file ?? '(none)', rules.length);
   const decodeDepth = options.decode ?? source.defaultDecodeDepth;
-  const { matches, stats } = await scanItems(source, {
+  const { matches, stats, threadsEnded } = await scanItems(source, {
     rules: rules.map(matcherSpecOf),
     ...(options.threads ? { threads: options.threads } : {}),
     ...(decodeDepth !== undefined ? { decodeDepth } : {}),
@@ -85,6 +85,7 @@ export async function scanForFindings(source: PipelineSource, options: ScanComma
     fingerprintKey: fingerprintKeyOf(config),
   });
   await source.enrich?.(findings);
+  await threadsEnded;
   if (options.ignore) allowListed(findings, config);
   debugLog('scanned %d inputs, %d bytes in %d ms; %d matches, %d findings; skipped %d', stats.filesScanned, stats.bytesScanned, Math.round(stats.durationMs), matches.length, findings.length, stats.skipped.length);
   for (const finding of findings) {

@@ -57,6 +57,12 @@ export interface MatchAt {
 export interface ScanOutput {
   matches: MatchAt[];
   stats: ScanStats;
+  /**
+   * Resolves once the worker threads, and the git processes they read blobs through, have ended. They end
+   * while the caller groups and reports the findings (a few tens of milliseconds that the report need not
+   * wait for); the caller awaits this before it is done.
+   */
+  threadsEnded: Promise<void>;
 }
 
 export interface ScanOptions {
@@ -107,17 +113,18 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
     });
   };
   if (input.stream) record([await scanStream(input.stream.id, input.stream.stream, compileRuleset(options.rules, rulesetOptionsOf(options)))]);
+  let threadsEnded = Promise.resolve();
   if (options.inProcess ?? input.inProcess ?? false) {
     const taken = await takeSmallInput(input.items);
     if (taken.rest === undefined) record(scanInThisThread(taken.items, options), taken.items.map(({ item }) => item));
-    else await scanInPool(taken.rest, options, record);
+    else ({ threadsEnded } = await scanInPool(taken.rest, options, record));
   } else {
-    await scanInPool(input.items, options, record);
+    ({ threadsEnded } = await scanInPool(input.items, options, record));
   }
   stats.skipped.push(...input.skipped);
   stats.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   stats.durationMs = performance.now() - startedAt;
-  return { matches, stats };
+  return { matches, stats, threadsEnded };
 }
 
 /**
@@ -127,7 +134,11 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
 const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 const MAX_IN_FLIGHT_BATCHES_PER_THREAD = 8;
 
-async function scanInPool(items: AsyncIterable<ScanItem> | Iterable<ScanItem>, options: ScanOptions, record: (outcomes: ItemOutcome[], items: readonly ScanItem[]) => void): Promise<void> {
+async function scanInPool(
+  items: AsyncIterable<ScanItem> | Iterable<ScanItem>,
+  options: ScanOptions,
+  record: (outcomes: ItemOutcome[], items: readonly ScanItem[]) => void,
+): Promise<Pick<ScanOutput, 'threadsEnded'>> {
   // Loaded here, not at the top: an in-process scan never starts the pool, nor loads piscina.
   const { WorkerPool, takeStartedPool } = await import('./worker-pool.js');
   const pool = takeStartedPool(options.threads) ?? new WorkerPool({ ...(options.threads ? { threads: options.threads } : {}) });
@@ -151,9 +162,11 @@ async function scanInPool(items: AsyncIterable<ScanItem> | Iterable<ScanItem>, o
     }
     if (batch.length > 0) await send(batch, batchBytes);
     await inFlight.drain();
-  } finally {
+  } catch (error) {
     await pool.close();
+    throw error;
   }
+  return { threadsEnded: pool.close() };
 }
 
 /** An item taken for an in-process scan, with its bytes (a file's are read once, here). */

@@ -10,6 +10,13 @@ import { execFileSync } from 'node:child_process';
 import { GitRepo } from '../support/git-repo.js';
 import { ScanEnv } from '../support/scan-env.js';
 
+/** A scan, once its worker threads (and their git processes) have ended too, as the CLI waits for them. */
+async function scanToEnd(...args: Parameters<typeof scanItems>): ReturnType<typeof scanItems> {
+  const output = await scanItems(...args);
+  await output.threadsEnded;
+  return output;
+}
+
 describe('scanFiles', () => {
   const env = new ScanEnv();
   afterAll(() => env.cleanup());
@@ -17,7 +24,7 @@ describe('scanFiles', () => {
   it('counts a file that disappeared after listing as unreadable, and scans the rest', async () => {
     const token = fakeMaker('engine').fake('github.pat.classic');
     const present = env.write('present.env', `TOKEN=${token}\n`);
-    const { matches, stats } = await scanItems(
+    const { matches, stats } = await scanToEnd(
       {
         items: [
           { kind: 'file', id: 'present.env', absolutePath: present },
@@ -38,7 +45,7 @@ describe('scanItems with bytes from memory', () => {
   it('scans bytes through the same chunking, and gives every provenance of an item its matches', async () => {
     const token = fakeMaker('engine-bytes').fake('github.pat.classic');
     const bytes = Buffer.from(`line one\nline two\nconst t = "${token}";\n`);
-    const { matches, stats } = await scanItems(
+    const { matches, stats } = await scanToEnd(
       {
         items: [
           { kind: 'bytes', id: 'blob-1', bytes },
@@ -74,7 +81,7 @@ describe('scanItems with a source faster than the scan', () => {
         yield { kind: 'bytes' as const, id: `blob-${index}`, bytes };
       }
     }
-    const { matches } = await scanItems(
+    const { matches } = await scanToEnd(
       {
         items: blobs(),
         skipped: [],
@@ -104,7 +111,7 @@ describe('scanItems with git blobs read by the workers', () => {
     const blobOf = (file: string) => repo.git('rev-parse', `HEAD:${file}`).trim();
     const missing = 'f'.repeat(40);
     const items = [blobOf('a.env'), blobOf('b.txt'), missing].map((id) => ({ kind: 'git-blob' as const, id, repository: repo.root }));
-    const { matches, stats } = await scanItems(
+    const { matches, stats } = await scanToEnd(
       { items, skipped: [], provenanceOf: (id) => [{ kind: 'git', path: id === missing ? 'gone.txt' : id, blobId: id }] },
       { rules: [matcherSpecOf(builtinRule('github.pat.classic'))], threads: 2 },
     );
