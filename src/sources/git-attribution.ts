@@ -34,10 +34,12 @@ export type HistoryLog = string[] | 'too-large';
 export async function historyLog(repository: GitRepository, revisionArgs: readonly string[]): Promise<HistoryLog> {
   const records: string[] = [];
   let bytes = 0;
-  for await (const record of repository.records([...LOG_ARGS, ...revisionArgs])) {
-    bytes += record.length + 1;
-    if (bytes > LOG_LIMIT_BYTES) return 'too-large'; // leaving the loop stops git
-    records.push(record);
+  for await (const batch of repository.records([...LOG_ARGS, ...revisionArgs])) {
+    for (const record of batch) {
+      bytes += record.length + 1;
+      if (bytes > LOG_LIMIT_BYTES) return 'too-large'; // leaving the loop stops git
+      records.push(record);
+    }
   }
   return records;
 }
@@ -50,7 +52,7 @@ export async function blobEventsOf(log: HistoryLog, repository: GitRepository, r
   for (let start = 0; start < ids.length; start += FIND_OBJECT_BATCH) {
     const batch = ids.slice(start, start + FIND_OBJECT_BATCH);
     const records: string[] = [];
-    for await (const record of repository.records([...LOG_ARGS, ...batch.map((id) => `--find-object=${id}`), ...revisionArgs])) records.push(record);
+    for await (const found of repository.records([...LOG_ARGS, ...batch.map((id) => `--find-object=${id}`), ...revisionArgs])) records.push(...found);
     // This batch's blobs only: a commit that also touched another batch's blob is read there too.
     events.push(...blobEventsIn(records, new Set(batch)));
   }
@@ -68,10 +70,12 @@ async function commitOrder(repository: GitRepository, revisionArgs: readonly str
   const order = new Map<string, number>();
   if (commitIds.size === 0) return order;
   let position = 0;
-  for await (const id of repository.lines(['rev-list', ...revisionArgs])) {
-    if (commitIds.has(id)) order.set(id, position);
-    if (order.size === commitIds.size) break;
-    position++;
+  listing: for await (const ids of repository.lines(['rev-list', ...revisionArgs])) {
+    for (const id of ids) {
+      if (commitIds.has(id)) order.set(id, position);
+      if (order.size === commitIds.size) break listing;
+      position++;
+    }
   }
   return order;
 }

@@ -104,30 +104,36 @@ export interface ListedObject {
 /**
  * Every object reachable from the selected commits, each once, with the first path git met it under,
  * as git lists them. Git (2.32 and later) leaves trees out of the listing itself, so what has a path is
- * a blob, yielded at once. Commits are skipped: rev-list prints a commit as its id alone and every other
+ * a blob, yielded with the others of its chunk of output. Commits are skipped: rev-list prints a commit as its id alone and every other
  * object as its id, a space and a name, which is empty for the rare object a ref points at directly (a
  * tagged blob); those are collected in `unknown` until `cat-file --batch-check` tells. So nothing here
  * grows with the number of commits. An older git refuses the filter before listing anything; then every
  * object is listed and all of them are `unknown`.
  */
-async function* listObjects(repository: GitRepository, revisionArgs: readonly string[], unknown: ListedObject[]): AsyncIterable<ListedObject> {
+async function* listObjects(repository: GitRepository, revisionArgs: readonly string[], unknown: ListedObject[]): AsyncIterable<ListedObject[]> {
   let listed = false;
   try {
-    for await (const line of repository.lines(['rev-list', '--objects', '--filter=object:type=blob', ...revisionArgs])) {
+    for await (const lines of repository.lines(['rev-list', '--objects', '--filter=object:type=blob', ...revisionArgs])) {
       listed = true;
-      if (!line.includes(' ')) continue; // a commit
-      const object = parseObjectLine(line);
-      if (object.id === '') continue;
-      if (object.path === undefined) unknown.push(object);
-      else yield object;
+      const blobs: ListedObject[] = [];
+      for (const line of lines) {
+        if (!line.includes(' ')) continue; // a commit
+        const object = parseObjectLine(line);
+        if (object.id === '') continue;
+        if (object.path === undefined) unknown.push(object);
+        else blobs.push(object);
+      }
+      if (blobs.length > 0) yield blobs;
     }
     return;
   } catch (error) {
     if (listed || !/filter/i.test(String((error as Error).message))) throw error;
   }
-  for await (const line of repository.lines(['rev-list', '--objects', ...revisionArgs])) {
-    const object = parseObjectLine(line);
-    if (object.id !== '') unknown.push(object);
+  for await (const lines of repository.lines(['rev-list', '--objects', ...revisionArgs])) {
+    for (const line of lines) {
+      const object = parseObjectLine(line);
+      if (object.id !== '') unknown.push(object);
+    }
   }
 }
 
@@ -157,16 +163,18 @@ const VERSIONS_WINDOW = 16 * 1024;
  * The sizes come from one `cat-file --batch-check` per window. The first window waits for git to list it
  * and size it, which takes less time than the workers take to start.
  */
-async function* inScanOrder(repository: GitRepository, objects: AsyncIterable<ListedObject>): AsyncIterable<ListedObject> {
+async function* inScanOrder(repository: GitRepository, listed: AsyncIterable<ListedObject[]>): AsyncIterable<ListedObject[]> {
   let window: ListedObject[] = [];
-  for await (const object of objects) {
-    window.push(object);
-    if (window.length === VERSIONS_WINDOW) {
-      yield* await largestFilesFirst(repository, window);
-      window = [];
+  for await (const objects of listed) {
+    for (const object of objects) {
+      window.push(object);
+      if (window.length === VERSIONS_WINDOW) {
+        yield await largestFilesFirst(repository, window);
+        window = [];
+      }
     }
   }
-  yield* await largestFilesFirst(repository, window);
+  yield await largestFilesFirst(repository, window);
 }
 
 async function largestFilesFirst(repository: GitRepository, window: readonly ListedObject[]): Promise<ListedObject[]> {
@@ -266,9 +274,9 @@ async function* historyItems(
   const leftOutReady = leftOutPaths(repository, filters);
   leftOutReady.catch(() => undefined); // awaited below; a failure then is the listing's
   let leftOut: ((blobPath: string | undefined) => boolean) | undefined;
-  for await (const object of inScanOrder(repository, listObjects(repository, revisionArgs, unknown))) {
+  for await (const window of inScanOrder(repository, listObjects(repository, revisionArgs, unknown))) {
     leftOut ??= await leftOutReady;
-    if (!leftOut(object.path)) yield blobItem(object);
+    for (const object of window) if (!leftOut(object.path)) yield blobItem(object);
   }
   leftOut ??= await leftOutReady;
   for (const object of await blobsAmong(repository, unknown)) {

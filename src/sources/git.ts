@@ -7,7 +7,6 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { UserError } from '../user-error.js';
@@ -100,10 +99,12 @@ export class GitRepository {
     if (!commitId) return { commitId: '', submodulePaths: [], ignoreFiles: [] };
     const submodulePaths: string[] = [];
     const ignoreFiles: { path: string; blobId: string }[] = [];
-    for await (const record of this.treeRecords(commitId)) {
-      const { type, id, path: entryPath } = treeEntryOf(record);
-      if (type === 'blob' && id && path.posix.basename(entryPath) === SPRAWLIGNORE) ignoreFiles.push({ path: entryPath, blobId: id });
-      else if (type === 'commit') submodulePaths.push(entryPath);
+    for await (const records of this.treeRecords(commitId)) {
+      for (const record of records) {
+        const { type, id, path: entryPath } = treeEntryOf(record);
+        if (type === 'blob' && id && path.posix.basename(entryPath) === SPRAWLIGNORE) ignoreFiles.push({ path: entryPath, blobId: id });
+        else if (type === 'commit') submodulePaths.push(entryPath);
+      }
     }
     return { commitId, submodulePaths, ignoreFiles };
   }
@@ -141,16 +142,18 @@ export class GitRepository {
     const { commitId } = await this.headTree();
     const found = new Set<string>();
     if (!commitId || blobIds.size === 0) return found;
-    for await (const record of this.treeRecords(commitId)) {
-      const { id } = treeEntryOf(record);
-      if (blobIds.has(id)) found.add(id);
-      if (found.size === blobIds.size) break;
+    search: for await (const records of this.treeRecords(commitId)) {
+      for (const record of records) {
+        const { id } = treeEntryOf(record);
+        if (blobIds.has(id)) found.add(id);
+        if (found.size === blobIds.size) break search;
+      }
     }
     return found;
   }
 
   /** Every entry of a commit's whole tree, as a stream: `<mode> <type> <id>\t<path>`, NUL-terminated so that any path survives. */
-  private treeRecords(commitId: string): AsyncIterable<string> {
+  private treeRecords(commitId: string): AsyncIterable<string[]> {
     return this.records(['ls-tree', '-r', '-z', '--full-tree', commitId]);
   }
 
@@ -164,27 +167,29 @@ export class GitRepository {
   }
 
   /**
-   * Runs a read-only git command and yields its output line by line as git writes it, so that work on
-   * the first lines starts while git is still listing (`rev-list` of a large history takes a while).
-   * Leaving the loop early stops git.
+   * Runs a read-only git command and yields its output lines as git writes them, each chunk's whole lines
+   * at once, so that work on the first lines starts while git is still listing (`rev-list` of a large
+   * history takes a while). Leaving the loop early stops git. In batches, not a line at a time: each step
+   * of an async iteration costs a few microseconds, which over the 6,000 lines of a 2,000-commit listing
+   * and its log took the main thread 30-50 ms while the worker threads were starting.
    */
-  lines(args: readonly string[]): AsyncIterable<string> {
-    return this.output(args, (stdout) => createInterface({ input: stdout, crlfDelay: Number.POSITIVE_INFINITY }));
+  lines(args: readonly string[]): AsyncIterable<string[]> {
+    return this.output(args, NEWLINE);
   }
 
   /** As `lines`, for output whose records end in a NUL byte (`-z`), so that a path with a newline survives. */
-  records(args: readonly string[]): AsyncIterable<string> {
-    return this.output(args, nulTerminated);
+  records(args: readonly string[]): AsyncIterable<string[]> {
+    return this.output(args, NUL);
   }
 
-  private async *output(args: readonly string[], split: (stdout: Readable) => AsyncIterable<string>): AsyncIterable<string> {
+  private async *output(args: readonly string[], terminator: number): AsyncIterable<string[]> {
     const { child, stderr, exited } = this.spawnGit(args);
     child.stdin.end();
     // A failure to start is reported by `exited`, not as an unhandled rejection meanwhile.
     exited.catch(() => undefined);
     let finished = false;
     try {
-      yield* split(child.stdout);
+      yield* terminatedRecords(child.stdout, terminator);
       const code = await exited;
       finished = true;
       if (code !== 0) throw gitError(this.root, new Error(stderr() || `git ${args[0]} exited ${code}`));
@@ -245,19 +250,31 @@ export class GitRepository {
   }
 }
 
-/** The records of a stream whose records each end in a NUL byte, as text. */
-async function* nulTerminated(stream: Readable): AsyncIterable<string> {
+const NEWLINE = 0x0a;
+const NUL = 0x00;
+
+/**
+ * The records of a stream whose records each end in `terminator` (a newline or a NUL byte), as text: the
+ * whole records of each chunk together. A line's carriage return, if git wrote one, is not part of it.
+ */
+async function* terminatedRecords(stream: Readable, terminator: number): AsyncIterable<string[]> {
   let rest: Buffer = Buffer.alloc(0);
+  const text = (data: Buffer, start: number, end: number) => {
+    if (terminator === NEWLINE && end > start && data[end - 1] === 0x0d) end--;
+    return data.toString('utf8', start, end);
+  };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+    const records: string[] = [];
     let start = 0;
-    for (let end = data.indexOf(0, start); end >= 0; end = data.indexOf(0, start)) {
-      yield data.toString('utf8', start, end);
+    for (let end = data.indexOf(terminator, start); end >= 0; end = data.indexOf(terminator, start)) {
+      records.push(text(data, start, end));
       start = end + 1;
     }
     rest = data.subarray(start);
+    if (records.length > 0) yield records;
   }
-  if (rest.length > 0) yield rest.toString('utf8');
+  if (rest.length > 0) yield [text(rest, 0, rest.length)];
 }
 
 /** Gathers one object's bytes (null when the repository lacks it). */
