@@ -55,6 +55,8 @@ export interface PipelineSource extends ScanInput {
   enrich?: (findings: Finding[]) => Promise<void>;
   /** Told what was reported and the threshold the exit code was decided by (`staged` adds a message). */
   afterReport?: (outcome: { findings: readonly Finding[]; failOn: Severity | 'none' }) => void;
+  /** Stops what the source started ahead of the scan (git's listing), when the scan ends or fails before reading it all. */
+  close?: () => Promise<void>;
 }
 
 export interface ScanResult {
@@ -66,6 +68,14 @@ export interface ScanResult {
 
 /** Rules, scan and findings, without a report: what `baseline create` and `prune` need. */
 export async function scanForFindings(source: PipelineSource, options: ScanCommandOptions): Promise<ScanResult & { config: SprawlConfig }> {
+  try {
+    return await findingsOf(source, options);
+  } finally {
+    await source.close?.();
+  }
+}
+
+async function findingsOf(source: PipelineSource, options: ScanCommandOptions): Promise<ScanResult & { config: SprawlConfig }> {
   const config = loadConfig(source.root, options.config);
   const rules = configuredRules(loadRuleCatalogue(options), config);
   debugLog('root %s, config %s, %d rules', source.root, config.file ?? '(none)', rules.length);

@@ -39,6 +39,8 @@ export interface HistoryListing {
   items: AsyncIterable<ScanItem>;
   skipped: SkippedInput[];
   provenanceOf: (id: string, item?: ScanItem) => Provenance[];
+  /** Stops the listing (git), if the scan ended before reading all of it. */
+  close: () => Promise<void>;
   /** The rev-list arguments that select the commits, reused to attribute findings to commits. */
   revisionArgs: string[];
   /** Every commit of every ref was listed (no range, branch or dates): every path a blob had is known. */
@@ -54,20 +56,47 @@ export async function listHistory(directory: string, selection: HistorySelection
   }
   const revisionArgs = revisionArgsOf(selection);
   const skipped: SkippedInput[] = [];
+  const listing = startedNow(historyItems(repository, selection, revisionArgs, filters, skipped));
   return {
     repository,
     root: repository.root,
     revisionArgs,
     wholeHistory: revisionArgs.length === 1 && revisionArgs[0] === '--all',
     skipped,
-    // Listed lazily, when the engine starts reading: the worker pool starts up while git lists.
-    items: historyItems(repository, selection, revisionArgs, filters, skipped),
+    items: listing.items,
+    close: listing.stop,
     // A blob's path travels with its item, so no map of every blob of the history is kept here: memory
     // stays flat however many blobs a history has.
     provenanceOf: (id, item) =>
       id.startsWith(MESSAGE_ID_PREFIX)
         ? [{ kind: 'git-message', path: `${id.slice(MESSAGE_ID_PREFIX.length, MESSAGE_ID_PREFIX.length + 12)}:message`, commit: id.slice(MESSAGE_ID_PREFIX.length) }]
         : [{ kind: 'git', path: (item?.kind === 'git-blob' ? item.path : undefined) ?? id, blobId: id }],
+  };
+}
+
+/**
+ * Starts listing now, not when the engine first asks: git lists (and sizes the first window of blobs,
+ * which waits for the whole listing of up to 16,384 blobs) while the configuration and the rules load and
+ * the worker threads start. Listed lazily, the first batch of a 2,000-commit history reached the threads
+ * 70-100 ms after they were ready. `stop` ends git if the scan does not read to the end (it failed first).
+ */
+function startedNow<T>(items: AsyncIterable<T>): { items: AsyncIterable<T>; stop: () => Promise<void> } {
+  const iterator = items[Symbol.asyncIterator]();
+  const first = iterator.next();
+  first.catch(() => undefined); // a failure is the engine's to report, when it reads the first item
+  async function* continued(): AsyncIterable<T> {
+    try {
+      for (let next = await first; next.done !== true; next = await iterator.next()) yield next.value;
+    } finally {
+      await iterator.return?.();
+    }
+  }
+  return {
+    items: continued(),
+    stop: async () => {
+      await first.catch(() => undefined);
+      await iterator.return?.();
+    },
   };
 }
 
@@ -149,8 +178,9 @@ function parseObjectLine(line: string): ListedObject {
  * How many listed blobs are held to be put in scan order. More finds more versions of each file (the
  * versions of a file are spread over the whole listing, one commit at a time); the memory is a path, an
  * id and a size each, a few megabytes at most, whatever the size of the history.
+ * (`SPRAWL_TEST_VERSIONS_WINDOW` lowers it for the tests.)
  */
-const VERSIONS_WINDOW = 16 * 1024;
+const VERSIONS_WINDOW = Number(process.env.SPRAWL_TEST_VERSIONS_WINDOW) || 16 * 1024;
 
 /**
  * Puts the listed blobs in the order they are best scanned, a window of blobs at a time:
@@ -160,25 +190,60 @@ const VERSIONS_WINDOW = 16 * 1024;
  * - the files with the largest version first. The last batches then hold small files, and the threads
  *   finish together: a 9 MB file met last (a bundled library) kept one thread busy for a tenth of a second
  *   after the other had finished, in a tenth of the runs over a 2,000-commit history.
- * The sizes come from one `cat-file --batch-check` per window. The first window waits for git to list it
- * and size it, which takes less time than the workers take to start.
+ * The sizes come from one `cat-file --batch-check` per window, given each id as git lists it, so that the
+ * sizes are known soon after the last id of the window: the first window waits for the whole listing of
+ * up to 16,384 blobs, and the worker threads for the first window.
  */
 async function* inScanOrder(repository: GitRepository, listed: AsyncIterable<ListedObject[]>): AsyncIterable<ListedObject[]> {
   let window: ListedObject[] = [];
-  for await (const objects of listed) {
-    for (const object of objects) {
-      window.push(object);
-      if (window.length === VERSIONS_WINDOW) {
-        yield await largestFilesFirst(repository, window);
-        window = [];
+  let sizer = startSizing(repository);
+  try {
+    for await (const objects of listed) {
+      let ids = '';
+      for (const object of objects) {
+        window.push(object);
+        ids += `${object.id}\n`;
+        if (window.length === VERSIONS_WINDOW) {
+          sizer.write(ids);
+          ids = '';
+          const sizes = await sizer.finish();
+          sizer = startSizing(repository);
+          yield scanOrder(window, sizes);
+          window = [];
+        }
       }
+      sizer.write(ids);
     }
+    const sizes = await sizer.finish();
+    if (window.length > 0) yield scanOrder(window, sizes);
+  } finally {
+    // A listing left early (the scan failed) ends its sizing git too; its answer is not wanted.
+    sizer.finish().catch(() => undefined);
   }
-  yield await largestFilesFirst(repository, window);
 }
 
-async function largestFilesFirst(repository: GitRepository, window: readonly ListedObject[]): Promise<ListedObject[]> {
-  return window.length === 0 ? [] : scanOrder(window, await blobSizes(repository, window));
+/** A `cat-file --batch-check` for blob sizes, given ids as they come; `finish` gives each blob's size in bytes (none for a blob git cannot find). */
+function startSizing(repository: GitRepository): { write: (ids: string) => void; finish: () => Promise<Map<string, number>> } {
+  let command: ReturnType<GitRepository['startWithInput']> | undefined;
+  let answer: Promise<Map<string, number>> | undefined;
+  return {
+    write: (ids) => {
+      if (ids.length === 0) return;
+      command ??= repository.startWithInput(['cat-file', '--buffer', '--batch-check=%(objectname) %(objectsize)']);
+      command.write(ids);
+    },
+    finish: () => (answer ??= command ? command.finish().then(sizesIn) : Promise.resolve(new Map())),
+  };
+}
+
+function sizesIn(answer: string): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const line of answer.split('\n')) {
+    const space = line.indexOf(' ');
+    const size = Number(line.slice(space + 1));
+    if (space > 0 && Number.isInteger(size)) sizes.set(line.slice(0, space), size);
+  }
+  return sizes;
 }
 
 /**
@@ -201,18 +266,6 @@ export function scanOrder(listed: readonly ListedObject[], sizes: ReadonlyMap<st
   }));
   files.sort((a, b) => b.largest - a.largest || (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
   return files.flatMap((file) => file.versions);
-}
-
-/** Each blob's size in bytes (one `cat-file --batch-check`); a blob git cannot find has none, and its worker says why. */
-async function blobSizes(repository: GitRepository, objects: readonly ListedObject[]): Promise<Map<string, number>> {
-  const answer = await repository.runWithInput(['cat-file', '--buffer', '--batch-check=%(objectname) %(objectsize)'], `${objects.map((object) => object.id).join('\n')}\n`);
-  const sizes = new Map<string, number>();
-  for (const line of answer.split('\n')) {
-    const space = line.indexOf(' ');
-    const size = Number(line.slice(space + 1));
-    if (space > 0 && Number.isInteger(size)) sizes.set(line.slice(0, space), size);
-  }
-  return sizes;
 }
 
 /** Keeps the blobs among listed objects (`cat-file --batch-check`, one process). */

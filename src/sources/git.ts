@@ -213,17 +213,37 @@ export class GitRepository {
   }
 
   /** Runs a read-only git command with text on its standard input (`cat-file --batch-check`). */
-  async runWithInput(args: readonly string[], input: string): Promise<string> {
+  runWithInput(args: readonly string[], input: string): Promise<string> {
+    const command = this.startWithInput(args);
+    command.write(input);
+    return command.finish();
+  }
+
+  /**
+   * Starts a read-only git command whose input is written a piece at a time while it is still being
+   * made (the ids of blobs as `rev-list` lists them); `finish` ends the input and resolves with all of
+   * the output, or rejects with git's complaint.
+   */
+  startWithInput(args: readonly string[]): { write: (text: string) => void; finish: () => Promise<string> } {
     const { child, stderr, exited } = this.spawnGit(args);
     const output: Buffer[] = [];
     child.stdout.on('data', (data: Buffer) => output.push(data));
     child.stdin.on('error', () => {
       // git exited early; its exit code reports it.
     });
-    child.stdin.end(input);
-    const code = await exited;
-    if (code !== 0) throw gitError(this.root, new Error(stderr() || `git ${args[0]} exited ${code}`));
-    return Buffer.concat(output).toString('utf8');
+    // A failure to start is reported by `finish`, not as an unhandled rejection meanwhile.
+    exited.catch(() => undefined);
+    return {
+      write: (text) => {
+        if (text.length > 0) child.stdin.write(text);
+      },
+      finish: async () => {
+        child.stdin.end();
+        const code = await exited;
+        if (code !== 0) throw gitError(this.root, new Error(stderr() || `git ${args[0]} exited ${code}`));
+        return Buffer.concat(output).toString('utf8');
+      },
+    };
   }
 
   /**

@@ -408,6 +408,24 @@ describe('errors', () => {
     expect(result.stderr).toBe('sprawl: git: command not found (sprawl needs git on the PATH to read repositories)\n');
   });
 
+  it('a configuration error found while git is still listing: the error, and no git left running', () => {
+    // The listing starts before the configuration is read. With a window of 2 blobs, git has most of a
+    // listing of 2,000 long paths (860 KB, far more than a pipe and a stream buffer hold) still to print
+    // when the error comes: a listing left running blocks on its full pipe and keeps sprawl from exiting.
+    const repo = new GitRepo(env.path('listing-stopped'));
+    const folder = 'a-long-folder-name-'.repeat(8);
+    for (let index = 0; index < 2000; index++) repo.write(`src/${folder}${index}/file-with-a-long-name-${index}.txt`, `${index}\n`);
+    repo.write('.sprawl.yml', 'rules:\n  disable: [no.such.rule]\n').commit('many files', '2024-01-01T00:00:00Z');
+    const result = spawnSync(process.execPath, [CLI_PATH, 'git', repo.root], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', SPRAWL_TEST_VERSIONS_WINDOW: '2' },
+      timeout: 15_000,
+    });
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`sprawl: ${path.join(repo.root, '.sprawl.yml')}: rules: no rule with id no.such.rule\n`);
+  });
+
   it('a range that does not resolve', () => {
     const repo = new GitRepo(env.path('bad-range'));
     repo.write('a.txt', 'a\n').commit('one', '2024-01-01T00:00:00Z');
