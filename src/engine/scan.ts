@@ -11,7 +11,7 @@ import type { RuleMatcherSpec } from '../ruleset/rule.js';
 import type { Provenance } from '../sources/provenance.js';
 import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanStream } from './chunked-scan.js';
 import type { ScanStats, SkippedInput } from './scan-stats.js';
-import { openablePath, type ScanItem, type StreamInput } from '../sources/scan-item.js';
+import { isItemList, openablePath, type ScanItem, type ScanItems, type StreamInput } from '../sources/scan-item.js';
 import type { ItemOutcome, LocatedMatch } from './worker-protocol.js';
 import { InFlightBatches } from './in-flight-batches.js';
 
@@ -32,7 +32,7 @@ const IN_PROCESS_MAX_BYTES = 8 * 1024 * 1024;
 
 export interface ScanInput {
   /** Streamed: workers start on the first batch while the source is still listing. */
-  items: AsyncIterable<ScanItem> | Iterable<ScanItem>;
+  items: ScanItems;
   /** Entries the source decided not to read (symlinks...); read after `items` is exhausted. */
   skipped: readonly SkippedInput[];
   /**
@@ -135,7 +135,7 @@ const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 const MAX_IN_FLIGHT_BATCHES_PER_THREAD = 8;
 
 async function scanInPool(
-  items: AsyncIterable<ScanItem> | Iterable<ScanItem>,
+  items: ScanItems,
   options: ScanOptions,
   record: (outcomes: ItemOutcome[], items: readonly ScanItem[]) => void,
 ): Promise<Pick<ScanOutput, 'threadsEnded'>> {
@@ -151,13 +151,15 @@ async function scanInPool(
   try {
     let batch: ScanItem[] = [];
     let batchBytes = 0;
-    for await (const item of items) {
-      batch.push(item);
-      if (item.kind === 'bytes') batchBytes += item.bytes.length;
-      if (batch.length === BATCH_ITEMS || batchBytes >= BATCH_BYTES) {
-        await send(batch, batchBytes);
-        batch = [];
-        batchBytes = 0;
+    for await (const listed of items) {
+      for (const item of isItemList(listed) ? listed : [listed]) {
+        batch.push(item);
+        if (item.kind === 'bytes') batchBytes += item.bytes.length;
+        if (batch.length === BATCH_ITEMS || batchBytes >= BATCH_BYTES) {
+          await send(batch, batchBytes);
+          batch = [];
+          batchBytes = 0;
+        }
       }
     }
     if (batch.length > 0) await send(batch, batchBytes);
@@ -180,8 +182,8 @@ interface TakenItem {
  * Takes items while the input stays within the in-process limits. `rest` is undefined when the whole
  * input was taken; otherwise it yields the taken items, then the rest of the input, for the pool.
  */
-async function takeSmallInput(items: AsyncIterable<ScanItem> | Iterable<ScanItem>): Promise<{ items: TakenItem[]; rest?: AsyncIterable<ScanItem> }> {
-  const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
+async function takeSmallInput(items: ScanItems): Promise<{ items: TakenItem[]; rest?: AsyncIterable<ScanItem> }> {
+  const iterator = oneByOne(items)[Symbol.asyncIterator]();
   const taken: TakenItem[] = [];
   let takenBytes = 0;
   for (;;) {
@@ -199,6 +201,14 @@ async function takeSmallInput(items: AsyncIterable<ScanItem> | Iterable<ScanItem
       };
       return { items: taken, rest: rest() };
     }
+  }
+}
+
+/** The items one at a time (an in-process scan is small: a commit's staged files). */
+async function* oneByOne(items: ScanItems): AsyncIterable<ScanItem> {
+  for await (const listed of items) {
+    if (isItemList(listed)) yield* listed;
+    else yield listed;
   }
 }
 

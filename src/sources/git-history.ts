@@ -36,7 +36,7 @@ export interface HistorySelection {
 export interface HistoryListing {
   repository: GitRepository;
   root: string;
-  items: AsyncIterable<ScanItem>;
+  items: AsyncIterable<readonly ScanItem[]>;
   skipped: SkippedInput[];
   provenanceOf: (id: string, item?: ScanItem) => Provenance[];
   /** Stops the listing (git), if the scan ended before reading all of it. */
@@ -317,7 +317,7 @@ async function* historyItems(
   revisionArgs: readonly string[],
   filters: HistoryFilters,
   skipped: SkippedInput[],
-): AsyncIterable<ScanItem> {
+): AsyncIterable<readonly ScanItem[]> {
   // The workers read the blobs themselves, each through its own `git cat-file --batch`. The blobs known
   // as blobs go as git lists them, so the workers start while git still lists and is then asked about
   // the rest. Trees are filtered out by type, so each blob is read once whatever its number of paths.
@@ -327,16 +327,15 @@ async function* historyItems(
   const leftOutReady = leftOutPaths(repository, filters);
   leftOutReady.catch(() => undefined); // awaited below; a failure then is the listing's
   let leftOut: ((blobPath: string | undefined) => boolean) | undefined;
+  const kept = (objects: readonly ListedObject[], leftOut: (blobPath: string | undefined) => boolean) => objects.filter((object) => !leftOut(object.path)).map(blobItem);
   for await (const window of inScanOrder(repository, listObjects(repository, revisionArgs, unknown))) {
     leftOut ??= await leftOutReady;
-    for (const object of window) if (!leftOut(object.path)) yield blobItem(object);
+    yield kept(window, leftOut);
   }
   leftOut ??= await leftOutReady;
-  for (const object of await blobsAmong(repository, unknown)) {
-    if (!leftOut(object.path)) yield blobItem(object);
-  }
+  yield kept(await blobsAmong(repository, unknown), leftOut);
   if (selection.range) {
-    for (const [commit, message] of await commitMessages(repository, revisionArgs)) yield { kind: 'bytes', id: `${MESSAGE_ID_PREFIX}${commit}`, bytes: Buffer.from(message) };
+    yield [...(await commitMessages(repository, revisionArgs))].map(([commit, message]): ScanItem => ({ kind: 'bytes', id: `${MESSAGE_ID_PREFIX}${commit}`, bytes: Buffer.from(message) }));
   }
   // Submodules are other repositories: their commits are not in this one's objects. Say so.
   const head = await repository.headTree().catch(() => undefined);

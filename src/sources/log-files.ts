@@ -7,12 +7,12 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { SkippedInput } from '../engine/scan-stats.js';
 import type { Provenance } from './provenance.js';
-import type { ScanItem } from './scan-item.js';
+import { isItemList, type ScanItem, type ScanItems } from './scan-item.js';
 import { listWorkingTree } from './working-tree.js';
 
 export interface LogListing {
   root: string;
-  items: AsyncIterable<ScanItem>;
+  items: ScanItems;
   skipped: SkippedInput[];
   provenanceOf: (id: string) => Provenance[];
 }
@@ -22,14 +22,18 @@ export function listLogs(paths: readonly string[], options: { exclude?: readonly
   const root = paths.length === 1 && isDirectory(paths[0]!) ? path.resolve(paths[0]!) : process.cwd();
   const skipped: SkippedInput[] = [];
   const listings = paths.map((logPath) => listWorkingTree(logPath, { exclude: options.exclude ?? [], useIgnoreFiles: false }));
-  async function* items(): AsyncIterable<ScanItem> {
+  const asLog = (item: ScanItem): ScanItem[] => {
+    if (item.kind !== 'file') return [];
+    const relative = path.relative(root, item.absolutePath);
+    // A log outside the root (`sprawl logs /var/log/syslog` from elsewhere) keeps its absolute path.
+    const id = relative.startsWith('..') ? item.absolutePath : relative.split(path.sep).join('/') || item.id;
+    return [{ ...item, id, ...(/\.gz$/i.test(item.absolutePath) ? { compression: 'gzip' as const } : {}) }];
+  };
+  async function* items(): AsyncIterable<readonly ScanItem[]> {
     for (const listing of listings) {
-      for await (const item of listing.items) {
-        if (item.kind !== 'file') continue;
-        const relative = path.relative(root, item.absolutePath);
-        // A log outside the root (`sprawl logs /var/log/syslog` from elsewhere) keeps its absolute path.
-        const id = relative.startsWith('..') ? item.absolutePath : relative.split(path.sep).join('/') || item.id;
-        yield { ...item, id, ...(/\.gz$/i.test(item.absolutePath) ? { compression: 'gzip' as const } : {}) };
+      for await (const listed of listing.items) {
+        const logs = isItemList(listed) ? listed.flatMap(asLog) : asLog(listed);
+        if (logs.length > 0) yield logs;
       }
       skipped.push(...listing.skipped);
     }

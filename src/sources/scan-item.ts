@@ -24,6 +24,18 @@ export type ScanItem =
    */
   | { kind: 'git-blob'; id: string; repository: string; path?: string };
 
+/**
+ * What a source lists. A source that lists many items at once (a folder, a window of git blobs) yields
+ * them as one array: each step of an async iteration costs a few microseconds on the main thread, which
+ * shares the cores with the workers, and made V8 optimise the generators that passed items on one by one.
+ */
+export type ScanItems = AsyncIterable<ScanItem | readonly ScanItem[]> | Iterable<ScanItem>;
+
+/** Whether a source yielded several items at once. */
+export function isItemList(listed: ScanItem | readonly ScanItem[]): listed is readonly ScanItem[] {
+  return Array.isArray(listed);
+}
+
 /** A stream only this thread can read (stdin): scanned here as it arrives, in bounded memory. */
 export interface StreamInput {
   id: string;
