@@ -22,6 +22,9 @@ const PRIMER_RULES: RuleMatcherSpec[] = [
   { id: 'primer.token-pair', pattern: String.raw`\b(zqx_pair_[a-z0-9]{16})\b`, keywords: ['zqx_'], generic: false, multiline: false },
   // A second validator (it rejects the made-up value): the detector's call of a validator then meets more than one.
   { id: 'primer.signed', pattern: String.raw`\b(zqs_[a-z0-9]{24})\b`, keywords: ['zqs_'], validator: 'jwt', generic: false, multiline: false },
+  // A validator's verdict with attributes (the made-up value decodes as an unsigned JWT): verdicts come in
+  // three shapes, and the first of a shape the optimised detector had not met threw it away.
+  { id: 'primer.decoded', pattern: String.raw`\bzqj_([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)`, keywords: ['zqj_'], validator: 'jwt', generic: false, multiline: false },
   { id: 'generic.primer', pattern: String.raw`(?i)zqx_secret\s*=\s*"([a-z0-9_]{20,80})"`, keywords: ['zqx_secret'], generic: true, multiline: false },
   { id: 'primer.split', pattern: String.raw`(?i)(?:zqa|zqb)_key\s*=\s*([a-z0-9]{20})\b`, keywords: ['zqa', 'zqb'], generic: false, multiline: false },
   { id: 'primer.run', pattern: String.raw`\b(zqr_[a-z0-9]+)`, keywords: ['zqr_'], generic: false, multiline: false },
@@ -43,6 +46,12 @@ function randomValue(length: number): string {
   return value;
 }
 
+/** Decodes as a JWT with `alg: none`; the claim is made up, so no real token sits in this file or in memory. */
+function madeUpUnsignedJwt(): string {
+  const part = (json: object) => Buffer.from(JSON.stringify(json)).toString('base64url');
+  return `${part({ alg: 'none' })}.${part({ sub: randomValue(12) })}.${randomValue(16)}`;
+}
+
 function primerText(): Buffer {
   const token = `zqx_${randomValue(24)}`;
   const lines = [
@@ -51,6 +60,7 @@ function primerText(): Buffer {
     `zqa_key = ${randomValue(20)} zqb_key = ${randomValue(20)}`,
     `zqx_pair_${randomValue(16)} zqx_pair_${randomValue(16)}`,
     `zqs_${randomValue(24)}`,
+    `zqj_${madeUpUnsignedJwt()}`,
     'zqx-begin',
     randomValue(40),
     randomValue(40),

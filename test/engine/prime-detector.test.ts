@@ -9,6 +9,10 @@ describe('the detector primer', () => {
     // A validated match with a case-sensitive opening, twice on short lines and once on the long line.
     expect(found.filter((id) => id === 'primer.token')).toHaveLength(3);
     expect(outcome.matches.find((match) => match.ruleId === 'primer.token')?.verdict).toBeDefined();
+    // A verdict of each shape: with evidence (above), with attributes, and a rejection (primer.signed).
+    const decoded = outcome.matches.find((match) => match.ruleId === 'primer.decoded')?.verdict;
+    expect(decoded?.kind === 'valid' ? decoded.attributes : undefined).toMatchObject({ alg: 'none' });
+    expect(found).not.toContain('primer.signed');
     // The generic match under the specific one gave way to it.
     expect(found).not.toContain('generic.primer');
     // Both parts of the split rule, both rules behind the shared gate, the multiline rule.
