@@ -6,27 +6,27 @@
  * for a password in examples (`password`, `changeme`, `<your-password>`).
  */
 
+import { HEX_PLACEHOLDER, PLACEHOLDER_EXACT, placeholderWords } from './placeholder-words.js';
+
 export type Judgement = { ok: true } | { ok: false; reason: string };
 
-/** Whole values that only ever stand in for a password. */
-export const PLACEHOLDER_EXACT: ReadonlySet<string> = new Set([
-  'password', 'passwd', 'pass', 'pwd', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'pa$$word', 'secret', 'secrets', 'token',
-  'changeme', 'changeit', 'change_me', 'change-me', 'null', 'nil', 'none', 'undefined', 'empty', 'true', 'false',
-  'string', 'str', 'required', 'optional', 'default', 'value', 'test', 'testing', 'example', 'sample', 'dummy',
-  'fake', 'foo', 'bar', 'foobar', 'baz', 'qux', 'xxx', 'yyy', 'zzz', 'abc', 'user', 'username', 'usr', 'login',
-  'mypass', 'yourpass', 'apikey', 'api_key', 'api-key', 'key', 'auth', 'credentials', 'redacted', 'hidden',
-  'masked', 'placeholder', 'todo', 'tbd', 'n/a', 'na', 'password1', 'password123', '12345678',
-  '123456', '1234', 'hunter2', 'boolean', 'bool', 'number', 'int', 'integer', 'object', 'any', 'unknown', 'passed',
-  'failed', 'skipped', 'pending', 'enabled', 'disabled', 'function', 'comment', 'incomplete', 'optional', 'options', 'parameter', 'minioadmin',
-  // The stock phrases of documentation examples (`passphrase: 'top secret'` in Node's own typings).
-  'top secret', 'topsecret', 'supersecret', 'super secret', 'super-secret', 'super_secret', 'sekrit', 'sekret',
-  // GitHub's documented password for token authentication over HTTPS (the token goes in the user name).
-  'x-oauth-basic',
-]);
-
-/** Words that mark a documentation placeholder wherever they occur in the value. */
-const PLACEHOLDER_WORDS =
-  /(?:your|changeme|change[_-]me|placeholder|redacted|replace|insert[_-]|example|sample|dummy|fake|<[^>]*>|&lt;|&gt;|\[[^\]]*\]|not[_-]?(?:a[_-]?)?(?:real|set)|secret[_-]?here|password[_-]?here|token[_-]?here|key[_-]?here|\bfixme\b|\btodo\b)/i;
+/** Placeholder words in a password or a `user:pass` pair: also `fake`, `replace`, `<…>`, `[…]`, `not-a-real`, `…-here`, `todo`. */
+const PLACEHOLDER_WORDS = placeholderWords(
+  'replace',
+  'insert[_-]',
+  'fake',
+  '<[^>]*>',
+  '&lt;',
+  '&gt;',
+  '\\[[^\\]]*\\]',
+  'not[_-]?(?:a[_-]?)?(?:real|set)',
+  'secret[_-]?here',
+  'password[_-]?here',
+  'token[_-]?here',
+  'key[_-]?here',
+  '\\bfixme\\b',
+  '\\btodo\\b',
+);
 
 /** `${VAR}`, `$VAR`, `$(cmd)`, `{{ x }}`, `%(x)s`, `#{x}`, `%VAR%`, `@VAR@`, `%s`, `{0}`. */
 const REFERENCE =
@@ -110,8 +110,6 @@ export function isKeyboardMash(value: string): boolean {
   return homeRow / letters.length >= 0.75 && /[asdfghjkl]{3}/.test(value);
 }
 
-/** The hex words programmers write where a value goes; a generated hex string holds one by chance once in four billion. */
-export const HEX_PLACEHOLDER = /deadbeef|cafebabe|feedface|baadf00d|8badf00d|deadc0de/i;
 
 /** `value` with its `%XX` escapes decoded; as given where they do not decode. */
 export function percentDecoded(value: string): string {
@@ -204,6 +202,9 @@ export function judgeUserPass(raw: string): Judgement {
   return judgePasswordLiteral(password.replace(/^\{(.*)\}$/, '$1'), { minLength: 6, allowSpaces: true });
 }
 
+/** Placeholder words in a URL's password, which may also be a whole `<…>`, `[…]` or `{…}`. */
+const URL_PASSWORD_PLACEHOLDER = placeholderWords('^<.*>$', '^\\[.*\\]$', '^\\{.*\\}$', '&lt;', 'fake');
+
 /** The password part of `scheme://user:pass@host` (already percent-encoded). */
 export function judgeUrlPassword(raw: string): Judgement {
   // A stray % that decodes to nothing is fine in a password: then the raw value is judged.
@@ -217,7 +218,7 @@ export function judgeUrlPassword(raw: string): Judgement {
   const plain = unLeet(decoded);
   if ((/[\s_-]/.test(decoded) && namesAPassword(decoded)) || (plain !== decoded.toLowerCase() && PLACEHOLDER_EXACT.has(plain))) return { ok: false, reason: 'a placeholder password' };
   if (REFERENCE.test(decoded) || /\$[A-Za-z_{(]/.test(decoded)) return { ok: false, reason: 'a variable reference' };
-  if (/^<.*>$|^\[.*\]$|^\{.*\}$|&lt;|your|placeholder|redacted|fake|dummy|sample|example/i.test(decoded)) return { ok: false, reason: 'a documentation placeholder' };
+  if (URL_PASSWORD_PLACEHOLDER.test(decoded)) return { ok: false, reason: 'a documentation placeholder' };
   if (MASKED.test(decoded)) return { ok: false, reason: 'masked' };
   // A URL cannot hold `\u` or `\x` escapes (it would percent-encode them): this is a URI parser's test data.
   if (/\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})/.test(raw)) return { ok: false, reason: 'a language escape inside a URL: test data, not a password' };

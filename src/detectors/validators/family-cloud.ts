@@ -4,10 +4,11 @@
  * checksum: they check structure (a decodable payload, a fixed signature) or drop documented examples.
  */
 import { awsKeyIdValidator } from './aws-key-id.js';
+import { placeholderWords } from './placeholder-words.js';
 import type { Validator } from './validator.js';
 
-/** Words that documentation and templates put where a credential goes. `fake` is left out on purpose. */
-const PLACEHOLDER_WORDS = /example|sample|placeholder|your[_-]?|changeme|change[_-]me|redacted|dummy|insert|replace[_-]?me|<|>|\$\{|\{\{/i;
+/** Placeholder words in a provider's credential, and the brackets of a template. `fake` is left out on purpose. */
+const PLACEHOLDER_WORDS = placeholderWords('insert', 'replace[_-]?me', '<', '>', '\\$\\{', '\\{\\{');
 
 /** `AUTH_CLIENT_SECRET_value`, `my-storage-account-key`: words of three or more letters joined by `_` or `-`. */
 const IDENTIFIER_PHRASE = /^[A-Za-z]{3,}(?:[_-][A-Za-z]{3,})+$/;

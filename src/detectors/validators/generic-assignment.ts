@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { shannonEntropy } from '../entropy.js';
-import { HEX_PLACEHOLDER, PLACEHOLDER_EXACT, isKeyboardMash, judgeUserPass, percentDecoded } from './credential-literal.js';
+import { isKeyboardMash, judgeUserPass, percentDecoded } from './credential-literal.js';
+import { HEX_PLACEHOLDER, PLACEHOLDER_EXACT, placeholderWords } from './placeholder-words.js';
 import { isAlgorithmName, isCamelCaseMemberPath, isIdentifierLike, isWordSlug } from './name-shapes.js';
 import type { Validator } from './validator.js';
 
@@ -16,8 +17,41 @@ const MAX_LENGTH = 256;
 /** Random 16+ character strings score above ~3.5 bits; English words and identifiers well below. */
 const MIN_ENTROPY_BITS = 3.0;
 
-const PLACEHOLDER_WORDS =
-  /^(?:.*(?:changeme|change_me|change-me|placeholder|example|sample|dummy|fake|redacted|insert|replace|todo|fixme|your|my[_-]?(?:secret|password|token|key)|secret[_-]?here|token[_-]?here|key[_-]?here|password[_-]?here|not[_-]?a[_-]?real|notreal|test(?:ing)?[_-]?(?:key|secret|token|password)|mock|lorem|too[_-]?short|too[_-]?long|invalid|wrong[_-]?(?:key|token|secret)|foobar|hunter2|p@ssw0rd|passw0rd|qwerty|letmein|secret123|password123|abc123|123456).*|(?:none|null|nil|true|false|undefined|empty|string|required|optional|secret|password|token|apikey|api_key|default|value|enabled|disabled))$/i;
+/**
+ * Placeholder words under a secret-named key, where test values are common too: `fake`, `mock`,
+ * `testing-token`, `my_secret`, `not-a-real`, `invalid`, `too-long`, and the weak passwords of examples.
+ */
+const PLACEHOLDER_WORDS = placeholderWords(
+  'fake',
+  'insert',
+  'replace',
+  'todo',
+  'fixme',
+  'my[_-]?(?:secret|password|token|key)',
+  'secret[_-]?here',
+  'token[_-]?here',
+  'key[_-]?here',
+  'password[_-]?here',
+  'not[_-]?a[_-]?real',
+  'notreal',
+  'test(?:ing)?[_-]?(?:key|secret|token|password)',
+  'mock',
+  'lorem',
+  'too[_-]?short',
+  'too[_-]?long',
+  'invalid',
+  'wrong[_-]?(?:key|token|secret)',
+  'foobar',
+  'hunter2',
+  'p@ssw0rd',
+  'passw0rd',
+  'qwerty',
+  'letmein',
+  'secret123',
+  'password123',
+  'abc123',
+  '123456',
+);
 
 /** `${VAR}`, `$VAR`, `{{ x }}`, `<your-key>`, `%(x)s`, `#{x}`, `@Value(...)`, `%VAR%`, `[REDACTED]`, an f-string's `{b64encode(x)}`. */
 const REFERENCE_SHAPES = /(?:^\$[A-Za-z_{(]|\$\{|\$\(|\{\{|\}\}|<%|^<.*>$|<[\w -]*>|&lt;|^%\(|^#\{|^%[A-Za-z_]+%$|^\[.*\]$|^@|\(\)?$|^\{[^{}]*[(.][^{}]*\}$)/;
@@ -107,7 +141,7 @@ export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; 
   if (REFERENCE_SHAPES.test(value)) return { ok: false, reason: 'a variable or template reference' };
   if (CODE_SHAPES.test(value)) return { ok: false, reason: 'a code expression' };
   if (MASKED.test(value)) return { ok: false, reason: 'masked or repeated characters' };
-  if (PLACEHOLDER_WORDS.test(value)) return { ok: false, reason: 'a placeholder' };
+  if (PLACEHOLDER_WORDS.test(value) || PLACEHOLDER_EXACT.has(value.toLowerCase())) return { ok: false, reason: 'a placeholder' };
   if (PATH_SHAPES.test(value) || RELATIVE_FILE_PATH.test(value)) return { ok: false, reason: 'a path or URL' };
   if (/^[A-Za-z][a-z]+(?:[._-][A-Za-z][a-z]+)*$/.test(value) && value.length < 24) return { ok: false, reason: 'a plain word or identifier' };
   // The same in a URL's query, percent-encoded (`value%23still-query` is `value#still-query`).

@@ -1,0 +1,47 @@
+/**
+ * One vocabulary of placeholders (src/detectors/validators/placeholder-words.ts) for every validator that
+ * judges a value in context: a documentation word counts in a password, a URL's password, a generic
+ * assignment and a provider's credential alike, and each context keeps its own additions.
+ */
+import { describe, expect, it } from 'vitest';
+import { judgePasswordLiteral, judgeUrlPassword } from '../../src/detectors/validators/credential-literal.js';
+import { looksLikeRealSecret } from '../../src/detectors/validators/generic-assignment.js';
+import { validatorNamed } from '../../src/detectors/validators/index.js';
+import { SeededRandom } from '../../src/ruleset/fake-secrets.js';
+
+/** Random letters and digits (seeded), for the part of a value around the word under test. */
+function randomPart(random: SeededRandom, length: number): string {
+  const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  return Array.from({ length }, () => alphabet[random.int(0, alphabet.length - 1)]).join('');
+}
+
+describe('placeholder words', () => {
+  const random = new SeededRandom('placeholder-words');
+  const cloud = validatorNamed('cloud-credential-value')!;
+
+  it('a documentation word marks a placeholder in every context', () => {
+    for (const word of ['changeme', 'sample', 'Your', 'REDACTED', 'placeholder', 'example', 'dummy', 'change-me']) {
+      const value = `${randomPart(random, 10)}${word}${randomPart(random, 10)}`;
+      expect(judgePasswordLiteral(value, { minLength: 4 }).ok, `password ${value}`).toBe(false);
+      expect(judgeUrlPassword(value).ok, `URL password ${value}`).toBe(false);
+      expect(looksLikeRealSecret(value).ok, `generic ${value}`).toBe(false);
+      expect(cloud.check(value).kind, `cloud ${value}`).toBe('reject');
+    }
+  });
+
+  it('the same values without the word pass (so the word is what decided)', () => {
+    const value = `${randomPart(random, 10)}${randomPart(random, 10)}`;
+    expect(judgePasswordLiteral(value, { minLength: 4 }).ok).toBe(true);
+    expect(judgeUrlPassword(value).ok).toBe(true);
+    expect(looksLikeRealSecret(value).ok).toBe(true);
+    expect(cloud.check(value).kind).toBe('valid');
+  });
+
+  it('each context keeps its own additions: `fake` marks a password, not a provider credential', () => {
+    const value = `${randomPart(random, 10)}fake${randomPart(random, 10)}`;
+    expect(judgePasswordLiteral(value, { minLength: 4 }).ok).toBe(false);
+    expect(judgeUrlPassword(value).ok).toBe(false);
+    expect(looksLikeRealSecret(value).ok).toBe(false);
+    expect(cloud.check(value).kind).toBe('valid');
+  });
+});
