@@ -8,7 +8,7 @@
  */
 import type { BlobEvent, CommitRef } from '../findings/exposure.js';
 import type { GitRepository } from './git.js';
-import { rawRowOf } from './git-raw-row.js';
+import { rawRowIdsOf, rawRowOf } from './git-raw-row.js';
 
 const ZERO_ID = /^0+$/;
 /** Opens a commit's header record (a byte no id, date or name holds). */
@@ -89,6 +89,9 @@ function blobEventsIn(log: readonly string[], blobIds: ReadonlySet<string>): Blo
   if (blobIds.size === 0) return [];
   const events: BlobEvent[] = [];
   const seen = new Set<string>();
+  // The commit a row belongs to, read from its header only for a row about one of the blobs: most commits
+  // touch none of them, and reading every header (a date to parse) was most of the work here.
+  let header: string | undefined;
   let commit: CommitRef | undefined;
   let firstParent: string | undefined;
   // Within one run of `git log` (the kept log, or one batch of `--find-object`).
@@ -96,17 +99,24 @@ function blobEventsIn(log: readonly string[], blobIds: ReadonlySet<string>): Blo
   for (let index = 0; index < log.length; index++) {
     const entry = log[index]!;
     if (entry.startsWith(COMMIT_MARK)) {
-      const [id = '', date = '', author = '', parents = ''] = entry.slice(1).split('\t');
-      commit = { id, date: new Date(date).toISOString(), author }; // UTC, so dates compare and read the same everywhere
-      firstParent = parents.split(' ')[0] || undefined;
+      header = entry;
+      commit = undefined;
       logOrder++;
       continue;
     }
-    const row = rawRowOf(entry);
-    if (!row || !commit) continue;
+    const ids = rawRowIdsOf(entry);
+    if (!ids || header === undefined) continue;
     const path = log[++index] ?? '';
+    if (!blobIds.has(ids[0]) && !blobIds.has(ids[1])) continue;
+    const row = rawRowOf(entry);
+    if (!row) continue;
     const { newMode, oldId, newId, status } = row;
     if (newMode === '160000') continue; // a submodule commit, not a blob
+    if (commit === undefined) {
+      const [id = '', date = '', author = '', parents = ''] = header.slice(1).split('\t');
+      commit = { id, date: new Date(date).toISOString(), author }; // UTC, so dates compare and read the same everywhere
+      firstParent = parents.split(' ')[0] || undefined;
+    }
     const record = (event: BlobEvent) => {
       const key = `${event.kind}\0${event.blobId}\0${event.commit.id}\0${event.path}`;
       if (!seen.has(key)) {

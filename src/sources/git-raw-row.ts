@@ -21,3 +21,18 @@ export function rawRowOf(record: string): RawRow | undefined {
   const [, oldMode, newMode, oldId, newId, status] = found as unknown as [string, string, string, string, string, string];
   return { oldMode, newMode, oldId, newId, status };
 }
+
+/**
+ * Just the old and new ids of a row, found by its spaces (undefined when the record is not a row): for a
+ * reader that wants only the rows about a few blobs, and skips the rest of thousands without parsing them.
+ */
+export function rawRowIdsOf(record: string): [oldId: string, newId: string] | undefined {
+  const start = record.charCodeAt(0) === 0x0a ? 1 : 0;
+  if (record.charCodeAt(start) !== 0x3a) return undefined; // ':'
+  const afterOldMode = record.indexOf(' ', start);
+  const afterNewMode = record.indexOf(' ', afterOldMode + 1);
+  const afterOldId = record.indexOf(' ', afterNewMode + 1);
+  const afterNewId = record.indexOf(' ', afterOldId + 1);
+  if (afterOldMode < 0 || afterNewMode < 0 || afterOldId < 0 || afterNewId < 0) return undefined;
+  return [record.slice(afterNewMode + 1, afterOldId), record.slice(afterOldId + 1, afterNewId)];
+}
