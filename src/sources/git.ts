@@ -64,6 +64,8 @@ export class GitRepository {
     readonly isBare: boolean,
     readonly isShallow: boolean,
     private readonly git: SimpleGit,
+    /** The commit HEAD pointed at when the repository was opened; empty before the first commit. */
+    private readonly headCommitId: string,
   ) {}
 
   static async open(directory: string): Promise<GitRepository> {
@@ -74,19 +76,20 @@ export class GitRepository {
       throw new UserError('path-not-found', `${directory}: no such directory`);
     }
     const git = gitClient(absolute);
-    let bare: string;
-    let shallow: string;
-    let upToTop: string;
+    let lines: string[];
     try {
-      // One process: --show-cdup (the way up to the work tree's top) prints nothing in a bare repository,
-      // where --show-toplevel would fail.
-      [bare = 'false', shallow = 'false', upToTop = ''] = (await git.raw(['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--show-cdup'])).split('\n');
+      // One process: --show-cdup (the way up to the work tree's top) prints a line, perhaps empty, in a
+      // work tree and nothing in a bare repository, where --show-toplevel would fail; then HEAD's commit,
+      // which --revs-only leaves out, without failing, before the first commit.
+      lines = (await git.raw(['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--show-cdup', '--revs-only', 'HEAD^{commit}'])).split('\n');
     } catch (error) {
       throw gitError(directory, error);
     }
+    const [bare = 'false', shallow = 'false'] = lines;
     const isBare = bare.trim() === 'true';
+    const [upToTop = '', headCommitId = ''] = isBare ? ['', lines[2]] : [lines[2], lines[3]];
     const root = isBare ? absolute : path.resolve(absolute, upToTop.trim());
-    return new GitRepository(root, isBare, shallow.trim() === 'true', gitClient(root));
+    return new GitRepository(root, isBare, shallow.trim() === 'true', gitClient(root), headCommitId.trim());
   }
 
   /** HEAD's tree, read once (one `ls-tree`) for everyone who asks. */
@@ -95,7 +98,7 @@ export class GitRepository {
   }
 
   private async readHeadTree(): Promise<HeadTree> {
-    const commitId = (await this.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '')).trim();
+    const commitId = this.headCommitId;
     if (!commitId) return { commitId: '', submodulePaths: [], ignoreFiles: [] };
     const submodulePaths: string[] = [];
     const ignoreFiles: { path: string; blobId: string }[] = [];

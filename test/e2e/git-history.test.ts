@@ -319,15 +319,34 @@ describe('repositories of every shape', () => {
     const token = fakes.fake('github.pat.classic');
     repo.write('old.env', `TOKEN=${token}\n`).commit('old', '2024-01-01T00:00:00Z');
     repo.remove('old.env').write('x.txt', 'x\n').commit('clean', '2024-02-01T00:00:00Z');
-    repo.write('y.txt', 'y\n').commit('more', '2024-03-01T00:00:00Z');
+    const kept = fakes.fake('github.pat.classic');
+    repo.write('y.txt', 'y\n').write('kept.env', `TOKEN=${kept}\n`).commit('more', '2024-03-01T00:00:00Z');
     const bare = env.path('bare.git');
     execFileSync('git', ['clone', '-q', '--bare', repo.root, bare]);
-    expect(scanGit([bare]).report.findings).toHaveLength(1);
+    // HEAD is found in a bare repository too: one value removed, one still there.
+    const atHead = scanGit([bare]).report.findings.map((finding: any) => [finding.occurrences[0].path, finding.exposure.atHead]).sort();
+    expect(atHead).toEqual([
+      ['kept.env', true],
+      ['old.env', false],
+    ]);
     const shallow = env.path('shallow');
     execFileSync('git', ['clone', '-q', '--depth', '1', `file://${repo.root}`, shallow]);
     const { report } = scanGit([shallow]);
-    expect(report.findings).toEqual([]);
+    expect(report.findings.map((finding: any) => [finding.occurrences[0].path, finding.exposure.atHead])).toEqual([['kept.env', true]]);
     expect(report.skipped).toEqual([{ path: '.', reason: 'shallow-history', detail: 'a shallow clone: commits before its boundary are not visible' }]);
+  });
+
+  it('a repository with no commit yet, and one scanned from a folder inside it', () => {
+    const empty = new GitRepo(env.path('no-commit-yet'));
+    empty.write('a.txt', 'a\n');
+    const { exitCode, report } = scanGit([empty.root]);
+    expect(exitCode).toBe(0);
+    expect(report.findings).toEqual([]);
+    const repo = new GitRepo(env.path('from-a-folder'));
+    const token = fakes.fake('github.pat.classic');
+    repo.write('deep/folder/app.env', `TOKEN=${token}\n`).commit('add', '2024-01-01T00:00:00Z');
+    const found = scanGit([path.join(repo.root, 'deep', 'folder')]).report.findings;
+    expect(found.map((finding: any) => [finding.occurrences[0].path, finding.exposure.atHead])).toEqual([['deep/folder/app.env', true]]);
   });
 
   it('submodules are reported, not crashed on', () => {
