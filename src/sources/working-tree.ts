@@ -92,6 +92,19 @@ class TreeWalk {
   ) {
     this.ignoreRules = new IgnoreRules(root, options.useIgnoreFiles ?? true);
     this.excluded = excludeMatcher(options.exclude ?? []);
+    this.rootPrefix = root.endsWith(path.sep) ? root : `${root}${path.sep}`;
+  }
+
+  /** The root with a separator after it. */
+  private readonly rootPrefix: string;
+
+  /**
+   * A listed file's absolute path. The relative path is made of names a listing gave (no `.`, `..` or
+   * empty ones), so on POSIX the root and it only need joining: `path.join` normalised each of 14,500
+   * paths of the benchmark tree again, allocating 13 MB on the main thread (a third of all it allocated).
+   */
+  private absolutePathOf(relativePath: string): string {
+    return path.sep === '/' ? this.rootPrefix + relativePath : path.join(this.root, relativePath);
   }
 
   /** The files of the next folder to list (perhaps none), or undefined when every folder has been listed. */
@@ -109,7 +122,10 @@ class TreeWalk {
       const isDirectory = dirent.isDirectory();
       if (ignoreRules.isIgnored(relativePath, isDirectory) || excluded?.ignores(isDirectory ? `${relativePath}/` : relativePath)) continue;
       if (isDirectory) subfolders.push({ relative: relativePath, raw });
-      else if (dirent.isFile()) files.push(raw ? { kind: 'file', id: relativePath, absolutePath: path.join(root, relativePath), rawPath: raw } : { kind: 'file', id: relativePath, absolutePath: path.join(root, relativePath) });
+      else if (dirent.isFile()) {
+        const absolutePath = this.absolutePathOf(relativePath);
+        files.push(raw ? { kind: 'file', id: relativePath, absolutePath, rawPath: raw } : { kind: 'file', id: relativePath, absolutePath });
+      }
       else if (dirent.isSymbolicLink()) skipped.push({ path: relativePath, reason: 'symlink' });
       else skipped.push({ path: relativePath, reason: 'special-file' });
     }
