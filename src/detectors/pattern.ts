@@ -66,13 +66,16 @@ export interface FindMatchesOptions {
 const collected: RawMatch[] = [{ ruleId: '', secretStart: 0, secretEnd: 0, secret: '' }];
 collected.length = 0;
 
+/** Windows that woke some part, counted over all calls in this thread (see `CompiledPart.lastWindow`). */
+let windowsWithHits = 0;
+
 export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: FindMatchesOptions = {}): RawMatch[] {
   const acceptBefore = options.acceptBefore ?? bytes.length;
   const keywordSet = ruleset.keywordSet;
   if (!keywordSet) return [];
   const matches = collected;
   matches.length = 0;
-  const wholeChunkParts = new Set<CompiledPart>();
+  let wholeChunkParts: Set<CompiledPart> | undefined;
   // The chunk's own end is a cut too, unless this is the last chunk of the input.
   const chunkEndIsCut = acceptBefore < bytes.length;
 
@@ -83,7 +86,9 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
     const window = bytes.subarray(windowStart, windowEnd);
     const hits = keywordSet.match(window);
     if (hits.length > 0) {
-      const seen = new Set<CompiledPart>();
+      // A part woken by several keywords of the window runs once: marked with the window's number, not
+      // kept in a set made for each window (a third of the objects a worker made, counted on real code).
+      const windowNumber = ++windowsWithHits;
       // One window for every part the block wakes, not a copy of the view each.
       const spec: WindowSpec = { windowStart, windowEnd, acceptFrom: blockStart, acceptTo: blockEnd, chunkEndIsCut, settings: ruleset.settings, window };
       for (const hit of hits) {
@@ -91,9 +96,9 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
           // The gate of parts that share an opening: where it finds nothing, none of them can match.
           if (!group.admits(window)) continue;
           for (const part of group.parts) {
-            if (seen.has(part)) continue;
-            seen.add(part);
-            if (part.rule.spec.multiline) wholeChunkParts.add(part);
+            if (part.lastWindow === windowNumber) continue;
+            part.lastWindow = windowNumber;
+            if (part.rule.spec.multiline) (wholeChunkParts ??= new Set()).add(part);
             else if (!collectRuleMatches(part, bytes, spec, matches)) {
               // A match ran into a window edge cut mid-line (a minified file): it may be cut short, or an
               // artefact of the cut (`$`, `\b`). Look again with a window wider than any secret; what still
@@ -106,7 +111,7 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
     }
     blockStart = blockEnd;
   }
-  if (wholeChunkParts.size > 0) runOverWholeChunk(wholeChunkParts, bytes, acceptBefore, ruleset, matches);
+  if (wholeChunkParts !== undefined) runOverWholeChunk(wholeChunkParts, bytes, acceptBefore, ruleset, matches);
   if (matches.length === 0) return [];
   // The caller's own array (and `collected` empty again for the next call).
   return dropGenericOverlaps(dropSplitRuleOverlaps(matches.splice(0), ruleset), ruleset);

@@ -59,6 +59,8 @@ export interface CompiledPart {
    * search of its own (see `PatternPart.exactPrefix`); bytes, so the search converts nothing.
    */
   readonly exactPrefix: Buffer | undefined;
+  /** The detector's mark: the number of the last window this part ran over (see pattern.ts). */
+  lastWindow: number;
 }
 
 export interface CompiledRuleset {
@@ -203,6 +205,7 @@ class LazyRule implements CompiledRule {
 }
 
 class LazyPart implements CompiledPart {
+  lastWindow = 0;
   private described: PatternPart | undefined;
   private compiledRegex: RE2 | undefined;
   private relaxed: RE2 | undefined | null = null;
