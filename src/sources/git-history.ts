@@ -133,11 +133,11 @@ export interface ListedObject {
 /**
  * Every object reachable from the selected commits, each once, with the first path git met it under,
  * as git lists them. Git (2.32 and later) leaves trees out of the listing itself, so what has a path is
- * a blob, yielded with the others of its chunk of output. Commits are skipped: rev-list prints a commit as its id alone and every other
- * object as its id, a space and a name, which is empty for the rare object a ref points at directly (a
- * tagged blob); those are collected in `unknown` until `cat-file --batch-check` tells. So nothing here
- * grows with the number of commits. An older git refuses the filter before listing anything; then every
- * object is listed and all of them are `unknown`.
+ * a blob, yielded with the others of its chunk of output. Commits are skipped: rev-list prints a commit
+ * as its id alone and every other object as its id, a space and a name, which is empty for the rare
+ * object a ref points at directly (a tagged blob); those are collected in `unknown` until
+ * `cat-file --batch-check` tells. So nothing here grows with the number of commits. An older git refuses
+ * the filter before listing anything; then every object is listed and all of them are `unknown`.
  */
 async function* listObjects(repository: GitRepository, revisionArgs: readonly string[], unknown: ListedObject[]): AsyncIterable<ListedObject[]> {
   let listed = false;
