@@ -86,16 +86,21 @@ async function findingsOf(source: PipelineSource, options: ScanCommandOptions): 
     ...(decodeDepth !== undefined ? { decodeDepth } : {}),
     ...(config.maxTokenLifetimeHours !== undefined ? { settings: { maxTokenLifetimeHours: config.maxTokenLifetimeHours } } : {}),
   });
-  // --no-ignore is the audit mode: inline allow comments are shown as ordinary findings.
-  const visibleMatches = options.ignore ? matches : matches.map(({ match: { allowed: _allowed, ...match }, provenance }) => ({ match, provenance }));
-  const excluded = options.ignore && config.excludePaths.length > 0 ? ignore().add(config.excludePaths) : undefined;
-  const inScope = excluded ? visibleMatches.filter(({ provenance }) => !excluded.ignores(provenance.path)) : visibleMatches;
-  const findings = groupFindings(inScope, {
-    rulesById: new Map(rules.map((rule) => [rule.id, rule])),
-    fingerprintKey: fingerprintKeyOf(config),
-  });
-  await source.enrich?.(findings);
-  await threadsEnded;
+  let findings: Finding[];
+  try {
+    // --no-ignore is the audit mode: inline allow comments are shown as ordinary findings.
+    const visibleMatches = options.ignore ? matches : matches.map(({ match: { allowed: _allowed, ...match }, provenance }) => ({ match, provenance }));
+    const excluded = options.ignore && config.excludePaths.length > 0 ? ignore().add(config.excludePaths) : undefined;
+    const inScope = excluded ? visibleMatches.filter(({ provenance }) => !excluded.ignores(provenance.path)) : visibleMatches;
+    findings = groupFindings(inScope, {
+      rulesById: new Map(rules.map((rule) => [rule.id, rule])),
+      fingerprintKey: fingerprintKeyOf(config),
+    });
+    await source.enrich?.(findings);
+  } finally {
+    // The threads end meanwhile (see `ScanOutput.threadsEnded`), whether or not the findings could be made.
+    await threadsEnded;
+  }
   if (options.ignore) allowListed(findings, config);
   debugLog('scanned %d inputs, %d bytes in %d ms; %d matches, %d findings; skipped %d', stats.filesScanned, stats.bytesScanned, Math.round(stats.durationMs), matches.length, findings.length, stats.skipped.length);
   for (const finding of findings) {
