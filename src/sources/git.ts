@@ -104,6 +104,9 @@ export class GitRepository {
     const ignoreFiles: { path: string; blobId: string }[] = [];
     for await (const records of this.treeRecords(commitId)) {
       for (const record of records) {
+        // Most entries are neither a submodule (mode 160000) nor an ignore file: looked at before parsing,
+        // which a tree of 100,000 files would otherwise spend tens of milliseconds on.
+        if (!record.startsWith('160000 ') && !record.endsWith(SPRAWLIGNORE)) continue;
         const { type, id, path: entryPath } = treeEntryOf(record);
         if (type === 'blob' && id && path.posix.basename(entryPath) === SPRAWLIGNORE) ignoreFiles.push({ path: entryPath, blobId: id });
         else if (type === 'commit') submodulePaths.push(entryPath);
