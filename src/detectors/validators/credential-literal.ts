@@ -110,7 +110,6 @@ export function isKeyboardMash(value: string): boolean {
   return homeRow / letters.length >= 0.75 && /[asdfghjkl]{3}/.test(value);
 }
 
-
 /** `value` with its `%XX` escapes decoded; as given where they do not decode. */
 export function percentDecoded(value: string): string {
   try {
