@@ -4,9 +4,10 @@
  * are generated here from a seeded generator, so no key-shaped string is committed.
  */
 import { describe, expect, it } from 'vitest';
-import { isKeyboardMash, judgePasswordLiteral, judgeUrlPassword, judgeUserPass } from '../../src/detectors/validators/credential-literal.js';
+import { judgePasswordLiteral, judgeUrlPassword, judgeUserPass } from '../../src/detectors/validators/credential-literal.js';
 import { looksLikeRealSecret } from '../../src/detectors/validators/generic-assignment.js';
 import { validatorNamed } from '../../src/detectors/validators/index.js';
+import { isKeyboardMash } from '../../src/detectors/validators/typed-values.js';
 
 /** A small LCG: deterministic random alphanumerics for the "looks real" cases. */
 function randomChars(seed: number, length: number, alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'): string {

@@ -6,6 +6,7 @@
  * for a password in examples (`password`, `changeme`, `<your-password>`).
  */
 
+import { isKeyboardMash, isWholeRun } from './typed-values.js';
 import { HEX_PLACEHOLDER, PLACEHOLDER_EXACT, placeholderWords } from './placeholder-words.js';
 
 export type Judgement = { ok: true } | { ok: false; reason: string };
@@ -72,7 +73,7 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
   if (WORDS_OF_SHAPE.test(value)) return { ok: false, reason: 'a selector or anchor' };
   // `_inc_changes_count`: a private snake_case name (a signal or callback), not a password.
   if (/^_+[a-z]+(?:_[a-z0-9]+)+$/.test(value)) return { ok: false, reason: 'a private snake_case name' };
-  if (isRun(value.toLowerCase())) return { ok: false, reason: 'a run of the alphabet or the digits (abcdef, 654321)' };
+  if (isWholeRun(value.toLowerCase())) return { ok: false, reason: 'a run of the alphabet or the digits (abcdef, 654321)' };
   if (/^v?\d+(?:\.\d+){1,3}$/.test(value)) return { ok: false, reason: 'a version number' };
   if (/^-?anonymous@?[\w.-]*$/i.test(value)) return { ok: false, reason: 'the anonymous FTP convention, not a password' };
   // Vim's scoped variables (`g:netrw_passwd`).
@@ -95,21 +96,6 @@ function namesAPassword(value: string): boolean {
   return /^(?:[a-z]+[ _-])*(?:password|passwd|pass|pwd|secret|token|key|passphrase)(?:[ _-][a-z]+)*$/i.test(value);
 }
 
-/**
- * `lsdajfh923874`, `kjfch2345sdf`: what a person types for an example token, mostly on the keyboard's
- * home row. Generated tokens use the whole alphabet, about a third of their letters falling on the home
- * row; a short one (24 characters at most) with three home-row letters in a row, at least three in four
- * of its letters there and a letter past `f` (hex digits are half home row) was typed. Random tokens of
- * 12 to 24 lower-case letters and digits meet that 0.4 to 8 times in a thousand (measured: 3 for 16).
- */
-export function isKeyboardMash(value: string): boolean {
-  if (value.length > 24 || !/^[a-z0-9]+$/.test(value) || !/[g-z]/.test(value)) return false;
-  const letters = value.replace(/[0-9]/g, '');
-  if (letters.length < 6) return false;
-  const homeRow = letters.replace(/[^asdfghjkl]/g, '').length;
-  return homeRow / letters.length >= 0.75 && /[asdfghjkl]{3}/.test(value);
-}
-
 /** `value` with its `%XX` escapes decoded; as given where they do not decode. */
 export function percentDecoded(value: string): string {
   try {
@@ -126,18 +112,6 @@ function unLeet(value: string): string {
     .toLowerCase()
     .replace(/[!?.]+$/, '')
     .replace(/[4@#31052$7]/g, (char) => letters[char] ?? char);
-}
-
-/**
- * Each character one after (or one before) the last: `abcdef`, `123456`, `987654`. The whole value, not a
- * run inside it as generic-assignment's `hasSequentialRun` looks for: a password may hold `abcdef` and more.
- */
-function isRun(value: string): boolean {
-  if (value.length < 6) return false;
-  const step = value.charCodeAt(1) - value.charCodeAt(0);
-  if (step !== 1 && step !== -1) return false;
-  for (let index = 2; index < value.length; index++) if (value.charCodeAt(index) - value.charCodeAt(index - 1) !== step) return false;
-  return true;
 }
 
 /**

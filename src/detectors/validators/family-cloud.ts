@@ -5,6 +5,7 @@
  */
 import { awsKeyIdValidator } from './aws-key-id.js';
 import { placeholderWords } from './placeholder-words.js';
+import { hasAscendingRun } from './typed-values.js';
 import type { Validator } from './validator.js';
 
 /** Placeholder words in a provider's credential, and the brackets of a template. `fake` is left out on purpose. */
@@ -12,16 +13,6 @@ const PLACEHOLDER_WORDS = placeholderWords('insert', 'replace[_-]?me', '<', '>',
 
 /** `AUTH_CLIENT_SECRET_value`, `my-storage-account-key`: words of three or more letters joined by `_` or `-`. */
 const IDENTIFIER_PHRASE = /^[A-Za-z]{3,}(?:[_-][A-Za-z]{3,})+$/;
-
-/** `abcdefgh`, `12345678`: an ascending run that no random token contains by chance. */
-function hasAscendingRun(value: string, length: number): boolean {
-  let run = 1;
-  for (let index = 1; index < value.length; index++) {
-    run = value.charCodeAt(index) === value.charCodeAt(index - 1) + 1 ? run + 1 : 1;
-    if (run >= length) return true;
-  }
-  return false;
-}
 
 /**
  * For context-identified values (a 40-character AWS secret after `aws_secret_access_key`, an 88-character

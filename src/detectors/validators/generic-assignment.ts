@@ -6,9 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { shannonEntropy } from '../entropy.js';
-import { isKeyboardMash, judgeUserPass, percentDecoded } from './credential-literal.js';
+import { judgeUserPass, percentDecoded } from './credential-literal.js';
 import { HEX_PLACEHOLDER, PLACEHOLDER_EXACT, placeholderWords } from './placeholder-words.js';
 import { isAlgorithmName, isCamelCaseMemberPath, isIdentifierLike, isWordSlug } from './name-shapes.js';
+import { hasSequentialRun, isKeyboardMash } from './typed-values.js';
 import type { Validator } from './validator.js';
 
 /** API keys and generated secrets are rarely shorter; short values under secret-named keys are mostly samples. */
@@ -67,28 +68,6 @@ const PATH_SHAPES = /^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\|(?:https?|wss?|s3|gs):\/\/[^
 
 /** A relative path to a file (`var/log/app.log.2.gz`, `config/prod.yml`): folders, then a name with an extension. */
 const RELATIVE_FILE_PATH = /^[\w.-]+(?:\/[\w.-]+)+\.[a-z][a-z0-9]{0,4}$/;
-
-/** `abcdefgh`, `123456`, `qwerty`: keyboard and alphabet runs are how people type fake keys. */
-function hasSequentialRun(value: string, runLength = 6): boolean {
-  const lower = value.toLowerCase();
-  let up = 1;
-  let down = 1;
-  let shortRuns = 0;
-  for (let i = 1; i < lower.length; i++) {
-    const step = lower.charCodeAt(i) - lower.charCodeAt(i - 1);
-    up = step === 1 && /[a-z0-9]/.test(lower[i]!) ? up + 1 : 1;
-    down = step === -1 && /[a-z0-9]/.test(lower[i]!) ? down + 1 : 1;
-    if (up >= runLength || down >= runLength) return true;
-    if (up === 4 || down === 4) shortRuns++;
-  }
-  if (shortRuns >= 2) return true;
-  // `a1b2c3d4e5f6g7h8`: a run hidden by interleaving letters and digits.
-  const lettersOnly = lower.replace(/[^a-z]/g, '');
-  const digitsOnly = lower.replace(/[^0-9]/g, '');
-  if (lettersOnly !== lower && lettersOnly.length >= 6 && /abcdef|bcdefg|cdefgh|defghi|efghij|fghijk|ghijkl/.test(lettersOnly)) return true;
-  if (digitsOnly !== lower && /123456|234567|345678|456789|567890/.test(digitsOnly)) return true;
-  return /qwerty|asdfgh|zxcvbn/.test(lower);
-}
 
 /**
  * `acdeFf05b1a6d4…`: only hex digits, with letters in both cases. Generated hex is all lower or all upper
