@@ -54,6 +54,8 @@ export interface RawMatch {
 export interface FindMatchesOptions {
   /** Matches that start at or after this offset belong to the next chunk (they are in its overlap). */
   acceptBefore?: number;
+  /** Rules not to run: those that reached their bound of matches in this input (see match-limit.ts). */
+  skipRules?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -71,6 +73,7 @@ let windowsWithHits = 0;
 
 export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: FindMatchesOptions = {}): RawMatch[] {
   const acceptBefore = options.acceptBefore ?? bytes.length;
+  const skipRules = options.skipRules;
   const keywordSet = ruleset.keywordSet;
   if (!keywordSet) return [];
   const matches = collected;
@@ -98,6 +101,7 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
           for (const part of group.parts) {
             if (part.lastWindow === windowNumber) continue;
             part.lastWindow = windowNumber;
+            if (skipRules !== undefined && skipRules.has(part.rule.spec.id)) continue;
             if (part.rule.spec.multiline) (wholeChunkParts ??= new Set()).add(part);
             else if (!collectRuleMatches(part, bytes, spec, matches)) {
               // A match ran into a window edge cut mid-line (a minified file): it may be cut short, or an

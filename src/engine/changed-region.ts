@@ -23,6 +23,7 @@
 import { findMatches } from '../detectors/pattern.js';
 import type { CompiledRuleset } from '../ruleset/compile-rules.js';
 import type { ChunkedScanResult } from './chunked-scan.js';
+import { MatchLimit } from './match-limit.js';
 import { countNewlines, MatchLocator } from './match-locator.js';
 import type { LocatedMatch } from './worker-protocol.js';
 
@@ -84,6 +85,9 @@ export function scanChangedRegion(previous: PreviousVersion, current: Buffer, ru
     const bytes = current.length - before.length;
     for (const match of after) matches.push({ ...match, byteOffset: match.byteOffset + bytes, line: match.line + lines, endLine: match.endLine + lines });
   }
+  // Past a rule's bound of matches, the whole scan decides where that rule stopped (see match-limit.ts).
+  const limit = new MatchLimit();
+  if (!matches.every((match) => limit.admit(match.ruleId))) return undefined;
   return { isBinary: false, bytes: current.length, matches, carriedBytes: carryBefore + (current.length - carryFrom) };
 }
 

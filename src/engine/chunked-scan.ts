@@ -13,6 +13,7 @@ import { findMatches, type RawMatch } from '../detectors/pattern.js';
 import type { CompiledRuleset } from '../ruleset/compile-rules.js';
 import type { CatFileSession, ObjectReader } from '../sources/git-cat-file.js';
 import type { ItemOutcome, LocatedMatch } from './worker-protocol.js';
+import { MatchLimit } from './match-limit.js';
 import { countNewlines, MatchLocator, type ChunkPosition } from './match-locator.js';
 import { scanChangedRegion, type PreviousVersion } from './changed-region.js';
 
@@ -45,6 +46,8 @@ export interface ChunkedScanResult {
   matches: LocatedMatch[];
   /** Bytes whose matches were carried over from the version before instead of scanned (see changed-region.ts). */
   carriedBytes?: number;
+  /** Rules that reached their bound of matches and were not searched in the rest of the input (see match-limit.ts). */
+  limitedRules?: string[];
 }
 
 export class ChunkedScan {
@@ -54,6 +57,7 @@ export class ChunkedScan {
   private isFirstChunk = true;
   private isBinary = false;
   private readonly matches: LocatedMatch[] = [];
+  private readonly limit = new MatchLimit();
 
   constructor(
     private readonly ruleset: CompiledRuleset,
@@ -99,7 +103,9 @@ export class ChunkedScan {
   /** Scans what is left and returns every match, in order. */
   end(): ChunkedScanResult {
     if (!this.isBinary) this.scanChunk(true);
-    return { isBinary: this.isBinary, bytes: this.totalBytes, matches: this.isBinary ? [] : this.matches };
+    if (this.isBinary) return { isBinary: true, bytes: this.totalBytes, matches: [] };
+    const limitedRules = this.limit.reachedRules;
+    return { isBinary: false, bytes: this.totalBytes, matches: this.matches, ...(limitedRules ? { limitedRules } : {}) };
   }
 
   private scanChunk(isLastChunk: boolean): void {
@@ -112,10 +118,10 @@ export class ChunkedScan {
     const chunk = buffer.subarray(0, filled);
     // Matches starting in the overlap belong to the next chunk, which sees them whole.
     const acceptBefore = isLastChunk ? filled : filled - OVERLAP_BYTES;
-    const plain = findMatches(chunk, this.ruleset, { acceptBefore });
+    const plain = findMatches(chunk, this.ruleset, { acceptBefore, skipRules: this.limit.rulesToSkip });
     const found = [...plain, ...newEncodedMatches(chunk, this.ruleset, this.ruleset.decodeDepth, acceptBefore, plain)].sort((a, b) => a.secretStart - b.secretStart);
     const locator = new MatchLocator(chunk, this.position);
-    for (const match of found) this.matches.push(locator.locate(match));
+    for (const match of found) if (this.limit.admit(match.ruleId)) this.matches.push(locator.locate(match));
     if (isLastChunk) return;
     const { linesBefore, columnBefore, fileOffset } = this.position;
     // A line longer than a chunk continues into the next one: carry its column forward.
@@ -304,7 +310,8 @@ class GitBlobScanner implements ObjectReader {
       scan.write(bytes);
       result = scan.end();
     }
-    if (isText && this.items[this.outcomes.length + 1]?.path === item.path) this.previous = { bytes, matches: result.matches };
+    // A version whose scan stopped a rule at its bound does not say where that rule's matches are: the next one is scanned whole.
+    if (isText && !result.limitedRules && this.items[this.outcomes.length + 1]?.path === item.path) this.previous = { bytes, matches: result.matches };
     return result;
   }
 
@@ -360,7 +367,14 @@ function addStructuralMatches(outcome: Extract<ItemOutcome, { kind: 'scanned' }>
 
 function outcomeOf(id: string, result: ChunkedScanResult): ItemOutcome {
   if (result.isBinary) return { id, kind: 'skipped', reason: 'binary' };
-  return { id, kind: 'scanned', bytes: result.bytes, matches: result.matches, ...(result.carriedBytes ? { carriedBytes: result.carriedBytes } : {}) };
+  return {
+    id,
+    kind: 'scanned',
+    bytes: result.bytes,
+    matches: result.matches,
+    ...(result.carriedBytes ? { carriedBytes: result.carriedBytes } : {}),
+    ...(result.limitedRules ? { limitedRules: result.limitedRules } : {}),
+  };
 }
 
 function errorCode(error: unknown): string {

@@ -2,9 +2,12 @@
  * Counters for one scan, including everything that was not scanned and why. Nothing is skipped silently:
  * these counts reach the text summary, the JSON report and SARIF `toolExecutionNotifications`.
  */
+import { MAX_MATCHES_PER_RULE } from './match-limit.js';
 
 /** Why an input was not (fully) scanned. */
-export type SkipReason = 'binary' | 'symlink' | 'unreadable' | 'worker-crash' | 'special-file' | 'lfs-pointer' | 'submodule' | 'shallow-history';
+export type SkipReason = 'binary' | 'symlink' | 'unreadable' | 'worker-crash' | 'special-file' | 'lfs-pointer' | 'submodule' | 'shallow-history' | 'match-limit';
+
+const LIMIT = MAX_MATCHES_PER_RULE.toLocaleString('en');
 
 export const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
   binary: 'binary content (NUL bytes), not scanned',
@@ -15,6 +18,7 @@ export const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
   'lfs-pointer': 'a Git LFS pointer: the content lives on the LFS server, not in the repository',
   submodule: 'a submodule: scan its own repository',
   'shallow-history': 'history not visible',
+  'match-limit': `more than ${LIMIT} matches of one rule (a credential dump, or a log that repeats one): the first ${LIMIT} are reported, and the rest was not searched for that rule`,
 };
 
 export interface SkippedInput {

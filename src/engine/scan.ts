@@ -105,6 +105,10 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
       stats.filesScanned++;
       stats.bytesScanned += outcome.bytes;
       stats.bytesCarriedOver += outcome.carriedBytes ?? 0;
+      if (outcome.limitedRules) {
+        const path = input.provenanceOf(outcome.id, item)[0]?.path ?? outcome.id;
+        stats.skipped.push({ path, reason: 'match-limit', detail: outcome.limitedRules.join(', ') });
+      }
       if (outcome.matches.length === 0) return;
       if (matches.length === 0) input.onFirstMatch?.();
       for (const provenance of input.provenanceOf(outcome.id, item)) {

@@ -60,6 +60,8 @@ export type ItemOutcome =
       matches: LocatedMatch[];
       /** Bytes of `bytes` not scanned again: the same as in the version of the file before, whose matches were carried over (see changed-region.ts). */
       carriedBytes?: number;
+      /** Rules that reached their bound of matches in this input and were not searched in the rest of it (see match-limit.ts). */
+      limitedRules?: string[];
     }
   | { id: string; kind: 'skipped'; reason: SkipReason; detail?: string };
 

@@ -4,6 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHUNK_BYTES, OVERLAP_BYTES } from '../../src/engine/chunked-scan.js';
+import { MAX_MATCHES_PER_RULE } from '../../src/engine/match-limit.js';
 import { fakeMaker } from '../support/fakes.js';
 import { runCli, ScanEnv, scanJson } from '../support/scan-env.js';
 
@@ -106,6 +107,26 @@ describe('inputs that must not break a scan', () => {
     const result = runCli(['scan', env.path('redos'), '--rules', rules, '--no-builtin-rules', '--format', 'json']);
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout).summary.filesScanned).toBe(1);
+  });
+
+  it('a credential dump: a rule stops at its bound of matches, the file is reported as scanned in part, and other rules search it to the end', () => {
+    // Before the bound, a 30 MB file of such lines ran both worker threads out of memory.
+    const passwordLine = (index: number) => `password=Vq${(index * 7919) % 1_000_003}zR${index % 97}\n`;
+    const dump = Array.from({ length: MAX_MATCHES_PER_RULE + 300 }, (_, index) => passwordLine(index)).join('');
+    // Past the first chunk, so that the rule is left out of a later chunk's search too.
+    const filler = '# nothing to see\n'.repeat(Math.ceil((1.2 * CHUNK_BYTES) / 17));
+    const token = fakes.fake('github.pat.classic');
+    const text = `${dump}${filler}${passwordLine(MAX_MATCHES_PER_RULE + 301)}GITHUB_TOKEN=${token}\n`;
+    env.write('dump/users.env', text);
+    const { exitCode, report } = scanJson([env.path('dump')]);
+    expect(exitCode).toBe(1);
+    const byRule = (ruleId: string) => report.findings.filter((finding) => finding.ruleId === ruleId).flatMap((finding) => finding.occurrences);
+    expect(byRule('generic.password.unquoted')).toHaveLength(MAX_MATCHES_PER_RULE);
+    expect(Math.max(...byRule('generic.password.unquoted').map((occurrence) => occurrence.line))).toBe(MAX_MATCHES_PER_RULE);
+    expect(byRule('github.pat.classic').map((occurrence) => occurrence.line)).toEqual([text.split('\n').length - 1]);
+    expect(report.skipped).toEqual([{ path: 'users.env', reason: 'match-limit', detail: 'generic.password.unquoted' }]);
+    const shown = runCli(['scan', env.path('dump')]);
+    expect(shown.stdout).toContain(`scanned in part: users.env: more than ${MAX_MATCHES_PER_RULE.toLocaleString('en')} matches of one rule`);
   });
 
   it('a worker that crashes on one file: the file is retried, then reported, and the scan goes on', () => {
