@@ -107,7 +107,9 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
       stats.bytesCarriedOver += outcome.carriedBytes ?? 0;
       if (outcome.limitedRules) {
         const path = input.provenanceOf(outcome.id, item)[0]?.path ?? outcome.id;
-        stats.skipped.push({ path, reason: 'match-limit', detail: outcome.limitedRules.join(', ') });
+        // In a history, one path has many versions: the blob tells them apart.
+        const version = path === outcome.id ? '' : ` in ${outcome.id.slice(0, 12)}`;
+        stats.skipped.push({ path, reason: 'match-limit', detail: `${outcome.limitedRules.join(', ')}${version}` });
       }
       if (outcome.matches.length === 0) return;
       if (matches.length === 0) input.onFirstMatch?.();
