@@ -49,11 +49,26 @@ const PUBLISHED_EXAMPLE_HASHES = new Set<string>([
 /** Shorter than any of them: no hash is computed for the many short values a scan meets. */
 const SHORTEST = 10;
 
+/**
+ * The answers for the values met last. A log repeats the same few tokens on every line, and a tree the
+ * same key in many files: hashing each occurrence again took a tenth of a thread's time on such a log.
+ * Only values up to `REMEMBERED_LENGTH` (tokens, not key blocks), and emptied when full: a megabyte at most.
+ */
+const answered = new Map<string, boolean>();
+const ANSWERS_KEPT = 4096;
+const REMEMBERED_LENGTH = 256;
+
 export function isPublishedExample(value: string): boolean {
   if (value.length < SHORTEST) return false;
-  // Base32 (TOTP secrets) reads the same in either case: `jbsw…` is the example too.
-  const upper = value.toUpperCase();
-  return PUBLISHED_EXAMPLE_HASHES.has(sha256(value)) || (upper !== value && PUBLISHED_EXAMPLE_HASHES.has(sha256(upper)));
+  let answer = answered.get(value);
+  if (answer === undefined) {
+    // Base32 (TOTP secrets) reads the same in either case: `jbsw…` is the example too.
+    const upper = value.toUpperCase();
+    answer = PUBLISHED_EXAMPLE_HASHES.has(sha256(value)) || (upper !== value && PUBLISHED_EXAMPLE_HASHES.has(sha256(upper)));
+    if (answered.size >= ANSWERS_KEPT) answered.clear();
+    if (value.length <= REMEMBERED_LENGTH) answered.set(value, answer);
+  }
+  return answer;
 }
 
 function sha256(value: string): string {

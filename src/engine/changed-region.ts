@@ -85,9 +85,9 @@ export function scanChangedRegion(previous: PreviousVersion, current: Buffer, ru
     const bytes = current.length - before.length;
     for (const match of after) matches.push({ ...match, byteOffset: match.byteOffset + bytes, line: match.line + lines, endLine: match.endLine + lines });
   }
-  // Past a rule's bound of matches, the whole scan decides where that rule stopped (see match-limit.ts).
+  // Past a bound (see match-limit.ts), a whole scan decides which matches are kept, as for any version.
   const limit = new MatchLimit();
-  if (!matches.every((match) => limit.admit(match.ruleId))) return undefined;
+  if (!matches.every((match) => limit.admit(match.ruleId, match.secret))) return undefined;
   return { isBinary: false, bytes: current.length, matches, carriedBytes: carryBefore + (current.length - carryFrom) };
 }
 

@@ -12,7 +12,7 @@ import { findEncodedMatches } from '../detectors/encoded-text.js';
 import { findMatches, type RawMatch } from '../detectors/pattern.js';
 import type { CompiledRuleset } from '../ruleset/compile-rules.js';
 import type { CatFileSession, ObjectReader } from '../sources/git-cat-file.js';
-import type { ItemOutcome, LocatedMatch } from './worker-protocol.js';
+import type { ItemOutcome, LocatedMatch, RuleLimit } from './worker-protocol.js';
 import { MatchLimit } from './match-limit.js';
 import { countNewlines, MatchLocator, type ChunkPosition } from './match-locator.js';
 import { scanChangedRegion, type PreviousVersion } from './changed-region.js';
@@ -46,8 +46,8 @@ export interface ChunkedScanResult {
   matches: LocatedMatch[];
   /** Bytes whose matches were carried over from the version before instead of scanned (see changed-region.ts). */
   carriedBytes?: number;
-  /** Rules that reached their bound of matches and were not searched in the rest of the input (see match-limit.ts). */
-  limitedRules?: string[];
+  /** Rules that reached a bound of matches or values in this input (see match-limit.ts). */
+  limits?: RuleLimit[];
 }
 
 export class ChunkedScan {
@@ -104,8 +104,8 @@ export class ChunkedScan {
   end(): ChunkedScanResult {
     if (!this.isBinary) this.scanChunk(true);
     if (this.isBinary) return { isBinary: true, bytes: this.totalBytes, matches: [] };
-    const limitedRules = this.limit.reachedRules;
-    return { isBinary: false, bytes: this.totalBytes, matches: this.matches, ...(limitedRules ? { limitedRules } : {}) };
+    const limits = this.limit.reached;
+    return { isBinary: false, bytes: this.totalBytes, matches: this.matches, ...(limits ? { limits } : {}) };
   }
 
   private scanChunk(isLastChunk: boolean): void {
@@ -121,7 +121,7 @@ export class ChunkedScan {
     const plain = findMatches(chunk, this.ruleset, { acceptBefore, skipRules: this.limit.rulesToSkip });
     const found = [...plain, ...newEncodedMatches(chunk, this.ruleset, this.ruleset.decodeDepth, acceptBefore, plain)].sort((a, b) => a.secretStart - b.secretStart);
     const locator = new MatchLocator(chunk, this.position);
-    for (const match of found) if (this.limit.admit(match.ruleId)) this.matches.push(locator.locate(match));
+    for (const match of found) if (this.limit.admit(match.ruleId, match.secret)) this.matches.push(locator.locate(match));
     if (isLastChunk) return;
     const { linesBefore, columnBefore, fileOffset } = this.position;
     // A line longer than a chunk continues into the next one: carry its column forward.
@@ -310,8 +310,8 @@ class GitBlobScanner implements ObjectReader {
       scan.write(bytes);
       result = scan.end();
     }
-    // A version whose scan stopped a rule at its bound does not say where that rule's matches are: the next one is scanned whole.
-    if (isText && !result.limitedRules && this.items[this.outcomes.length + 1]?.path === item.path) this.previous = { bytes, matches: result.matches };
+    // A version whose scan reached a bound does not say where all of that rule's matches are: the next one is scanned whole.
+    if (isText && !result.limits && this.items[this.outcomes.length + 1]?.path === item.path) this.previous = { bytes, matches: result.matches };
     return result;
   }
 
@@ -373,7 +373,7 @@ function outcomeOf(id: string, result: ChunkedScanResult): ItemOutcome {
     bytes: result.bytes,
     matches: result.matches,
     ...(result.carriedBytes ? { carriedBytes: result.carriedBytes } : {}),
-    ...(result.limitedRules ? { limitedRules: result.limitedRules } : {}),
+    ...(result.limits ? { limits: result.limits } : {}),
   };
 }
 

@@ -2,13 +2,13 @@
  * Counters for one scan, including everything that was not scanned and why. Nothing is skipped silently:
  * these counts reach the text summary, the JSON report and SARIF `toolExecutionNotifications`.
  */
-import { MAX_MATCHES_PER_RULE } from './match-limit.js';
+import { MAX_MATCHES_PER_RULE, MAX_VALUES_PER_RULE } from './match-limit.js';
 
 /** Why an input was not (fully) scanned. */
-export type SkipReason = 'binary' | 'symlink' | 'unreadable' | 'worker-crash' | 'special-file' | 'lfs-pointer' | 'submodule' | 'shallow-history' | 'match-limit';
+export type SkipReason = 'binary' | 'symlink' | 'unreadable' | 'worker-crash' | 'special-file' | 'lfs-pointer' | 'submodule' | 'shallow-history' | 'value-limit' | 'match-limit';
 
 /** `10,000`, written by hand: `toLocaleString` loads the locale data, 12-45 ms of every run's start. */
-const LIMIT = String(MAX_MATCHES_PER_RULE).replace(/\B(?=(\d{3})+$)/g, ',');
+const withCommas = (count: number) => String(count).replace(/\B(?=(\d{3})+$)/g, ',');
 
 export const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
   binary: 'binary content (NUL bytes), not scanned',
@@ -19,7 +19,8 @@ export const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
   'lfs-pointer': 'a Git LFS pointer: the content lives on the LFS server, not in the repository',
   submodule: 'a submodule: scan its own repository',
   'shallow-history': 'history not visible',
-  'match-limit': `more than ${LIMIT} matches of one rule (a credential dump, or a log that repeats one): the first ${LIMIT} are reported, and the rest was not searched for that rule`,
+  'value-limit': `more than ${withCommas(MAX_VALUES_PER_RULE)} different values of one rule (a credential dump): the first ${withCommas(MAX_VALUES_PER_RULE)} are reported, and the rest was not searched for that rule`,
+  'match-limit': `more than ${withCommas(MAX_MATCHES_PER_RULE)} matches of one rule (a log that repeats a credential): past them, only values not met before in it are reported`,
 };
 
 export interface SkippedInput {

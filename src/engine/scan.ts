@@ -12,7 +12,7 @@ import type { Provenance } from '../sources/provenance.js';
 import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanStream } from './chunked-scan.js';
 import type { ScanStats, SkippedInput } from './scan-stats.js';
 import { isItemList, openablePath, type ScanItem, type ScanItems, type StreamInput } from '../sources/scan-item.js';
-import type { ItemOutcome, LocatedMatch } from './worker-protocol.js';
+import type { ItemOutcome, LocatedMatch, RuleLimit } from './worker-protocol.js';
 import { InFlightBatches } from './in-flight-batches.js';
 
 /**
@@ -105,12 +105,7 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
       stats.filesScanned++;
       stats.bytesScanned += outcome.bytes;
       stats.bytesCarriedOver += outcome.carriedBytes ?? 0;
-      if (outcome.limitedRules) {
-        const path = input.provenanceOf(outcome.id, item)[0]?.path ?? outcome.id;
-        // In a history, one path has many versions: the blob tells them apart.
-        const version = path === outcome.id ? '' : ` in ${outcome.id.slice(0, 12)}`;
-        stats.skipped.push({ path, reason: 'match-limit', detail: `${outcome.limitedRules.join(', ')}${version}` });
-      }
+      if (outcome.limits) recordLimits(outcome.id, input.provenanceOf(outcome.id, item)[0]?.path ?? outcome.id, outcome.limits, stats);
       if (outcome.matches.length === 0) return;
       if (matches.length === 0) input.onFirstMatch?.();
       for (const provenance of input.provenanceOf(outcome.id, item)) {
@@ -131,6 +126,16 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
   stats.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   stats.durationMs = performance.now() - startedAt;
   return { matches, stats, threadsEnded };
+}
+
+/** An input scanned in part (see match-limit.ts): one entry per bound reached, naming its rules. */
+function recordLimits(id: string, path: string, limits: readonly RuleLimit[], stats: ScanStats): void {
+  // In a history, one path has many versions: the blob tells them apart.
+  const version = path === id ? '' : ` in ${id.slice(0, 12)}`;
+  for (const bound of ['values', 'matches'] as const) {
+    const rules = limits.filter((limit) => limit.bound === bound).map((limit) => limit.ruleId);
+    if (rules.length > 0) stats.skipped.push({ path, reason: bound === 'values' ? 'value-limit' : 'match-limit', detail: `${rules.join(', ')}${version}` });
+  }
 }
 
 /**

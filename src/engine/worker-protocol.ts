@@ -52,6 +52,12 @@ export interface LocatedMatch {
   decodedVia?: string[];
 }
 
+/** A rule that reached a bound in one input: `values` (no longer searched there) or `matches` (only new values kept). */
+export interface RuleLimit {
+  ruleId: string;
+  bound: 'values' | 'matches';
+}
+
 export type ItemOutcome =
   | {
       id: string;
@@ -60,8 +66,8 @@ export type ItemOutcome =
       matches: LocatedMatch[];
       /** Bytes of `bytes` not scanned again: the same as in the version of the file before, whose matches were carried over (see changed-region.ts). */
       carriedBytes?: number;
-      /** Rules that reached their bound of matches in this input and were not searched in the rest of it (see match-limit.ts). */
-      limitedRules?: string[];
+      /** Rules that reached a bound of matches or values in this input (see match-limit.ts). */
+      limits?: RuleLimit[];
     }
   | { id: string; kind: 'skipped'; reason: SkipReason; detail?: string };
 

@@ -263,7 +263,7 @@ function skippedNotifications(report: Report): Sarif.Notification[] {
     perReason.set(skipped.reason, seen);
     if (seen > MAX_NOTIFICATIONS_PER_REASON) continue;
     notifications.push({
-      level: skipped.reason === 'unreadable' || skipped.reason === 'worker-crash' || skipped.reason === 'match-limit' ? 'warning' : 'note',
+      level: skipped.reason === 'unreadable' || skipped.reason === 'worker-crash' || skipped.reason === 'value-limit' || skipped.reason === 'match-limit' ? 'warning' : 'note',
       message: { text: `${skipped.path}: ${SKIP_REASON_TEXT[skipped.reason]}${skipped.detail ? ` (${skipped.detail})` : ''}` },
       descriptor: { id: `skipped/${skipped.reason}` },
       locations: [{ physicalLocation: { artifactLocation: { uri: encodeRelativeUri(skipped.path), uriBaseId: SRCROOT } } }],

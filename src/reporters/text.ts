@@ -78,9 +78,9 @@ function summaryLine(report: Report, colors: ReturnType<typeof createColors>): s
   const skips = Object.entries(countSkipsByReason(report.stats.skipped)) as [SkipReason, number][];
   if (skips.length > 0) parts.push(`skipped: ${skips.map(([reason, count]) => `${count} ${reason}`).join(', ')}`);
   // Inputs the user would not expect to be left out, or cut short, named one by one.
-  const problems = report.stats.skipped.filter((skipped) => skipped.reason === 'unreadable' || skipped.reason === 'worker-crash' || skipped.reason === 'match-limit');
+  const problems = report.stats.skipped.filter((skipped) => skipped.reason === 'unreadable' || skipped.reason === 'worker-crash' || skipped.reason === 'value-limit' || skipped.reason === 'match-limit');
   const details = problems.slice(0, 10).map((skipped) => {
-    const what = skipped.reason === 'match-limit' ? 'scanned in part' : 'not scanned';
+    const what = skipped.reason === 'value-limit' || skipped.reason === 'match-limit' ? 'scanned in part' : 'not scanned';
     return colors.yellow(`  ${what}: ${skipped.path}: ${SKIP_REASON_TEXT[skipped.reason]}${skipped.detail ? ` (${skipped.detail})` : ''}`);
   });
   if (problems.length > 10) details.push(colors.yellow(`  … and ${problems.length - 10} more not scanned, or scanned in part`));

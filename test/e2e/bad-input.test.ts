@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHUNK_BYTES, OVERLAP_BYTES } from '../../src/engine/chunked-scan.js';
-import { MAX_MATCHES_PER_RULE } from '../../src/engine/match-limit.js';
+import { MAX_MATCHES_PER_RULE, MAX_VALUES_PER_RULE } from '../../src/engine/match-limit.js';
 import { fakeMaker } from '../support/fakes.js';
 import { runCli, ScanEnv, scanJson } from '../support/scan-env.js';
 
@@ -109,24 +109,38 @@ describe('inputs that must not break a scan', () => {
     expect(JSON.parse(result.stdout).summary.filesScanned).toBe(1);
   });
 
-  it('a credential dump: a rule stops at its bound of matches, the file is reported as scanned in part, and other rules search it to the end', () => {
+  it('a credential dump: a rule stops at its bound of different values, the file is reported as scanned in part, and other rules search it to the end', () => {
     // Before the bound, a 30 MB file of such lines ran both worker threads out of memory.
     const passwordLine = (index: number) => `password=Vq${(index * 7919) % 1_000_003}zR${index % 97}\n`;
-    const dump = Array.from({ length: MAX_MATCHES_PER_RULE + 300 }, (_, index) => passwordLine(index)).join('');
+    const dump = Array.from({ length: MAX_VALUES_PER_RULE + 300 }, (_, index) => passwordLine(index)).join('');
     // Past the first chunk, so that the rule is left out of a later chunk's search too.
     const filler = '# nothing to see\n'.repeat(Math.ceil((1.2 * CHUNK_BYTES) / 17));
     const token = fakes.fake('github.pat.classic');
-    const text = `${dump}${filler}${passwordLine(MAX_MATCHES_PER_RULE + 301)}GITHUB_TOKEN=${token}\n`;
+    const text = `${dump}${filler}${passwordLine(MAX_VALUES_PER_RULE + 301)}GITHUB_TOKEN=${token}\n`;
     env.write('dump/users.env', text);
     const { exitCode, report } = scanJson([env.path('dump')]);
     expect(exitCode).toBe(1);
     const byRule = (ruleId: string) => report.findings.filter((finding) => finding.ruleId === ruleId).flatMap((finding) => finding.occurrences);
-    expect(byRule('generic.password.unquoted')).toHaveLength(MAX_MATCHES_PER_RULE);
-    expect(Math.max(...byRule('generic.password.unquoted').map((occurrence) => occurrence.line))).toBe(MAX_MATCHES_PER_RULE);
+    expect(byRule('generic.password.unquoted')).toHaveLength(MAX_VALUES_PER_RULE);
+    expect(Math.max(...byRule('generic.password.unquoted').map((occurrence) => occurrence.line))).toBe(MAX_VALUES_PER_RULE);
     expect(byRule('github.pat.classic').map((occurrence) => occurrence.line)).toEqual([text.split('\n').length - 1]);
-    expect(report.skipped).toEqual([{ path: 'users.env', reason: 'match-limit', detail: 'generic.password.unquoted' }]);
+    expect(report.skipped).toEqual([{ path: 'users.env', reason: 'value-limit', detail: 'generic.password.unquoted' }]);
     const shown = runCli(['scan', env.path('dump')]);
-    expect(shown.stdout).toContain(`scanned in part: users.env: more than ${MAX_MATCHES_PER_RULE.toLocaleString('en')} matches of one rule`);
+    expect(shown.stdout).toContain(`scanned in part: users.env: more than ${MAX_VALUES_PER_RULE.toLocaleString('en')} different values of one rule`);
+  });
+
+  it('a log that repeats one token on every line: past the bound of matches, a different token further on is still found', () => {
+    const repeated = fakes.fake('github.pat.classic');
+    const other = fakes.fake('github.pat.classic');
+    const request = (index: number) => `2026-11-30T10:00:00Z GET /api/items/${index} authorization="token ${repeated}"\n`;
+    const lines = Array.from({ length: MAX_MATCHES_PER_RULE + 500 }, (_, index) => request(index));
+    lines.push(`2026-11-30T10:00:01Z GET /admin authorization="token ${other}"\n`, request(0));
+    env.write('access/api.log', lines.join(''));
+    const { report } = scanJson([env.path('access')]);
+    const occurrencesOf = (secretLine: number) => report.findings.find((finding) => finding.occurrences.some((occurrence) => occurrence.line === secretLine));
+    expect(occurrencesOf(1)!.occurrences).toHaveLength(MAX_MATCHES_PER_RULE);
+    expect(occurrencesOf(MAX_MATCHES_PER_RULE + 501)!.occurrences.map((occurrence) => occurrence.line)).toEqual([MAX_MATCHES_PER_RULE + 501]);
+    expect(report.skipped).toEqual([{ path: 'api.log', reason: 'match-limit', detail: 'github.pat.classic' }]);
   });
 
   it('a worker that crashes on one file: the file is retried, then reported, and the scan goes on', () => {

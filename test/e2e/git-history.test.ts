@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_MATCHES_PER_RULE } from '../../src/engine/match-limit.js';
+import { MAX_VALUES_PER_RULE } from '../../src/engine/match-limit.js';
 import { fakeMaker } from '../support/fakes.js';
 import { GitRepo } from '../support/git-repo.js';
 import { CLI_PATH, runCli, ScanEnv } from '../support/scan-env.js';
@@ -176,26 +176,26 @@ describe('versions of a file, each scanned only where it changed since the one b
 });
 
 describe('a credential dump committed, then edited', () => {
-  // Past the bound of matches per rule (match-limit.ts), each version says where it stopped, and the
+  // Past the bound of values per rule (match-limit.ts), each version says where it stopped, and the
   // edited version is scanned whole rather than only where it changed, so it stops at the same place.
   const repo = new GitRepo(env.path('dump'));
   const passwordLine = (index: number) => `password=Vq${(index * 7919) % 1_000_003}zR${index % 97}`;
-  const lines = Array.from({ length: MAX_MATCHES_PER_RULE + 200 }, (_, index) => passwordLine(index));
+  const lines = Array.from({ length: MAX_VALUES_PER_RULE + 200 }, (_, index) => passwordLine(index));
   const first = repo.write('users.env', `${lines.join('\n')}\n`).commit('add users', '2024-01-01T00:00:00Z');
-  lines.splice(100, 0, passwordLine(MAX_MATCHES_PER_RULE + 500));
+  lines.splice(100, 0, passwordLine(MAX_VALUES_PER_RULE + 500));
   const second = repo.write('users.env', `${lines.join('\n')}\n`).commit('one more user', '2024-01-02T00:00:00Z');
 
   it('reports each version as scanned in part, by its blob, and the added line with the commit that added it', () => {
     const { report } = scanGit([repo.root]);
     const blobs = repo.git('rev-list', '--objects', '--all').split('\n').filter((line) => line.endsWith(' users.env')).map((line) => line.slice(0, 12));
     expect(report.skipped.map((skipped: any) => [skipped.path, skipped.reason, skipped.detail]).sort()).toEqual(
-      blobs.map((blob) => ['users.env', 'match-limit', `generic.password.unquoted in ${blob}`]).sort(),
+      blobs.map((blob) => ['users.env', 'value-limit', `generic.password.unquoted in ${blob}`]).sort(),
     );
     const added = report.findings.find((finding: any) => finding.occurrences.some((o: any) => o.line === 101 && o.introducedIn.id === second));
     expect(added.exposure).toMatchObject({ firstCommit: { id: second }, atHead: true });
     const inSecond = report.findings.flatMap((finding: any) => finding.occurrences).filter((o: any) => o.introducedIn.id === second);
     expect(inSecond.length).toBeGreaterThan(0);
-    expect(Math.max(...report.findings.flatMap((finding: any) => finding.occurrences).map((o: any) => o.line))).toBe(MAX_MATCHES_PER_RULE);
+    expect(Math.max(...report.findings.flatMap((finding: any) => finding.occurrences).map((o: any) => o.line))).toBe(MAX_VALUES_PER_RULE);
     const firstLine = report.findings.find((finding: any) => finding.occurrences.some((o: any) => o.line === 1));
     expect(firstLine.exposure).toMatchObject({ firstCommit: { id: first }, atHead: true });
   });

@@ -1,12 +1,12 @@
 /**
- * The bound on one rule's matches in one input (match-limit.ts): the counter itself, the detector leaving
- * a stopped rule out of its search, and a new version of a file scanned only where it changed, which
- * must stop a rule exactly where a whole scan of that version stops it.
+ * The bounds on one rule's matches and values in one input (match-limit.ts): the counter itself, the
+ * detector leaving a stopped rule out of its search, and a new version of a file scanned only where it
+ * changed, which must keep exactly what a whole scan of that version keeps.
  */
 import { describe, expect, it } from 'vitest';
 import { scanChangedRegion } from '../../src/engine/changed-region.js';
 import { scanBytes } from '../../src/engine/chunked-scan.js';
-import { MatchLimit, MAX_MATCHES_PER_RULE } from '../../src/engine/match-limit.js';
+import { MatchLimit, MAX_VALUES_PER_RULE } from '../../src/engine/match-limit.js';
 import { findMatches } from '../../src/detectors/pattern.js';
 import { compileRuleset } from '../../src/ruleset/compile-rules.js';
 import { BUILTIN_RULES_DIR, loadRules } from '../../src/ruleset/load-rules.js';
@@ -21,17 +21,25 @@ const passwordLine = (index: number) => `password=Vq${(index * 7919) % 1_000_003
 const dumpOf = (count: number) => Array.from({ length: count }, (_, index) => passwordLine(index)).join('');
 
 describe('MatchLimit', () => {
-  it('admits the first matches of each rule up to the bound, then stops that rule only', () => {
-    const limit = new MatchLimit(2);
-    expect(['a', 'a', 'b', 'a', 'a', 'b'].map((rule) => limit.admit(rule))).toEqual([true, true, true, false, false, true]);
-    expect(limit.reachedRules).toEqual(['a']);
+  it('stops a rule that meets more different values than the bound, and that rule only', () => {
+    const limit = new MatchLimit(100, 2);
+    expect(['a1', 'a2', 'b1', 'a1', 'a3', 'a1', 'b2'].map((match) => limit.admit(match[0]!, match))).toEqual([true, true, true, true, false, false, true]);
+    expect(limit.reached).toEqual([{ ruleId: 'a', bound: 'values' }]);
     expect(limit.rulesToSkip).toEqual(new Set(['a']));
   });
 
-  it('says nothing while no rule has reached the bound', () => {
-    const limit = new MatchLimit(2);
-    limit.admit('a');
-    expect(limit.reachedRules).toBeUndefined();
+  it('past the bound of matches, keeps only values not met before, and goes on searching', () => {
+    const limit = new MatchLimit(3, 100);
+    expect(['x', 'x', 'x', 'x', 'y', 'x', 'y', 'z'].map((secret) => limit.admit('a', secret))).toEqual([true, true, true, false, true, false, false, true]);
+    expect(limit.reached).toEqual([{ ruleId: 'a', bound: 'matches' }]);
+    expect(limit.rulesToSkip).toBeUndefined();
+  });
+
+  it('says nothing while no rule has reached a bound', () => {
+    const limit = new MatchLimit(2, 2);
+    limit.admit('a', 'x');
+    limit.admit('a', 'y');
+    expect(limit.reached).toBeUndefined();
     expect(limit.rulesToSkip).toBeUndefined();
   });
 });
@@ -47,18 +55,18 @@ describe('the detector and a stopped rule', () => {
 });
 
 describe('a new version scanned where it changed', () => {
-  it('is scanned whole instead when the matches carried over and found would pass the bound', () => {
+  it('is scanned whole instead when the values carried over and found would pass the bound', () => {
     // The version before holds exactly the bound; the new one adds a line in the middle.
-    const before = Buffer.from(dumpOf(MAX_MATCHES_PER_RULE));
+    const before = Buffer.from(dumpOf(MAX_VALUES_PER_RULE));
     const previous = scanBytes('users.env', before, ruleset);
     if (previous.kind !== 'scanned') throw new Error('not scanned');
-    expect(previous.limitedRules).toBeUndefined();
-    const lines = dumpOf(MAX_MATCHES_PER_RULE).split('\n');
-    lines.splice(MAX_MATCHES_PER_RULE / 2, 0, passwordLine(MAX_MATCHES_PER_RULE + 1).trimEnd());
+    expect(previous.limits).toBeUndefined();
+    const lines = dumpOf(MAX_VALUES_PER_RULE).split('\n');
+    lines.splice(MAX_VALUES_PER_RULE / 2, 0, passwordLine(MAX_VALUES_PER_RULE + 1).trimEnd());
     const current = Buffer.from(lines.join('\n'));
     expect(scanChangedRegion({ bytes: before, matches: previous.matches }, current, ruleset)).toBeUndefined();
     const whole = scanBytes('users.env', current, ruleset);
-    expect(whole).toMatchObject({ kind: 'scanned', limitedRules: ['generic.password.unquoted'] });
+    expect(whole).toMatchObject({ kind: 'scanned', limits: [{ ruleId: 'generic.password.unquoted', bound: 'values' }] });
   });
 
   it('is still scanned where it changed below the bound', () => {
