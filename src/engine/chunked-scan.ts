@@ -7,6 +7,7 @@
  * for files, with no copy).
  */
 import { closeSync, constants, createReadStream, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { findEncodedMatches } from '../detectors/encoded-text.js';
 import { findMatches, type RawMatch } from '../detectors/pattern.js';
@@ -58,6 +59,13 @@ export class ChunkedScan {
   private isBinary = false;
   private readonly matches: LocatedMatch[] = [];
   private readonly limit = new MatchLimit();
+  /**
+   * Set when the input is UTF-16 text, which opens with a byte-order mark (PowerShell scripts, `.reg`
+   * exports and SQL scripts saved on Windows): every other byte of it is NUL, so it would pass for binary.
+   * Its bytes are decoded to UTF-8 as they come and scanned by an inner scan, whose lines and columns are
+   * the text's own.
+   */
+  private utf16: { decoder: TextDecoder; text: ChunkedScan } | undefined;
 
   constructor(
     private readonly ruleset: CompiledRuleset,
@@ -104,12 +112,23 @@ export class ChunkedScan {
   end(): ChunkedScanResult {
     if (!this.isBinary) this.scanChunk(true);
     if (this.isBinary) return { isBinary: true, bytes: this.totalBytes, matches: [] };
+    if (this.utf16) return { ...this.utf16.text.end(), bytes: this.totalBytes };
     const limits = this.limit.reached;
     return { isBinary: false, bytes: this.totalBytes, matches: this.matches, ...(limits ? { limits } : {}) };
   }
 
   private scanChunk(isLastChunk: boolean): void {
     const { buffer, filled } = this;
+    if (this.isFirstChunk) {
+      const encoding = utf16EncodingOf(buffer.subarray(0, filled));
+      if (encoding) this.utf16 = { decoder: new TextDecoder(encoding), text: new ChunkedScan(this.ruleset) };
+    }
+    if (this.utf16) {
+      this.isFirstChunk = false;
+      this.utf16.text.write(Buffer.from(this.utf16.decoder.decode(buffer.subarray(0, filled), { stream: !isLastChunk })));
+      this.filled = 0;
+      return;
+    }
     if (this.isFirstChunk && looksBinary(buffer.subarray(0, filled))) {
       this.isBinary = true;
       return;
@@ -134,6 +153,15 @@ export class ChunkedScan {
     buffer.copy(buffer, 0, acceptBefore, filled);
     this.filled = filled - acceptBefore;
   }
+}
+
+/**
+ * The encoding of UTF-16 text, told by its byte-order mark and a NUL byte among its first characters (so
+ * that Latin-1 text opening with `ÿþ` is not taken for it); undefined for anything else.
+ */
+function utf16EncodingOf(bytes: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+  const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
+  return encoding && bytes.subarray(2, Math.min(bytes.length, BINARY_SNIFF_BYTES)).includes(0) ? encoding : undefined;
 }
 
 /** Git's own test for binary content: a NUL byte in the first 8,000 bytes. */

@@ -408,6 +408,21 @@ describe('repositories of every shape', () => {
   });
 });
 
+describe('a UTF-16 script in history', () => {
+  const repo = new GitRepo(env.path('utf16'));
+  const token = fakes.fake('github.pat.classic');
+  const script = `# deploy.ps1\r\n$token = "${token}"\r\n`;
+  const added = repo.write('deploy.ps1', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(script, 'utf16le')])).commit('add the script', '2024-05-01T00:00:00Z');
+
+  it('is decoded and scanned like any text, not skipped as binary', () => {
+    const { report } = scanGit([repo.root]);
+    expect(report.summary.skipped).toEqual({});
+    expect(report.findings.map((finding: any) => [finding.ruleId, finding.occurrences[0].line, finding.occurrences[0].column, finding.exposure.firstCommit.id])).toEqual([
+      ['github.pat.classic', 2, 11, added],
+    ]);
+  });
+});
+
 describe('errors', () => {
   it('a date git cannot read (which git would take as "now", scanning nothing)', () => {
     const repo = new GitRepo(env.path('dates'));

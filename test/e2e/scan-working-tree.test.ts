@@ -3,6 +3,7 @@
  */
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHUNK_BYTES } from '../../src/engine/chunked-scan.js';
 import { listWorkingTree } from '../../src/sources/working-tree.js';
 import type { ScanItem } from '../../src/sources/scan-item.js';
 import { fakeMaker } from '../support/fakes.js';
@@ -197,6 +198,53 @@ describe('file names that are not valid UTF-8', () => {
       expect(report.summary.filesScanned).toBe(3);
       expect(report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => occurrence.path)).sort()).toEqual(['caf\uFFFD/inner.env', 'r\uFFFDsum\uFFFD.env']);
     }
+  });
+});
+
+describe('UTF-16 text (a byte-order mark, then a NUL in every other byte)', () => {
+  const env = new ScanEnv();
+  const fakes = fakeMaker('utf-16');
+  afterAll(() => env.cleanup());
+
+  const utf16le = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const utf16be = (text: string) => {
+    const bytes = Buffer.from(text, 'utf16le');
+    for (let index = 0; index < bytes.length; index += 2) [bytes[index], bytes[index + 1]] = [bytes[index + 1]!, bytes[index]!];
+    return Buffer.concat([Buffer.from([0xfe, 0xff]), bytes]);
+  };
+
+  it('is decoded and scanned, with the lines and columns of its text, in either byte order', () => {
+    const token = fakes.fake('github.pat.classic');
+    const script = `# deploy.ps1\r\nWrite-Host "Ünïcödé"\r\n$token = "${token}"\r\n`;
+    env.write('windows/deploy.ps1', utf16le(script));
+    env.write('windows/deploy-be.ps1', utf16be(script));
+    const { report } = scanJson([env.path('windows')]);
+    expect(report.summary.skipped).toEqual({});
+    expect(report.findings.flatMap((finding) => finding.occurrences).map((o) => [o.path, o.line, o.column])).toEqual([
+      ['deploy-be.ps1', 3, 11],
+      ['deploy.ps1', 3, 11],
+    ]);
+  });
+
+  it('is decoded across chunk boundaries, with the line numbers right', () => {
+    const tokens = [fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic')];
+    const filler = 'Set-Variable -Name x -Value 1\r\n'.repeat(Math.ceil((0.7 * CHUNK_BYTES) / 31));
+    const lineCount = (text: string) => text.split('\n').length - 1;
+    // In UTF-16 each character is two bytes: the first token sits past the first chunk's end.
+    const text = `${filler}$a = "${tokens[0]}"\r\n${filler}$b = "${tokens[1]}"\r\n`;
+    env.write('big/export.ps1', utf16le(text));
+    const { report } = scanJson([env.path('big')]);
+    const lines = report.findings.flatMap((finding) => finding.occurrences).map((o) => o.line).sort((a, b) => a - b);
+    expect(lines).toEqual([lineCount(filler) + 1, 2 * lineCount(filler) + 2]);
+  });
+
+  it('is told from binary content and from Latin-1 text that opens with the same two bytes', () => {
+    const token = fakes.fake('github.pat.classic');
+    env.write('other/latin1.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`caf\xe9\nGITHUB_TOKEN=${token}\n`, 'latin1')]));
+    env.write('other/image.bin', Buffer.concat([Buffer.from([0x89, 0x50, 0x00, 0x00]), utf16le(`GITHUB_TOKEN=${token}`)]));
+    const { report } = scanJson([env.path('other')]);
+    expect(report.findings.flatMap((finding) => finding.occurrences).map((o) => [o.path, o.line])).toEqual([['latin1.txt', 2]]);
+    expect(report.summary.skipped).toEqual({ binary: 1 });
   });
 });
 

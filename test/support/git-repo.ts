@@ -23,7 +23,7 @@ export class GitRepo {
 
   private dateEnv: Record<string, string> = {};
 
-  write(relativePath: string, content: string): this {
+  write(relativePath: string, content: string | Uint8Array): this {
     const absolute = path.join(this.root, relativePath);
     mkdirSync(path.dirname(absolute), { recursive: true });
     writeFileSync(absolute, content);
