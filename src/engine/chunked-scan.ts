@@ -8,7 +8,7 @@
  */
 import { closeSync, constants, createReadStream, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { TextDecoder } from 'node:util';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { findEncodedMatches } from '../detectors/encoded-text.js';
 import { findMatches, type RawMatch } from '../detectors/pattern.js';
 import type { CompiledRuleset } from '../ruleset/compile-rules.js';
@@ -49,6 +49,8 @@ export interface ChunkedScanResult {
   carriedBytes?: number;
   /** Rules that reached a bound of matches or values in this input (see match-limit.ts). */
   limits?: RuleLimit[];
+  /** Why binary content was not scanned, where there is more to say than that it is binary. */
+  binaryDetail?: string;
 }
 
 export class ChunkedScan {
@@ -66,6 +68,13 @@ export class ChunkedScan {
    * the text's own.
    */
   private utf16: { decoder: TextDecoder; text: ChunkedScan } | undefined;
+  /**
+   * Set when the input is gzip-compressed (a database dump, a backup, a rotated log committed by mistake):
+   * its bytes are kept, up to `GZIP_MAX_BYTES`, and decompressed at the end, up to `GUNZIPPED_MAX_BYTES`,
+   * then scanned as text. Past either bound it is counted as binary, with the reason.
+   */
+  private gzip: { parts: Buffer[]; bytes: number } | undefined;
+  private binaryDetail: string | undefined;
 
   constructor(
     private readonly ruleset: CompiledRuleset,
@@ -111,10 +120,28 @@ export class ChunkedScan {
   /** Scans what is left and returns every match, in order. */
   end(): ChunkedScanResult {
     if (!this.isBinary) this.scanChunk(true);
-    if (this.isBinary) return { isBinary: true, bytes: this.totalBytes, matches: [] };
+    if (this.gzip && !this.isBinary) return this.gunzipped(this.gzip.parts);
+    if (this.isBinary) return { isBinary: true, bytes: this.totalBytes, matches: [], ...(this.binaryDetail ? { binaryDetail: this.binaryDetail } : {}) };
     if (this.utf16) return { ...this.utf16.text.end(), bytes: this.totalBytes };
     const limits = this.limit.reached;
     return { isBinary: false, bytes: this.totalBytes, matches: this.matches, ...(limits ? { limits } : {}) };
+  }
+
+  /** The decompressed text scanned as any input is, its matches placed in it; or the reason it is not scanned. */
+  private gunzipped(parts: readonly Buffer[]): ChunkedScanResult {
+    let text: Buffer;
+    try {
+      text = gunzipSync(Buffer.concat(parts), { maxOutputLength: GUNZIPPED_MAX_BYTES });
+    } catch (error) {
+      const tooLarge = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+      const detail = tooLarge ? `gzip-compressed, decompresses to more than ${GUNZIPPED_MAX_BYTES / 1024 / 1024} MB (sprawl logs decompresses any size as it scans)` : 'gzip-compressed, but not valid gzip';
+      return { isBinary: true, bytes: this.totalBytes, matches: [], binaryDetail: detail };
+    }
+    const inner = new ChunkedScan(this.ruleset);
+    inner.write(text);
+    const result = inner.end();
+    if (result.isBinary) return { isBinary: true, bytes: this.totalBytes, matches: [], binaryDetail: 'gzip-compressed binary content (an archive, say)' };
+    return { ...result, bytes: this.totalBytes };
   }
 
   private scanChunk(isLastChunk: boolean): void {
@@ -122,6 +149,17 @@ export class ChunkedScan {
     if (this.isFirstChunk) {
       const encoding = utf16EncodingOf(buffer.subarray(0, filled));
       if (encoding) this.utf16 = { decoder: new TextDecoder(encoding), text: new ChunkedScan(this.ruleset) };
+      else if (isGzip(buffer)) this.gzip = { parts: [], bytes: 0 };
+    }
+    if (this.gzip) {
+      this.isFirstChunk = false;
+      this.gzip.bytes += filled;
+      if (this.gzip.bytes > GZIP_MAX_BYTES) {
+        this.isBinary = true;
+        this.binaryDetail = `gzip-compressed, larger than ${GZIP_MAX_BYTES / 1024 / 1024} MB (sprawl logs decompresses any size as it scans)`;
+      } else this.gzip.parts.push(Buffer.from(buffer.subarray(0, filled)));
+      this.filled = 0;
+      return;
     }
     if (this.utf16) {
       this.isFirstChunk = false;
@@ -153,6 +191,15 @@ export class ChunkedScan {
     buffer.copy(buffer, 0, acceptBefore, filled);
     this.filled = filled - acceptBefore;
   }
+}
+
+/** Compressed bytes kept for decompression, and the most they may decompress to: memory stays bounded per thread. */
+const GZIP_MAX_BYTES = 16 * 1024 * 1024;
+const GUNZIPPED_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Gzip's magic number and its only compression method, deflate. */
+function isGzip(bytes: Buffer): boolean {
+  return bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 0x08;
 }
 
 /**
@@ -394,7 +441,7 @@ function addStructuralMatches(outcome: Extract<ItemOutcome, { kind: 'scanned' }>
 }
 
 function outcomeOf(id: string, result: ChunkedScanResult): ItemOutcome {
-  if (result.isBinary) return { id, kind: 'skipped', reason: 'binary' };
+  if (result.isBinary) return { id, kind: 'skipped', reason: 'binary', ...(result.binaryDetail ? { detail: result.binaryDetail } : {}) };
   return {
     id,
     kind: 'scanned',

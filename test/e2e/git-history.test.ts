@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_VALUES_PER_RULE } from '../../src/engine/match-limit.js';
 import { fakeMaker } from '../support/fakes.js';
@@ -408,17 +409,22 @@ describe('repositories of every shape', () => {
   });
 });
 
-describe('a UTF-16 script in history', () => {
-  const repo = new GitRepo(env.path('utf16'));
+describe('a UTF-16 script and a gzip-compressed dump in history', () => {
+  const repo = new GitRepo(env.path('encoded'));
   const token = fakes.fake('github.pat.classic');
+  const dumped = fakes.fake('github.pat.classic');
   const script = `# deploy.ps1\r\n$token = "${token}"\r\n`;
-  const added = repo.write('deploy.ps1', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(script, 'utf16le')])).commit('add the script', '2024-05-01T00:00:00Z');
+  repo.write('deploy.ps1', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(script, 'utf16le')]));
+  repo.write('backup.sql.gz', gzipSync(`-- dump\n\nINSERT INTO settings VALUES ('github', '${dumped}');\n`));
+  const added = repo.commit('add the script and a backup', '2024-05-01T00:00:00Z');
 
-  it('is decoded and scanned like any text, not skipped as binary', () => {
+  it('are decoded and scanned like any text, not skipped as binary', () => {
     const { report } = scanGit([repo.root]);
     expect(report.summary.skipped).toEqual({});
-    expect(report.findings.map((finding: any) => [finding.ruleId, finding.occurrences[0].line, finding.occurrences[0].column, finding.exposure.firstCommit.id])).toEqual([
-      ['github.pat.classic', 2, 11, added],
+    const found = report.findings.map((finding: any) => [finding.occurrences[0].path, finding.occurrences[0].line, finding.occurrences[0].column, finding.exposure.firstCommit.id]);
+    expect(found.sort()).toEqual([
+      ['backup.sql.gz', 3, 41, added],
+      ['deploy.ps1', 2, 11, added],
     ]);
   });
 });

@@ -2,6 +2,7 @@
  * `sprawl scan` end to end on real files: the built binary, the real worker pool, generated fakes.
  */
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHUNK_BYTES } from '../../src/engine/chunked-scan.js';
 import { listWorkingTree } from '../../src/sources/working-tree.js';
@@ -245,6 +246,41 @@ describe('UTF-16 text (a byte-order mark, then a NUL in every other byte)', () =
     const { report } = scanJson([env.path('other')]);
     expect(report.findings.flatMap((finding) => finding.occurrences).map((o) => [o.path, o.line])).toEqual([['latin1.txt', 2]]);
     expect(report.summary.skipped).toEqual({ binary: 1 });
+  });
+});
+
+describe('gzip-compressed files (a database dump, a backup)', () => {
+  const env = new ScanEnv();
+  const fakes = fakeMaker('gzip');
+  afterAll(() => env.cleanup());
+
+  it('are decompressed and scanned, with the lines of the decompressed text, through the worker pool too', () => {
+    const token = fakes.fake('github.pat.classic');
+    const other = fakes.fake('github.pat.classic');
+    env.write('dumps/backup.sql.gz', gzipSync(`-- dump\nINSERT INTO settings VALUES ('github', '${token}');\n`));
+    // Compressed, a single chunk; decompressed, several: the token is on the last line.
+    const rows = Array.from({ length: 60_000 }, (_, index) => `INSERT INTO items VALUES (${index}, 'item number ${index}');`);
+    env.write('dumps/big.sql.gz', gzipSync(`${rows.join('\n')}\nINSERT INTO settings VALUES ('github', '${other}');\n`));
+    const { report } = scanJson([env.path('dumps'), '--threads', '2']);
+    expect(report.summary.skipped).toEqual({});
+    expect(report.findings.flatMap((finding) => finding.occurrences).map((o) => [o.path, o.line, o.column]).sort()).toEqual([
+      ['backup.sql.gz', 2, 41],
+      ['big.sql.gz', rows.length + 1, 41],
+    ]);
+  });
+
+  it('that decompress too far, are not gzip after all, or hold binary content, are counted as binary with the reason', () => {
+    const token = fakes.fake('github.pat.classic');
+    env.write('odd/bomb.gz', gzipSync(Buffer.alloc(80 * 1024 * 1024, 0x61)));
+    env.write('odd/cut.gz', gzipSync(`GITHUB_TOKEN=${token}\n`).subarray(0, 20));
+    env.write('odd/package.tgz', gzipSync(Buffer.concat([Buffer.from('package/.env'), Buffer.alloc(500), Buffer.from(`GITHUB_TOKEN=${token}\n`)])));
+    const { report } = scanJson([env.path('odd')]);
+    expect(report.findings).toEqual([]);
+    expect(report.skipped).toEqual([
+      { path: 'bomb.gz', reason: 'binary', detail: expect.stringContaining('decompresses to more than 64 MB') },
+      { path: 'cut.gz', reason: 'binary', detail: 'gzip-compressed, but not valid gzip' },
+      { path: 'package.tgz', reason: 'binary', detail: 'gzip-compressed binary content (an archive, say)' },
+    ]);
   });
 });
 
