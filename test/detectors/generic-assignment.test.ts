@@ -78,6 +78,15 @@ describe('looksLikeRealSecret (generic API keys and secrets)', () => {
     for (let i = 0; i < 2000; i++) if (looksLikeRealSecret(randomChars(1000 + i, 16 + (i % 5) * 6, alphabet)).ok) kept++;
     expect(kept / 2000).toBeGreaterThanOrEqual(0.99);
   });
+  it('keeps random base64 keys that happen to begin with `/`, and still drops absolute paths', () => {
+    const base64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    let kept = 0;
+    for (let i = 0; i < 1000; i++) if (looksLikeRealSecret(`/${randomChars(50_000 + i, 23, base64)}`).ok) kept++;
+    expect(kept / 1000).toBeGreaterThanOrEqual(0.98);
+    for (const path of ['/etc/ssl/certs/ca.pem', '/Users/JohnSmith/Library/Keychains', '/var/lib/docker/overlay2/3f4e5a6b7c8d9e0f/merged', '/opt/app/config']) {
+      expect(looksLikeRealSecret(path)).toEqual({ ok: false, reason: 'a path or URL' });
+    }
+  });
   it('takes fewer than 1% of random lower-case keys, and no hex key, for typing on the home row', () => {
     let taken = 0;
     for (let i = 0; i < 4000; i++) if (isKeyboardMash(randomChars(7000 + i, 12 + (i % 4) * 4, 'abcdefghijklmnopqrstuvwxyz0123456789'))) taken++;
@@ -97,9 +106,11 @@ describe('judgePasswordLiteral (password-named keys)', () => {
     ['passphrase with a space', 'open sesame'],
     ['leading backtick', '`123QWERasdf'],
     ['word-and-digits', 'abuser123456'],
+    ['generated, beginning with a slash', `/${randomChars(14, 15)}`],
   ];
   const fake: Array<[string, string]> = [
     ['the word password', 'password'],
+    ['an absolute path to a password file', '/run/secrets/db-password'],
     ['changeme', 'changeme'],
     ['your password', 'YOUR_PASSWORD_HERE'],
     ['angle brackets', '<password>'],

@@ -6,8 +6,9 @@
  * for a password in examples (`password`, `changeme`, `<your-password>`).
  */
 
-import { isKeyboardMash, isWholeRun } from './typed-values.js';
+import { isAbsolutePath } from './name-shapes.js';
 import { HEX_PLACEHOLDER, PLACEHOLDER_EXACT, placeholderWords } from './placeholder-words.js';
+import { isKeyboardMash, isWholeRun } from './typed-values.js';
 
 export type Judgement = { ok: true } | { ok: false; reason: string };
 
@@ -78,7 +79,7 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
   if (/^-?anonymous@?[\w.-]*$/i.test(value)) return { ok: false, reason: 'the anonymous FTP convention, not a password' };
   // Vim's scoped variables (`g:netrw_passwd`).
   if (/^[gsbwtlav]:[A-Za-z_]\w*$/.test(value)) return { ok: false, reason: 'a variable reference' };
-  if (/^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\|https?:\/\/|file:)/.test(value)) return { ok: false, reason: 'a path or URL' };
+  if (/^(?:\.\.?\/|~\/|[A-Za-z]:\\|https?:\/\/|file:)/.test(value) || isAbsolutePath(value)) return { ok: false, reason: 'a path or URL' };
   if (/^[A-Z_][A-Z0-9_]*$/.test(value) && value.includes('_') && /(?:PASS|PWD|SECRET|TOKEN|KEY)/.test(value)) {
     return { ok: false, reason: 'the name of a variable' };
   }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { shannonEntropy } from '../entropy.js';
 import { judgeUserPass, percentDecoded } from './credential-literal.js';
 import { HEX_PLACEHOLDER, PLACEHOLDER_EXACT, placeholderWords } from './placeholder-words.js';
-import { isAlgorithmName, isCamelCaseMemberPath, isIdentifierLike, isWordSlug } from './name-shapes.js';
+import { isAbsolutePath, isAlgorithmName, isCamelCaseMemberPath, isIdentifierLike, isWordSlug } from './name-shapes.js';
 import { hasSequentialRun, isKeyboardMash } from './typed-values.js';
 import type { Validator } from './validator.js';
 
@@ -63,8 +63,8 @@ const CODE_SHAPES = /^(?:process\.env|os\.environ|os\.getenv|env\.|secrets\.|var
 /** A run of one character (`xxxxxxxx`, `********`) or masking. */
 const MASKED = /^(.)\1+$|\*{3,}|x{5,}|X{5,}|\.{3}|…/;
 
-/** A path or URL with no credentials in it. */
-const PATH_SHAPES = /^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\|(?:https?|wss?|s3|gs):\/\/[^@\s]+$|file:)/;
+/** A path or URL with no credentials in it. An absolute path is judged by its names (see `isAbsolutePath`). */
+const PATH_SHAPES = /^(?:\.\.?\/|~\/|[A-Za-z]:\\|(?:https?|wss?|s3|gs):\/\/[^@\s]+$|file:)/;
 
 /** A relative path to a file (`var/log/app.log.2.gz`, `config/prod.yml`): folders, then a name with an extension. */
 const RELATIVE_FILE_PATH = /^[\w.-]+(?:\/[\w.-]+)+\.[a-z][a-z0-9]{0,4}$/;
@@ -121,7 +121,7 @@ export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; 
   if (CODE_SHAPES.test(value)) return { ok: false, reason: 'a code expression' };
   if (MASKED.test(value)) return { ok: false, reason: 'masked or repeated characters' };
   if (PLACEHOLDER_WORDS.test(value) || PLACEHOLDER_EXACT.has(value.toLowerCase())) return { ok: false, reason: 'a placeholder' };
-  if (PATH_SHAPES.test(value) || RELATIVE_FILE_PATH.test(value)) return { ok: false, reason: 'a path or URL' };
+  if (PATH_SHAPES.test(value) || isAbsolutePath(value) || RELATIVE_FILE_PATH.test(value)) return { ok: false, reason: 'a path or URL' };
   if (/^[A-Za-z][a-z]+(?:[._-][A-Za-z][a-z]+)*$/.test(value) && value.length < 24) return { ok: false, reason: 'a plain word or identifier' };
   // The same in a URL's query, percent-encoded (`value%23still-query` is `value#still-query`).
   if (value.includes('%') && /^[A-Za-z][a-z]+(?:[._#-][A-Za-z][a-z]+)*$/.test(percentDecoded(value)) && value.length < 32) return { ok: false, reason: 'plain words, percent-encoded' };

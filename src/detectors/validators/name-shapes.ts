@@ -103,3 +103,15 @@ export function isAlgorithmName(value: string): boolean {
   const pieces = value.toLowerCase().split(/[-_]/);
   return pieces.length >= 2 && pieces.every((piece) => ALGORITHM_PIECES.has(piece) || /^\d{1,4}$/.test(piece)) && pieces.some((piece) => ALGORITHM_PIECES.has(piece));
 }
+
+/** A folder's or file's name as paths spell them: `etc`, `ssl`, `ca.pem`, `my-repo`, `Users`. */
+const PATH_NAME = /^(?:[a-z][a-z0-9_-]{2,}|[A-Z][a-z]{2,})(?:\.[a-z0-9]{1,5})?$/;
+
+/**
+ * `/etc/ssl/certs/ca.pem`, `/run/secrets/db`: a value that begins with `/` and names at least one folder
+ * or file as paths do. One in 64 random base64 secrets begins with `/` too (`/9txgdFbQiz6D64TaLDzn7QN`);
+ * its pieces are mixed-case runs that no path names.
+ */
+export function isAbsolutePath(value: string): boolean {
+  return value.startsWith('/') && value.split('/').some((name) => PATH_NAME.test(name));
+}
