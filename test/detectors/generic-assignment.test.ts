@@ -72,11 +72,12 @@ describe('looksLikeRealSecret (generic API keys and secrets)', () => {
   it.each(fake)('drops %s', (_name, value) => {
     expect(looksLikeRealSecret(value).ok).toBe(false);
   });
-  it('keeps at least 99% of random base62 keys (the word heuristics must not eat real keys)', () => {
+  it('keeps at least 99.7% of random base62 keys (the word heuristics must not eat real keys)', () => {
+    // Before the letter-pair test of names (name-shapes.ts), 99.2%: random keys passed for camelCase names.
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
     let kept = 0;
     for (let i = 0; i < 2000; i++) if (looksLikeRealSecret(randomChars(1000 + i, 16 + (i % 5) * 6, alphabet)).ok) kept++;
-    expect(kept / 2000).toBeGreaterThanOrEqual(0.99);
+    expect(kept / 2000).toBeGreaterThanOrEqual(0.997);
   });
   it('keeps random base64 keys that happen to begin with `/`, and still drops absolute paths', () => {
     const base64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
