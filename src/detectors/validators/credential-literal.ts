@@ -137,6 +137,10 @@ export function judgeUnquotedPassword(raw: string): Judgement {
   if (/^_*[a-z][a-z0-9]*(?:_[a-z0-9]+)+_*$/.test(raw) || /^[a-z]+(?:[A-Z][a-z]+)+$/.test(raw) || /^[A-Z][a-z]+(?:[A-Z][a-z]+)+$/.test(raw)) {
     return { ok: false, reason: 'an identifier: in code, the name of a variable' };
   }
+  // `name:passwd:UID:GID:gecos:dir:shell`: documentation naming the fields of a record.
+  if (/^[A-Za-z_]+(?::[A-Za-z_]+)+$/.test(raw)) return { ok: false, reason: 'field names joined by colons (a record format)' };
+  // OpenSSL's pass-phrase sources (`-passin env:VAR`, `file:path`, `fd:3`) name where the secret is.
+  if (/^(?:env|file|fd):\S+$/.test(raw)) return { ok: false, reason: 'a reference to where the pass phrase is (env:, file:, fd:)' };
   return { ok: true };
 }
 
