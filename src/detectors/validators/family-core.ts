@@ -97,6 +97,26 @@ const genericStrictValidator: Validator = {
   },
 };
 
+/**
+ * The words that follow a flag's name when a changelog or a manual talks about it (`the --ask-password
+ * option`, `--ftp-password respectively.`), rather than give it a value.
+ */
+const PROSE_AFTER_FLAG = new Set([
+  'option', 'options', 'flag', 'flags', 'argument', 'arguments', 'parameter', 'parameters', 'switch', 'switches', 'command',
+  'commands', 'setting', 'settings', 'description', 'called', 'include', 'includes', 'respectively', 'simultaneously', 'instead',
+  'together', 'which', 'where', 'while', 'without', 'should', 'would', 'cannot',
+]);
+
+/** A password given to a command's flag (`--password x`, `mysql -px`, `sshpass -p x`): a literal, not the flag talked about in prose. */
+const passwordCliFlagValidator: Validator = {
+  name: 'password-cli-flag',
+  check(secret) {
+    // A word ending a clause (`options,`, `respectively.`) or one of the words prose puts after a flag's name.
+    if (/^[A-Za-z]+[.,;:!?)]+$/.test(secret) || PROSE_AFTER_FLAG.has(secret.toLowerCase())) return { kind: 'reject', reason: 'the flag named in prose, not given a value' };
+    return fromJudgement(judgePasswordLiteral(secret, { minLength: 6, allowSpaces: true }), 'a literal password given to a command');
+  },
+};
+
 /** A password stated in prose (`the password is 'x'`): the sentence is evidence enough for short values. */
 const passwordProseValidator: Validator = {
   name: 'password-prose',
@@ -146,6 +166,7 @@ export const coreValidators: readonly Validator[] = [
   jwtLenientValidator,
   basicAuthValidator,
   passwordLiteralValidator,
+  passwordCliFlagValidator,
   passwordProseValidator,
   passwordUnquotedValidator,
   genericStrictValidator,
