@@ -54,7 +54,7 @@ export interface RawMatch {
 export interface FindMatchesOptions {
   /** Matches that start at or after this offset belong to the next chunk (they are in its overlap). */
   acceptBefore?: number;
-  /** Rules not to run: those that reached their bound of matches in this input (see match-limit.ts). */
+  /** Rules not to run: those that met more different values than their bound in this input (see match-limit.ts). */
   skipRules?: ReadonlySet<string> | undefined;
 }
 

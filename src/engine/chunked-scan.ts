@@ -149,7 +149,7 @@ export class ChunkedScan {
     if (this.isFirstChunk) {
       const encoding = utf16EncodingOf(buffer.subarray(0, filled));
       if (encoding) this.utf16 = { decoder: new TextDecoder(encoding), text: new ChunkedScan(this.ruleset) };
-      else if (isGzip(buffer)) this.gzip = { parts: [], bytes: 0 };
+      else if (isGzip(buffer.subarray(0, filled))) this.gzip = { parts: [], bytes: 0 };
     }
     if (this.gzip) {
       this.isFirstChunk = false;

@@ -19,7 +19,7 @@ export class MatchLimit {
   private readonly matches = new Map<string, number>();
   private readonly values = new Map<string, Set<string>>();
   /** The rules that met more different values than the bound: no longer searched in this input. */
-  readonly stopped = new Set<string>();
+  private readonly stopped = new Set<string>();
   /** The rules past their bound of matches: only new values are kept. */
   private readonly thinned = new Set<string>();
 
