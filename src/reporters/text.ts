@@ -75,16 +75,24 @@ function summaryLine(report: Report, colors: ReturnType<typeof createColors>): s
     ...(suppressed > 0 ? [`${suppressed} suppressed (allowed inline or in the baseline)`] : []),
     `${report.stats.filesScanned} files, ${megabytes} MB${carriedOver(report.stats.bytesCarriedOver)} in ${seconds}s`,
   ];
-  const skips = Object.entries(countSkipsByReason(report.stats.skipped)) as [SkipReason, number][];
+  const counts = Object.entries(countSkipsByReason(report.stats.skipped)) as [SkipReason, number][];
+  const skips = counts.filter(([reason]) => !isScannedInPart(reason));
+  const partial = counts.filter(([reason]) => isScannedInPart(reason));
   if (skips.length > 0) parts.push(`skipped: ${skips.map(([reason, count]) => `${count} ${reason}`).join(', ')}`);
+  if (partial.length > 0) parts.push(`scanned in part: ${partial.map(([reason, count]) => `${count} ${reason}`).join(', ')}`);
   // Inputs the user would not expect to be left out, or cut short, named one by one.
-  const problems = report.stats.skipped.filter((skipped) => skipped.reason === 'unreadable' || skipped.reason === 'worker-crash' || skipped.reason === 'value-limit' || skipped.reason === 'match-limit');
+  const problems = report.stats.skipped.filter((skipped) => skipped.reason === 'unreadable' || skipped.reason === 'worker-crash' || isScannedInPart(skipped.reason));
   const details = problems.slice(0, 10).map((skipped) => {
-    const what = skipped.reason === 'value-limit' || skipped.reason === 'match-limit' ? 'scanned in part' : 'not scanned';
+    const what = isScannedInPart(skipped.reason) ? 'scanned in part' : 'not scanned';
     return colors.yellow(`  ${what}: ${skipped.path}: ${SKIP_REASON_TEXT[skipped.reason]}${skipped.detail ? ` (${skipped.detail})` : ''}`);
   });
   if (problems.length > 10) details.push(colors.yellow(`  … and ${problems.length - 10} more not scanned, or scanned in part`));
   return [`sprawl: ${parts.join('; ')}`, ...details].join('\n');
+}
+
+/** Inputs read to their end, some rules stopped or thinned on the way (see match-limit.ts). */
+function isScannedInPart(reason: SkipReason): boolean {
+  return reason === 'value-limit' || reason === 'match-limit';
 }
 
 /** History: how much of the bytes were versions' unchanged lines, whose matches were carried over from the version before. */

@@ -127,6 +127,8 @@ describe('inputs that must not break a scan', () => {
     expect(report.skipped).toEqual([{ path: 'users.env', reason: 'value-limit', detail: 'generic.password.unquoted' }]);
     const shown = runCli(['scan', env.path('dump')]);
     expect(shown.stdout).toContain(`scanned in part: users.env: more than ${MAX_VALUES_PER_RULE.toLocaleString('en')} different values of one rule`);
+    expect(shown.stdout).toMatch(/; scanned in part: 1 value-limit\n/);
+    expect(shown.stdout).not.toContain('skipped:');
   });
 
   it('a log that repeats one token on every line: past the bound of matches, a different token further on is still found', () => {
