@@ -23,6 +23,19 @@ export const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
   'match-limit': `more than ${withCommas(MAX_MATCHES_PER_RULE)} matches of one rule (a log that repeats a credential): past them, only values not met before in it are reported`,
 };
 
+/** Inputs read to their end, some rules stopped or thinned on the way (see match-limit.ts). */
+export function isScannedInPart(reason: SkipReason): boolean {
+  return reason === 'value-limit' || reason === 'match-limit';
+}
+
+/**
+ * Inputs the user would not expect to be left out, or cut short: named one by one in the text report and
+ * warnings in SARIF. The rest (binary files, links, LFS pointers…) are counted and noted.
+ */
+export function isUnexpectedSkip(reason: SkipReason): boolean {
+  return reason === 'unreadable' || reason === 'worker-crash' || isScannedInPart(reason);
+}
+
 export interface SkippedInput {
   path: string;
   reason: SkipReason;

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import { SKIP_REASON_TEXT } from '../engine/scan-stats.js';
+import { isUnexpectedSkip, SKIP_REASON_TEXT } from '../engine/scan-stats.js';
 import type { Finding, Occurrence } from '../findings/finding.js';
 import { NHI_TOP10, type Rule, type Severity } from '../ruleset/rule.js';
 import { describeExposure, displayedSecret, snippetOf, type Report } from './report.js';
@@ -263,7 +263,7 @@ function skippedNotifications(report: Report): Sarif.Notification[] {
     perReason.set(skipped.reason, seen);
     if (seen > MAX_NOTIFICATIONS_PER_REASON) continue;
     notifications.push({
-      level: skipped.reason === 'unreadable' || skipped.reason === 'worker-crash' || skipped.reason === 'value-limit' || skipped.reason === 'match-limit' ? 'warning' : 'note',
+      level: isUnexpectedSkip(skipped.reason) ? 'warning' : 'note',
       message: { text: `${skipped.path}: ${SKIP_REASON_TEXT[skipped.reason]}${skipped.detail ? ` (${skipped.detail})` : ''}` },
       descriptor: { id: `skipped/${skipped.reason}` },
       locations: [{ physicalLocation: { artifactLocation: { uri: encodeRelativeUri(skipped.path), uriBaseId: SRCROOT } } }],

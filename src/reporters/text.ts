@@ -4,7 +4,7 @@
  * skipped inputs. Coloured only when asked (a TTY without NO_COLOR).
  */
 import { createColors } from 'picocolors';
-import { countSkipsByReason, SKIP_REASON_TEXT, type SkipReason } from '../engine/scan-stats.js';
+import { countSkipsByReason, isScannedInPart, isUnexpectedSkip, SKIP_REASON_TEXT, type SkipReason } from '../engine/scan-stats.js';
 import type { Finding } from '../findings/finding.js';
 import type { Severity } from '../ruleset/rule.js';
 import { NHI_TOP10 } from '../ruleset/rule.js';
@@ -80,19 +80,13 @@ function summaryLine(report: Report, colors: ReturnType<typeof createColors>): s
   const partial = counts.filter(([reason]) => isScannedInPart(reason));
   if (skips.length > 0) parts.push(`skipped: ${skips.map(([reason, count]) => `${count} ${reason}`).join(', ')}`);
   if (partial.length > 0) parts.push(`scanned in part: ${partial.map(([reason, count]) => `${count} ${reason}`).join(', ')}`);
-  // Inputs the user would not expect to be left out, or cut short, named one by one.
-  const problems = report.stats.skipped.filter((skipped) => skipped.reason === 'unreadable' || skipped.reason === 'worker-crash' || isScannedInPart(skipped.reason));
+  const problems = report.stats.skipped.filter((skipped) => isUnexpectedSkip(skipped.reason));
   const details = problems.slice(0, 10).map((skipped) => {
     const what = isScannedInPart(skipped.reason) ? 'scanned in part' : 'not scanned';
     return colors.yellow(`  ${what}: ${skipped.path}: ${SKIP_REASON_TEXT[skipped.reason]}${skipped.detail ? ` (${skipped.detail})` : ''}`);
   });
   if (problems.length > 10) details.push(colors.yellow(`  … and ${problems.length - 10} more not scanned, or scanned in part`));
   return [`sprawl: ${parts.join('; ')}`, ...details].join('\n');
-}
-
-/** Inputs read to their end, some rules stopped or thinned on the way (see match-limit.ts). */
-function isScannedInPart(reason: SkipReason): boolean {
-  return reason === 'value-limit' || reason === 'match-limit';
 }
 
 /** History: how much of the bytes were versions' unchanged lines, whose matches were carried over from the version before. */
