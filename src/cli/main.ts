@@ -183,6 +183,7 @@ export function addScanOptions(command: Command): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 on findings at or above this severity (default: the config\'s fail_on, else low)').choices(['low', 'medium', 'high', 'critical', 'none']))
     .option('-c, --config <file>', 'use this config file instead of the .sprawl.yml at the scan root')
     .option('-d, --decode <levels>', 'look inside base64, percent, hex and \\u-escaped text, this many levels deep (default: 2 for logs and stdin, else 0)', parseDepth)
+    .option('--archive-depth <levels>', 'unpack zip, jar and tar archives (nested ones too) this many levels deep and scan their files; 0 counts them as binary (default: 3)', parseDepth)
     .option('-j, --threads <n>', 'worker threads (default: available cores)', parsePositiveInt)
     .option('-e, --exclude <glob...>', 'leave out paths matching these globs (relative to the scan root)')
     .option('-r, --rules <path...>', 'also load rules from these files or directories')

@@ -44,6 +44,8 @@ export interface ScanCommandOptions {
   reportUnused?: boolean;
   /** Levels of encoded text to look inside (`--decode N`); the source's default otherwise. */
   decode?: number;
+  /** Levels of archives to unpack (`--archive-depth N`); `DEFAULT_ARCHIVE_DEPTH` otherwise. */
+  archiveDepth?: number;
 }
 
 export interface PipelineSource extends ScanInput {
@@ -84,6 +86,7 @@ async function findingsOf(source: PipelineSource, options: ScanCommandOptions): 
     rules: rules.map(matcherSpecOf),
     ...(options.threads ? { threads: options.threads } : {}),
     ...(decodeDepth !== undefined ? { decodeDepth } : {}),
+    ...(options.archiveDepth !== undefined ? { archiveDepth: options.archiveDepth } : {}),
     ...(config.maxTokenLifetimeHours !== undefined ? { settings: { maxTokenLifetimeHours: config.maxTokenLifetimeHours } } : {}),
   });
   let findings: Finding[];

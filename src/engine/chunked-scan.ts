@@ -13,7 +13,8 @@ import { findEncodedMatches } from '../detectors/encoded-text.js';
 import { findMatches, type RawMatch } from '../detectors/pattern.js';
 import type { CompiledRuleset } from '../ruleset/compile-rules.js';
 import type { CatFileSession, ObjectReader } from '../sources/git-cat-file.js';
-import type { ItemOutcome, LocatedMatch, RuleLimit } from './worker-protocol.js';
+import type { EntrySkip, ItemOutcome, LocatedMatch, RuleLimit } from './worker-protocol.js';
+import { ArchiveError, archiveFormatOf, forEachArchiveEntry, type ArchiveFormat } from './archive-entries.js';
 import { MatchLimit } from './match-limit.js';
 import { countNewlines, MatchLocator, type ChunkPosition } from './match-locator.js';
 import { scanChangedRegion, type PreviousVersion } from './changed-region.js';
@@ -51,6 +52,10 @@ export interface ChunkedScanResult {
   limits?: RuleLimit[];
   /** Why binary content was not scanned, where there is more to say than that it is binary. */
   binaryDetail?: string;
+  /** An archive's files that were not scanned, by their path in it (see archive-entries.ts). */
+  entrySkips?: EntrySkip[];
+  /** How many of an archive's files (nested archives' included) were binary: counted, not listed. */
+  binaryEntries?: number;
 }
 
 export class ChunkedScan {
@@ -69,16 +74,19 @@ export class ChunkedScan {
    */
   private utf16: { decoder: TextDecoder; text: ChunkedScan } | undefined;
   /**
-   * Set when the input is gzip-compressed (a database dump, a backup, a rotated log committed by mistake):
-   * its bytes are kept, up to `GZIP_MAX_BYTES`, and decompressed at the end, up to `GUNZIPPED_MAX_BYTES`,
-   * then scanned as text. Past either bound it is counted as binary, with the reason.
+   * Set when the input is gzip-compressed (a database dump, a backup, a rotated log committed by mistake)
+   * or an archive (zip, jar, tar): its bytes are kept, up to a bound, and at the end decompressed (up to
+   * `GUNZIPPED_MAX_BYTES`) or unpacked (see archive-entries.ts), then scanned. Past a bound it is counted
+   * as binary, with the reason.
    */
-  private gzip: { parts: Buffer[]; bytes: number } | undefined;
+  private kept: { format: 'gzip' | ArchiveFormat; parts: Buffer[]; bytes: number } | undefined;
   private binaryDetail: string | undefined;
 
   constructor(
     private readonly ruleset: CompiledRuleset,
     private readonly buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES),
+    /** How many archives this input is inside (0: a file, a blob); archives unpack while it is below `archiveDepth`. */
+    private readonly nesting = 0,
   ) {}
 
   /** Pushes bytes from a stream; scans each chunk as the buffer fills. */
@@ -120,7 +128,11 @@ export class ChunkedScan {
   /** Scans what is left and returns every match, in order. */
   end(): ChunkedScanResult {
     if (!this.isBinary) this.scanChunk(true);
-    if (this.gzip && !this.isBinary) return this.gunzipped(this.gzip.parts);
+    if (this.kept && !this.isBinary) {
+      const bytes = Buffer.concat(this.kept.parts);
+      this.kept.parts = [];
+      return this.kept.format === 'gzip' ? this.gunzipped(bytes) : this.unpacked(this.kept.format, bytes);
+    }
     if (this.isBinary) return { isBinary: true, bytes: this.totalBytes, matches: [], ...(this.binaryDetail ? { binaryDetail: this.binaryDetail } : {}) };
     if (this.utf16) return { ...this.utf16.text.end(), bytes: this.totalBytes };
     const limits = this.limit.reached;
@@ -128,39 +140,111 @@ export class ChunkedScan {
   }
 
   /** The decompressed text scanned as any input is, its matches placed in it; or the reason it is not scanned. */
-  private gunzipped(parts: readonly Buffer[]): ChunkedScanResult {
+  private gunzipped(compressed: Buffer): ChunkedScanResult {
     let text: Buffer;
     try {
-      text = gunzipSync(Buffer.concat(parts), { maxOutputLength: GUNZIPPED_MAX_BYTES });
+      text = gunzipSync(compressed, { maxOutputLength: GUNZIPPED_MAX_BYTES });
     } catch (error) {
       const tooLarge = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
       const detail = tooLarge ? `gzip-compressed, decompresses to more than ${GUNZIPPED_MAX_BYTES / 1024 / 1024} MB (sprawl logs decompresses any size as it scans)` : 'gzip-compressed, but not valid gzip';
       return { isBinary: true, bytes: this.totalBytes, matches: [], binaryDetail: detail };
     }
-    const inner = new ChunkedScan(this.ruleset);
+    // A `.tar.gz` is one archive, not two: its tar is unpacked at this input's own level.
+    const format = archiveFormatOf(text);
+    if (format !== undefined && this.ruleset.archiveDepth > this.nesting) return this.unpacked(format, text);
+    // This input's chunks are all scanned, so its buffer is free for the decompressed text.
+    const inner = new ChunkedScan(this.ruleset, this.buffer, this.nesting);
     inner.write(text);
     const result = inner.end();
-    if (result.isBinary) return { isBinary: true, bytes: this.totalBytes, matches: [], binaryDetail: 'gzip-compressed binary content (an archive, say)' };
+    if (result.isBinary) return { isBinary: true, bytes: this.totalBytes, matches: [], binaryDetail: `gzip-compressed binary content${result.binaryDetail ? `: ${result.binaryDetail}` : ''}` };
     return { ...result, bytes: this.totalBytes };
+  }
+
+  /**
+   * Each file of the archive scanned as an input of its own, one level deeper (so an archive inside it is
+   * unpacked in turn, up to `archiveDepth`); its matches carry the file's path in the archive. This
+   * input's limit on matches holds over all its files together.
+   */
+  private unpacked(format: ArchiveFormat, archive: Buffer): ChunkedScanResult {
+    const matches: LocatedMatch[] = [];
+    const entrySkips: EntrySkip[] = [];
+    const innerLimits: RuleLimit[] = [];
+    let binaryEntries = 0;
+    try {
+      forEachArchiveEntry(format, archive, (entry) => {
+        if (entry.problem !== undefined) {
+          entrySkips.push({ entry: entry.name, reason: 'unreadable', detail: entry.problem });
+          return;
+        }
+        // This input's chunks are all scanned, so its buffer is free for the files' (one after another).
+        const inner = new ChunkedScan(this.ruleset, this.buffer, this.nesting + 1);
+        inner.write(entry.bytes);
+        const result = inner.end();
+        if (result.isBinary) {
+          // Plain binary files (class files, images) are counted; one with more to say is named.
+          if (result.binaryDetail === undefined) binaryEntries++;
+          else entrySkips.push({ entry: entry.name, reason: 'binary', detail: result.binaryDetail });
+          return;
+        }
+        binaryEntries += result.binaryEntries ?? 0;
+        for (const match of result.matches) {
+          if (this.limit.admit(match.ruleId, match.secret)) matches.push({ ...match, entry: match.entry === undefined ? entry.name : `${entry.name}!${match.entry}` });
+        }
+        for (const skip of result.entrySkips ?? []) entrySkips.push({ ...skip, entry: `${entry.name}!${skip.entry}` });
+        innerLimits.push(...(result.limits ?? []));
+      });
+    } catch (error) {
+      if (!(error instanceof ArchiveError)) throw error;
+      return { isBinary: true, bytes: this.totalBytes, matches: [], binaryDetail: `a ${format} archive, but ${error.message}` };
+    }
+    const limits = distinctLimits([...(this.limit.reached ?? []), ...innerLimits]);
+    return {
+      isBinary: false,
+      bytes: this.totalBytes,
+      matches,
+      ...(limits.length > 0 ? { limits } : {}),
+      ...(entrySkips.length > 0 ? { entrySkips } : {}),
+      ...(binaryEntries > 0 ? { binaryEntries } : {}),
+    };
+  }
+
+  /** Starts keeping the input's bytes when its first chunk shows gzip or an archive that is to be unpacked. */
+  private keepIfPacked(first: Buffer): void {
+    if (isGzip(first)) {
+      this.kept = { format: 'gzip', parts: [], bytes: 0 };
+      return;
+    }
+    const format = archiveFormatOf(first);
+    if (format === undefined) return;
+    if (this.ruleset.archiveDepth > this.nesting) this.kept = { format, parts: [], bytes: 0 };
+    else {
+      // Counted as binary, as before archives were unpacked, and said why.
+      this.isBinary = true;
+      this.binaryDetail = this.nesting === 0 ? `a ${format} archive, not unpacked (--archive-depth 0)` : `a ${format} archive nested ${this.nesting} deep, past --archive-depth ${this.ruleset.archiveDepth}`;
+    }
   }
 
   private scanChunk(isLastChunk: boolean): void {
     const { buffer, filled } = this;
     if (this.isFirstChunk) {
       const encoding = utf16EncodingOf(buffer.subarray(0, filled));
-      if (encoding) this.utf16 = { decoder: new TextDecoder(encoding), text: new ChunkedScan(this.ruleset) };
-      else if (isGzip(buffer.subarray(0, filled))) this.gzip = { parts: [], bytes: 0 };
+      if (encoding) this.utf16 = { decoder: new TextDecoder(encoding), text: new ChunkedScan(this.ruleset, undefined, this.nesting) };
+      else this.keepIfPacked(buffer.subarray(0, filled));
     }
-    if (this.gzip) {
+    if (this.kept) {
       this.isFirstChunk = false;
-      this.gzip.bytes += filled;
-      if (this.gzip.bytes > GZIP_MAX_BYTES) {
+      this.kept.bytes += filled;
+      const bound = this.kept.format === 'gzip' ? GZIP_MAX_BYTES : ARCHIVE_MAX_BYTES;
+      if (this.kept.bytes > bound) {
         this.isBinary = true;
-        this.binaryDetail = `gzip-compressed, larger than ${GZIP_MAX_BYTES / 1024 / 1024} MB (sprawl logs decompresses any size as it scans)`;
-      } else this.gzip.parts.push(Buffer.from(buffer.subarray(0, filled)));
+        const unpacks = this.kept.format === 'gzip' ? ' (sprawl logs decompresses any size as it scans)' : ', not unpacked';
+        this.binaryDetail = `${this.kept.format === 'gzip' ? 'gzip-compressed' : `a ${this.kept.format} archive`}, larger than ${bound / 1024 / 1024} MB${unpacks}`;
+        this.kept = undefined;
+      } else this.kept.parts.push(Buffer.from(buffer.subarray(0, filled)));
       this.filled = 0;
       return;
     }
+    if (this.isBinary) return;
     if (this.utf16) {
       this.isFirstChunk = false;
       this.utf16.text.write(Buffer.from(this.utf16.decoder.decode(buffer.subarray(0, filled), { stream: !isLastChunk })));
@@ -196,6 +280,15 @@ export class ChunkedScan {
 /** Compressed bytes kept for decompression, and the most they may decompress to: memory stays bounded per thread. */
 const GZIP_MAX_BYTES = 16 * 1024 * 1024;
 const GUNZIPPED_MAX_BYTES = 64 * 1024 * 1024;
+/** The largest archive kept whole to be unpacked (a Spring Boot jar is tens of megabytes). */
+const ARCHIVE_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Each rule's bound once, however many files of an archive reached it. */
+function distinctLimits(limits: readonly RuleLimit[]): RuleLimit[] {
+  const seen = new Map<string, RuleLimit>();
+  for (const limit of limits) seen.set(`${limit.ruleId}\0${limit.bound}`, limit);
+  return [...seen.values()];
+}
 
 /** Gzip's magic number and its only compression method, deflate. */
 function isGzip(bytes: Buffer): boolean {
@@ -378,7 +471,8 @@ class GitBlobScanner implements ObjectReader {
 
   /** A blob read whole: scanned where it changed since the version before, if that is known, else in chunks; kept for the next version. */
   private scanWhole(bytes: Buffer, item: GitBlobItem, previous: PreviousVersion | undefined): ChunkedScanResult {
-    const isText = !looksBinary(bytes);
+    // An archive or compressed version is unpacked whole each time, never compared byte by byte.
+    const isText = !looksBinary(bytes) && archiveFormatOf(bytes) === undefined && !isGzip(bytes);
     let result = previous && isText ? scanChangedRegion(previous, bytes, this.ruleset) : undefined;
     if (!result) {
       const scan = new ChunkedScan(this.ruleset, this.buffer);
@@ -449,6 +543,8 @@ function outcomeOf(id: string, result: ChunkedScanResult): ItemOutcome {
     matches: result.matches,
     ...(result.carriedBytes ? { carriedBytes: result.carriedBytes } : {}),
     ...(result.limits ? { limits: result.limits } : {}),
+    ...(result.entrySkips ? { entrySkips: result.entrySkips } : {}),
+    ...(result.binaryEntries ? { binaryEntries: result.binaryEntries } : {}),
   };
 }
 

@@ -41,6 +41,11 @@ export interface SkippedInput {
   reason: SkipReason;
   /** The underlying error, such as `EACCES`; never contains file contents. */
   detail?: string;
+  /**
+   * How many inputs this entry stands for, when more than one: the binary files inside an archive are
+   * counted in one entry per archive (a jar holds thousands of class files), not listed one by one.
+   */
+  count?: number;
 }
 
 export interface ScanStats {
@@ -54,6 +59,6 @@ export interface ScanStats {
 
 export function countSkipsByReason(skipped: readonly SkippedInput[]): Partial<Record<SkipReason, number>> {
   const counts: Partial<Record<SkipReason, number>> = {};
-  for (const entry of skipped) counts[entry.reason] = (counts[entry.reason] ?? 0) + 1;
+  for (const entry of skipped) counts[entry.reason] = (counts[entry.reason] ?? 0) + (entry.count ?? 1);
   return counts;
 }

@@ -12,7 +12,7 @@ import type { Provenance } from '../sources/provenance.js';
 import { CHUNK_BYTES, OVERLAP_BYTES, scanBytes, scanFile, scanStream } from './chunked-scan.js';
 import type { ScanStats, SkippedInput } from './scan-stats.js';
 import { isItemList, openablePath, type ScanItem, type ScanItems, type StreamInput } from '../sources/scan-item.js';
-import type { ItemOutcome, LocatedMatch, RuleLimit } from './worker-protocol.js';
+import type { EntrySkip, ItemOutcome, LocatedMatch, RuleLimit } from './worker-protocol.js';
 import { InFlightBatches } from './in-flight-batches.js';
 
 /**
@@ -77,14 +77,17 @@ export interface ScanOptions {
   inProcess?: boolean;
   /** Levels of encoded text (base64, percent, hex, \u escapes) to look inside; 0 (none) by default. */
   decodeDepth?: number;
+  /** Levels of archives (zip, jar, tar) to unpack; `DEFAULT_ARCHIVE_DEPTH` by default. */
+  archiveDepth?: number;
   /** The project's thresholds (`.sprawl.yml`), for validators that judge by them. */
   settings?: ValidatorSettings;
 }
 
 /** What every compiled ruleset of this scan needs besides the rules, in this thread or in a worker. */
-function rulesetOptionsOf(options: ScanOptions): { decodeDepth?: number; settings?: ValidatorSettings } {
+function rulesetOptionsOf(options: ScanOptions): { decodeDepth?: number; archiveDepth?: number; settings?: ValidatorSettings } {
   return {
     ...(options.decodeDepth !== undefined ? { decodeDepth: options.decodeDepth } : {}),
+    ...(options.archiveDepth !== undefined ? { archiveDepth: options.archiveDepth } : {}),
     ...(options.settings !== undefined ? { settings: options.settings } : {}),
   };
 }
@@ -106,6 +109,7 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
       stats.bytesScanned += outcome.bytes;
       stats.bytesCarriedOver += outcome.carriedBytes ?? 0;
       if (outcome.limits) recordLimits(outcome.id, input.provenanceOf(outcome.id, item)[0]?.path ?? outcome.id, outcome.limits, stats);
+      if (outcome.entrySkips || outcome.binaryEntries) recordEntrySkips(input.provenanceOf(outcome.id, item)[0]?.path ?? outcome.id, outcome, stats);
       if (outcome.matches.length === 0) return;
       if (matches.length === 0) input.onFirstMatch?.();
       for (const provenance of input.provenanceOf(outcome.id, item)) {
@@ -126,6 +130,18 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
   stats.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   stats.durationMs = performance.now() - startedAt;
   return { matches, stats, threadsEnded };
+}
+
+/**
+ * An archive's files that were not scanned: each named by the archive's path and its own, `!`-joined; its
+ * binary files counted in one entry at the archive's path.
+ */
+function recordEntrySkips(path: string, { entrySkips, binaryEntries }: { entrySkips?: readonly EntrySkip[]; binaryEntries?: number }, stats: ScanStats): void {
+  for (const { entry, reason, detail } of entrySkips ?? []) stats.skipped.push({ path: `${path}!${entry}`, reason, ...(detail ? { detail } : {}) });
+  if (binaryEntries) {
+    const files = binaryEntries === 1 ? '1 binary file' : `${binaryEntries} binary files`;
+    stats.skipped.push({ path, reason: 'binary', detail: `${files} inside the archive, not scanned`, ...(binaryEntries > 1 ? { count: binaryEntries } : {}) });
+  }
 }
 
 /** An input scanned in part (see match-limit.ts): one entry per bound reached, naming its rules. */

@@ -14,6 +14,8 @@ export interface WorkerSetup {
   rules: RuleMatcherSpec[];
   /** Levels of encoded text to look inside (`--decode`). */
   decodeDepth?: number;
+  /** Levels of archives to unpack (`--archive-depth`). */
+  archiveDepth?: number;
   /** The project's thresholds (`.sprawl.yml`). */
   settings?: ValidatorSettings;
 }
@@ -50,6 +52,18 @@ export interface LocatedMatch {
   allowed?: { reason: string };
   /** Found inside encoded text: the decodings that led to it, outermost first. */
   decodedVia?: string[];
+  /**
+   * Found in a file inside an archive: its path there, `!`-joined through nested archives
+   * (`WEB-INF/lib/app.jar!application.properties`). Line and column are the entry's own.
+   */
+  entry?: string;
+}
+
+/** A file inside an archive that was not scanned, and why (see archive-entries.ts). */
+export interface EntrySkip {
+  entry: string;
+  reason: SkipReason;
+  detail?: string;
 }
 
 /** A rule that reached a bound in one input: `values` (no longer searched there) or `matches` (only new values kept). */
@@ -68,6 +82,10 @@ export type ItemOutcome =
       carriedBytes?: number;
       /** Rules that reached a bound of matches or values in this input (see match-limit.ts). */
       limits?: RuleLimit[];
+      /** An archive's files that were not scanned (encrypted, past a bound), by their path in it. */
+      entrySkips?: EntrySkip[];
+      /** How many of an archive's files (nested archives' included) were binary, and not scanned. */
+      binaryEntries?: number;
     }
   | { id: string; kind: 'skipped'; reason: SkipReason; detail?: string };
 

@@ -21,6 +21,7 @@ function useSetup(shared: NonNullable<ScanTask['setup']>): void {
   if (rulesetSetupId === 0) primeDetector();
   ruleset = compileRuleset(setup.rules, {
     ...(setup.decodeDepth !== undefined ? { decodeDepth: setup.decodeDepth } : {}),
+    ...(setup.archiveDepth !== undefined ? { archiveDepth: setup.archiveDepth } : {}),
     ...(setup.settings !== undefined ? { settings: setup.settings } : {}),
   });
   rulesetSetupId = shared.setupId;

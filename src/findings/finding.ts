@@ -23,6 +23,11 @@ export interface Occurrence {
   allowed?: { reason: string };
   /** Found inside encoded text: the decodings that led to it, outermost first; the location is the encoded run. */
   decodedVia?: string[];
+  /**
+   * Found in a file inside the archive at `provenance.path`: the file's path in it, `!`-joined through
+   * nested archives. Line and column are the inner file's.
+   */
+  entry?: string;
   /** Present when a baseline entry accepts this finding at this path. */
   baselined?: { reason: string };
   /** In git history: the commit that first added this blob under this path. */

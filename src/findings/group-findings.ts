@@ -66,6 +66,7 @@ export function groupFindings(matches: Iterable<MatchAt>, options: GroupOptions)
       after: match.after,
       ...(match.allowed ? { allowed: match.allowed } : {}),
       ...(match.decodedVia ? { decodedVia: match.decodedVia } : {}),
+      ...(match.entry !== undefined ? { entry: match.entry } : {}),
     };
     finding.occurrences.push(occurrence);
   }
@@ -79,6 +80,8 @@ export function groupFindings(matches: Iterable<MatchAt>, options: GroupOptions)
 
 function byLocation(a: Occurrence, b: Occurrence): number {
   if (a.provenance.path !== b.provenance.path) return a.provenance.path < b.provenance.path ? -1 : 1;
+  // A file's own lines first, then its archive entries by path.
+  if (a.entry !== b.entry) return a.entry === undefined ? -1 : b.entry === undefined ? 1 : a.entry < b.entry ? -1 : 1;
   return a.line - b.line || a.column - b.column;
 }
 

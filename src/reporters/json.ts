@@ -31,6 +31,7 @@ export function writeJson(report: Report): string {
     sprawlCount: finding.occurrences.length,
     occurrences: finding.occurrences.map((occurrence) => ({
       path: occurrence.provenance.path,
+      ...(occurrence.entry !== undefined ? { entry: occurrence.entry } : {}),
       line: occurrence.line,
       column: occurrence.column,
       endLine: occurrence.endLine,

@@ -195,12 +195,13 @@ function sarifResult(finding: Finding, occurrence: Occurrence, ruleIndex: Readon
   const exposure = describeExposure(finding);
   const exposureNote = exposure ? ` Exposure: ${exposure}.` : '';
   const decodedNote = occurrence.decodedVia ? ` Found inside ${occurrence.decodedVia.join(' > ')}-encoded text at this location.` : '';
+  const entryNote = occurrence.entry !== undefined ? ` Found in ${occurrence.entry}, line ${occurrence.line}, inside this archive.` : '';
   return {
     ruleId: finding.rule.id,
     ruleIndex: ruleIndex.get(finding.rule.id)!,
     level: LEVEL[finding.severity],
     message: {
-      text: `${finding.rule.name} (${finding.lifetime}: ${finding.lifetimeEvidence}) ${displayedSecret(finding, report)}.${validationNote}${sprawlNote}${exposureNote}${decodedNote} ${finding.rule.remediation}`,
+      text: `${finding.rule.name} (${finding.lifetime}: ${finding.lifetimeEvidence}) ${displayedSecret(finding, report)}.${validationNote}${sprawlNote}${exposureNote}${decodedNote}${entryNote} ${finding.rule.remediation}`,
     },
     locations: [sarifLocation(finding, occurrence, report, true)],
     ...(others.length > 0
@@ -235,12 +236,18 @@ function sarifResult(finding: Finding, occurrence: Occurrence, ruleIndex: Readon
       ...(finding.exposure ? { exposure: finding.exposure } : {}),
       ...(occurrence.introducedIn ? { introducedIn: occurrence.introducedIn } : {}),
       ...(occurrence.decodedVia ? { decodedVia: occurrence.decodedVia } : {}),
+      ...(occurrence.entry !== undefined ? { archiveEntry: { path: occurrence.entry, line: occurrence.line, column: occurrence.column } } : {}),
       ...(occurrence.provenance.kind === 'git' ? { blobId: occurrence.provenance.blobId, historyOnly: finding.exposure?.atHead === false } : {}),
     },
   };
 }
 
 function sarifLocation(finding: Finding, occurrence: Occurrence, report: Report, withSnippet: boolean): Sarif.Location {
+  if (occurrence.entry !== undefined) {
+    // In a file inside an archive: the archive is the file the repository has, and it has no lines of its
+    // own; code scanning needs a line, so the region is its first. The entry and its line are in the message.
+    return { physicalLocation: { artifactLocation: { uri: encodeRelativeUri(occurrence.provenance.path), uriBaseId: SRCROOT }, region: { startLine: 1 } } };
+  }
   return {
     physicalLocation: {
       artifactLocation: { uri: encodeRelativeUri(occurrence.provenance.path), uriBaseId: SRCROOT },
@@ -257,11 +264,13 @@ function sarifLocation(finding: Finding, occurrence: Occurrence, report: Report,
 
 function skippedNotifications(report: Report): Sarif.Notification[] {
   const perReason = new Map<string, number>();
+  const listedPerReason = new Map<string, number>();
   const notifications: Sarif.Notification[] = [];
   for (const skipped of report.stats.skipped) {
-    const seen = (perReason.get(skipped.reason) ?? 0) + 1;
-    perReason.set(skipped.reason, seen);
-    if (seen > MAX_NOTIFICATIONS_PER_REASON) continue;
+    perReason.set(skipped.reason, (perReason.get(skipped.reason) ?? 0) + (skipped.count ?? 1));
+    const listed = (listedPerReason.get(skipped.reason) ?? 0) + 1;
+    listedPerReason.set(skipped.reason, listed);
+    if (listed > MAX_NOTIFICATIONS_PER_REASON) continue;
     notifications.push({
       level: isUnexpectedSkip(skipped.reason) ? 'warning' : 'note',
       message: { text: `${skipped.path}: ${SKIP_REASON_TEXT[skipped.reason]}${skipped.detail ? ` (${skipped.detail})` : ''}` },
@@ -270,7 +279,7 @@ function skippedNotifications(report: Report): Sarif.Notification[] {
     });
   }
   for (const [reason, count] of perReason) {
-    if (count > MAX_NOTIFICATIONS_PER_REASON) {
+    if (listedPerReason.get(reason)! > MAX_NOTIFICATIONS_PER_REASON) {
       notifications.push({
         level: 'note',
         message: { text: `${count} inputs skipped in all: ${SKIP_REASON_TEXT[reason as keyof typeof SKIP_REASON_TEXT]} (only the first ${MAX_NOTIFICATIONS_PER_REASON} are listed)` },

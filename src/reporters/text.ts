@@ -43,7 +43,9 @@ export function writeText(report: Report, options: { color: boolean }): string {
           : '';
       const commit = occurrence.introducedIn ? colors.dim(` (since ${occurrence.introducedIn.id.slice(0, 7)}, ${occurrence.introducedIn.date.slice(0, 10)})`) : '';
       const decoded = occurrence.decodedVia ? colors.dim(` (inside ${occurrence.decodedVia.join(' > ')})`) : '';
-      lines.push(`            ${occurrence.provenance.path}:${occurrence.line}:${occurrence.column}${decoded}${commit}${allowed}`);
+      // A file inside an archive: `app.jar!config/application.properties:3:14`, as gitleaks writes it.
+      const place = occurrence.entry === undefined ? occurrence.provenance.path : `${occurrence.provenance.path}!${occurrence.entry}`;
+      lines.push(`            ${place}:${occurrence.line}:${occurrence.column}${decoded}${commit}${allowed}`);
       lines.push(colors.dim(`              ${truncate(snippetOf(finding, occurrence, report), 120)}`));
     }
     if (finding.occurrences.length > MAX_LISTED_OCCURRENCES) lines.push(`            … and ${finding.occurrences.length - MAX_LISTED_OCCURRENCES} more`);

@@ -18,6 +18,11 @@ import { matcherSpecOf, type RuleMatcherSpec } from './rule.js';
  */
 export const DEFAULT_DECODE_DEPTH = 0;
 export const LOG_DECODE_DEPTH = 2;
+/**
+ * Levels of archives to unpack (see archive-entries.ts): a war holds jars, a jar may hold a zip. Deeper
+ * archives are counted as binary, with the reason. `--archive-depth N` sets it; 0 unpacks none.
+ */
+export const DEFAULT_ARCHIVE_DEPTH = 3;
 
 /** RE2's multi-pattern matcher: one linear pass over the bytes says which keywords occur. */
 type KeywordSet = ReturnType<typeof RE2.Set>;
@@ -76,6 +81,8 @@ export interface CompiledRuleset {
   specificityOf: ReadonlyMap<string, number>;
   /** Levels of encoded text (base64, percent, hex, \u escapes) to look inside; 0 turns decoding off. */
   decodeDepth: number;
+  /** Levels of archives (zip, jar, tar) to unpack and scan inside; 0 counts archives as binary. */
+  archiveDepth: number;
   /** The project's thresholds, for validators that judge by them. */
   settings: ValidatorSettings;
   /** Rules whose pattern was split into parts, whose matches can overlap (see fast-pattern.ts). */
@@ -91,6 +98,7 @@ export interface CompiledRuleset {
 
 export interface CompileOptions {
   decodeDepth?: number;
+  archiveDepth?: number;
   settings?: ValidatorSettings;
   /** After how many windows a group of parts gets its gate (see `PartGroup`); tests set 0 to gate from the start. */
   gateAfterWakes?: number;
@@ -135,6 +143,7 @@ export function compileRuleset(givenSpecs: readonly RuleMatcherSpec[], options: 
     splitRuleIds,
     specificityOf,
     decodeDepth: options.decodeDepth ?? DEFAULT_DECODE_DEPTH,
+    archiveDepth: options.archiveDepth ?? DEFAULT_ARCHIVE_DEPTH,
     multilineKeywords: multilineKeywords.length > 0 ? new RE2(multilineKeywords.map(escapeForRe2).join('|'), 'iu') : undefined,
     structural,
     settings: options.settings ?? DEFAULT_VALIDATOR_SETTINGS,

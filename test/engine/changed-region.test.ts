@@ -115,8 +115,9 @@ describe('scanning only what changed since the version before (changed-region.ts
   it('finds the same where an edit changes a line of a secret that spans lines, or a line beside it', () => {
     // A key on one line and its value on the next (YAML, JSON, a Kubernetes manifest): the change of one
     // must not leave the other's match carried over unchanged.
-    const head = codeLines.slice(0, 100).join('\n');
-    const tail = codeLines.slice(100, 120).join('\n');
+    // Code enough before the snippet (200 lines, 8–10 KB) that the carried part passes the 4 KiB the scan asks for, whichever file sorts first.
+    const head = codeLines.slice(0, 200).join('\n');
+    const tail = codeLines.slice(200, 220).join('\n');
     let taken = 0;
     let cases = 0;
     for (const snippet of spanningSnippets) {
@@ -142,8 +143,8 @@ describe('scanning only what changed since the version before (changed-region.ts
   });
 
   it('finds the same where the first scanned line falls inside a secret that spans lines (its first lines are read as context)', () => {
-    const head = codeLines.slice(0, 100).join('\n');
-    const tail = codeLines.slice(100, 110).join('\n');
+    const head = codeLines.slice(0, 200).join('\n');
+    const tail = codeLines.slice(200, 210).join('\n');
     let taken = 0;
     for (const snippet of spanningSnippets) {
       const lines = snippet.split('\n');

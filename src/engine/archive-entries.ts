@@ -1,0 +1,169 @@
+/**
+ * The files inside an archive held in memory, one at a time: zip and everything built on it (jar, war,
+ * ear, apk, whl, nupkg, vsix, docx and xlsx…), read through adm-zip, and tar, read through node-tar
+ * (a `.tar.gz` arrives here already decompressed, see chunked-scan.ts). Formats are told by their magic
+ * numbers, not by file names, as binary content is.
+ *
+ * Archives are where build outputs carry configuration out of a repository: an `application.properties`
+ * inside a Spring Boot jar, a `.env` in a release tarball, a key in a Python wheel. gitleaks and
+ * trufflehog unpack them too.
+ *
+ * Bounds keep a worker's memory flat whatever the archive claims: each entry is decompressed here, not by
+ * the library, with a limit on its output (a zip bomb's headers lie about sizes), and an archive yields
+ * at most `UNPACKED_MAX_BYTES` in all. What is not unpacked (an encrypted entry, an unknown compression
+ * method, an entry past a bound) is reported by name with the reason, never dropped silently.
+ */
+import type AdmZip from 'adm-zip';
+import { inflateRawSync } from 'node:zlib';
+import type { ReadEntry } from 'tar';
+import { tarLibrary, zipLibrary } from '../parsers.js';
+
+export type ArchiveFormat = 'zip' | 'tar';
+
+/** A regular file inside the archive: its bytes, or why they were not unpacked. */
+export type ArchiveEntry = { name: string; bytes: Buffer; problem?: undefined } | { name: string; problem: string; bytes?: undefined };
+
+/** The most one entry may decompress to; a larger one is reported, not scanned. */
+export const ENTRY_MAX_BYTES = 32 * 1024 * 1024;
+/** The most one archive may unpack to in all (nested archives each count their own). */
+export const UNPACKED_MAX_BYTES = 256 * 1024 * 1024;
+
+const ZIP_LOCAL_FILE = Buffer.from('PK\x03\x04', 'latin1');
+const ZIP_EMPTY = Buffer.from('PK\x05\x06', 'latin1');
+/** `ustar` at offset 257 of the first header: POSIX tar and GNU tar both write it. */
+const TAR_MAGIC = Buffer.from('ustar', 'latin1');
+const TAR_MAGIC_OFFSET = 257;
+
+/** The archive format the bytes open with, if any. */
+export function archiveFormatOf(bytes: Buffer): ArchiveFormat | undefined {
+  if (bytes.length >= 4 && (bytes.subarray(0, 4).equals(ZIP_LOCAL_FILE) || bytes.subarray(0, 4).equals(ZIP_EMPTY))) return 'zip';
+  if (bytes.length >= TAR_MAGIC_OFFSET + TAR_MAGIC.length && bytes.subarray(TAR_MAGIC_OFFSET, TAR_MAGIC_OFFSET + TAR_MAGIC.length).equals(TAR_MAGIC)) return 'tar';
+  return undefined;
+}
+
+/** The archive as a whole could not be read (no central directory, a truncated header). */
+export class ArchiveError extends Error {}
+
+/**
+ * Calls `visit` with each regular file of the archive, in the archive's order (folders and links are
+ * not files). Throws `ArchiveError` when the archive cannot be opened at all; what `visit` throws
+ * passes through.
+ */
+export function forEachArchiveEntry(format: ArchiveFormat, archive: Buffer, visit: (entry: ArchiveEntry) => void): void {
+  const budget = new UnpackBudget();
+  if (format === 'zip') forEachZipEntry(archive, budget, visit);
+  else forEachTarEntry(archive, budget, visit);
+}
+
+/** Counts what an archive has unpacked, against `UNPACKED_MAX_BYTES`. */
+class UnpackBudget {
+  private unpacked = 0;
+
+  /** Why an entry of this declared size is not unpacked, or undefined when it may be. */
+  refusal(size: number): string | undefined {
+    if (size > ENTRY_MAX_BYTES) return `decompresses to more than ${ENTRY_MAX_BYTES / 1024 / 1024} MB`;
+    if (this.unpacked + size > UNPACKED_MAX_BYTES) return `past the first ${UNPACKED_MAX_BYTES / 1024 / 1024} MB unpacked from this archive`;
+    return undefined;
+  }
+
+  spend(bytes: number): void {
+    this.unpacked += bytes;
+  }
+}
+
+/** Zip's compression methods that are read: stored and deflated (all that jar, wheel and most zips use). */
+const STORED = 0;
+const DEFLATED = 8;
+
+function forEachZipEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: ArchiveEntry) => void): void {
+  let entries: AdmZip.IZipEntry[];
+  try {
+    const AdmZipArchive = zipLibrary();
+    entries = new AdmZipArchive(archive).getEntries();
+  } catch (error) {
+    throw new ArchiveError(`not a readable zip archive (${describe(error)})`);
+  }
+  for (const entry of entries) {
+    if (entry.isDirectory) continue;
+    const name = entry.entryName;
+    const { method, size, flags } = entry.header;
+    // Bit 0 of the flags: encrypted (ZipCrypto or, with method 99, AES).
+    if ((flags & 1) !== 0) visit({ name, problem: 'encrypted' });
+    else if (method !== STORED && method !== DEFLATED) visit({ name, problem: `compression method ${method} is not supported` });
+    else visit(unpackZipEntry(entry, name, method, size, budget));
+  }
+}
+
+function unpackZipEntry(entry: AdmZip.IZipEntry, name: string, method: number, declaredSize: number, budget: UnpackBudget): ArchiveEntry {
+  const refusal = budget.refusal(declaredSize);
+  if (refusal) return { name, problem: refusal };
+  let bytes: Buffer;
+  try {
+    const data = entry.getCompressedData();
+    // The declared size is the archive's word; the limit on the output is ours.
+    bytes = method === STORED ? data : inflateRawSync(data, { maxOutputLength: ENTRY_MAX_BYTES });
+  } catch (error) {
+    const tooLarge = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+    return { name, problem: tooLarge ? `decompresses to more than ${ENTRY_MAX_BYTES / 1024 / 1024} MB` : `could not be unpacked (${describe(error)})` };
+  }
+  budget.spend(bytes.length);
+  return { name, bytes };
+}
+
+/** Tar entry types that hold a file's bytes (node-tar's names). */
+const TAR_FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
+
+function forEachTarEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: ArchiveEntry) => void): void {
+  // node-tar parses a buffer synchronously: each entry's data and end arrive within `end()` below.
+  let visitError: unknown;
+  let entriesSeen = 0;
+  let firstWarning: string | undefined;
+  const parser = new (tarLibrary().Parser)({
+    // The parser goes on to the next entry only once this one's data has been taken: an entry not wanted
+    // is resumed, which lets its data flow away unread.
+    onReadEntry: (entry: ReadEntry) => {
+      entriesSeen++;
+      if (!TAR_FILE_TYPES.has(entry.type)) {
+        entry.resume();
+        return;
+      }
+      const name = entry.path;
+      const refusal = budget.refusal(entry.size);
+      if (refusal) {
+        entry.on('end', () => guarded(() => visit({ name, problem: refusal })));
+        entry.resume();
+        return;
+      }
+      const parts: Buffer[] = [];
+      entry.on('data', (part: Buffer) => parts.push(part));
+      entry.on('end', () => {
+        const bytes = Buffer.concat(parts);
+        budget.spend(bytes.length);
+        guarded(() => visit({ name, bytes }));
+      });
+    },
+  });
+  parser.on('warn', (_code: string, message: string | Error) => {
+    firstWarning ??= typeof message === 'string' ? message : message.message;
+  });
+  // What visit throws (a failing scan) must reach the caller, not be swallowed by the parser's events.
+  const guarded = (step: () => void) => {
+    if (visitError !== undefined) return;
+    try {
+      step();
+    } catch (error) {
+      visitError = error;
+    }
+  };
+  try {
+    parser.end(archive);
+  } catch (error) {
+    throw new ArchiveError(`not a readable tar archive (${describe(error)})`);
+  }
+  if (visitError !== undefined) throw visitError;
+  if (entriesSeen === 0) throw new ArchiveError(`not a readable tar archive (${firstWarning ?? 'no entries'})`);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
