@@ -45,3 +45,28 @@ describe('placeholder words', () => {
     expect(cloud.check(value).kind).toBe('valid');
   });
 });
+
+describe('the name of a password, in other languages and shapes', () => {
+  const random = new SeededRandom('password-labels');
+  const literal = validatorNamed('literal-password')!;
+
+  it('a translated label of a password field is not a password (message bundles)', () => {
+    for (const label of ['Passwort', 'Entschlüsselungs-Passwort', 'Пароль', 'Mot de passe', 'Contraseña', 'Senha', 'Wachtwoord', 'パスワード', '密码', 'Hasło']) {
+      expect(judgePasswordLiteral(label, { minLength: 4, allowSpaces: true }).ok, label).toBe(false);
+      expect(literal.check(label).kind, `literal-password ${label}`).toBe('reject');
+    }
+  });
+
+  it('a placeholder under a key that can only hold a password is rejected too; a value of random characters is not', () => {
+    for (const placeholder of ['password', 'changeme', 'your_password_here']) expect(literal.check(placeholder).kind, placeholder).toBe('reject');
+    expect(literal.check(`${randomPart(random, 12)}!${randomPart(random, 4)}`).kind).toBe('valid');
+    // A name-like value stays under such a key: the upstream examples count it as a password.
+    expect(literal.check('TestSource-Password').kind).toBe('valid');
+  });
+
+  it('a build plugin`s escaped marker and three lower-case words are not passwords; a two-word passphrase is', () => {
+    expect(judgePasswordLiteral('\\$BUILD_TIME\\$', { minLength: 6, allowSpaces: true }).ok).toBe(false);
+    expect(judgePasswordLiteral('static final int', { minLength: 6, allowSpaces: true }).ok).toBe(false);
+    expect(judgePasswordLiteral('open sesame', { minLength: 6, allowSpaces: true }).ok).toBe(true);
+  });
+});

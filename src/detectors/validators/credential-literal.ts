@@ -7,7 +7,7 @@
  */
 
 import { isAbsolutePath } from './name-shapes.js';
-import { HEX_PLACEHOLDER, PLACEHOLDER_EXACT, placeholderWords } from './placeholder-words.js';
+import { HEX_PLACEHOLDER, PASSWORD_IN_OTHER_LANGUAGES, PLACEHOLDER_EXACT, placeholderWords } from './placeholder-words.js';
 import { isKeyboardMash, isWholeRun } from './typed-values.js';
 
 export type Judgement = { ok: true } | { ok: false; reason: string };
@@ -32,7 +32,7 @@ const PLACEHOLDER_WORDS = placeholderWords(
 
 /** `${VAR}`, `$VAR`, `$(cmd)`, `{{ x }}`, `%(x)s`, `#{x}`, `%VAR%`, `@VAR@`, `%s`, `{0}`. */
 const REFERENCE =
-  /(?:\$\{|\$\(|^\$[A-Za-z_]|\{\{|\}\}|%\([\w.]+\)[sd]|#\{|^%[A-Za-z_][\w]*%$|^@[A-Za-z_]\w*@$|^%[sd]$|\{\d+\}|^\{[A-Za-z_][a-z_]*\}$|^\{[A-Z_]+\}$|^:[a-z_]+$)/;
+  /(?:\$\{|\$\(|^\$[A-Za-z_]|\{\{|\}\}|%\([\w.]+\)[sd]|#\{|^%[A-Za-z_][\w]*%$|^@[A-Za-z_]\w*@$|^\\\$[A-Za-z_]\w*\\\$$|^%[sd]$|\{\d+\}|^\{[A-Za-z_][a-z_]*\}$|^\{[A-Z_]+\}$|^:[a-z_]+$)/;
 
 /** Code, not a literal: calls, indexing, member access on well-known objects, string concatenation. */
 const CODE =
@@ -58,6 +58,9 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
   if (!options.allowSpaces && /\s/.test(value)) return { ok: false, reason: 'contains whitespace' };
   if (/[\r\n]/.test(value)) return { ok: false, reason: 'spans lines' };
   if (value.trim().split(/\s+/).length > 3) return { ok: false, reason: 'a sentence, not a password' };
+  // `static final int`: three lower-case words are code or prose (the text a build plugin's `<token>`
+  // replaces), as four words of any case are a sentence. Two stay: `open sesame` is RFC 7617's password.
+  if (/^[a-z]+ [a-z]+ [a-z]+$/.test(value)) return { ok: false, reason: 'three lower-case words: code or prose' };
   if (PLACEHOLDER_EXACT.has(value.toLowerCase())) return { ok: false, reason: 'a placeholder word' };
   if (namesAPassword(value)) return { ok: false, reason: 'names a password rather than being one' };
   const decodedPhrase = base64Phrase(value);
@@ -94,7 +97,7 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
  * together, `rootpasswd` or `mypassword`, it is more often a weak password really in use: kept.)
  */
 function namesAPassword(value: string): boolean {
-  return /^(?:[a-z]+[ _-])*(?:password|passwd|pass|pwd|secret|token|key|passphrase)(?:[ _-][a-z]+)*$/i.test(value);
+  return /^(?:[a-z]+[ _-])*(?:password|passwd|pass|pwd|secret|token|key|passphrase)(?:[ _-][a-z]+)*$/i.test(value) || PASSWORD_IN_OTHER_LANGUAGES.test(value);
 }
 
 /** `value` with its `%XX` escapes decoded; as given where they do not decode. */

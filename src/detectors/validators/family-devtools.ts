@@ -5,6 +5,7 @@
  */
 import { crc32 } from 'node:zlib';
 import type { Validator, ValidatorVerdict } from './validator.js';
+import { PASSWORD_IN_OTHER_LANGUAGES, PLACEHOLDER_EXACT, placeholderWords } from './placeholder-words.js';
 
 // ---------------------------------------------------------------------------------------------------
 // GitLab routable tokens. GitLab is open source and states the grammar in
@@ -181,10 +182,18 @@ export const onePasswordServiceAccountValidator: Validator = {
 // into many repositories and every translation of the page: documentation, not credentials.
 const DOCUMENTED_SAMPLE_PASSWORDS = new Set(['33f!!lloppa', 'hal+9ooo_da!sY']);
 
+/** The documentation words (`your…`, `changeme`, `example`…) in a value under a password key. */
+const LITERAL_PLACEHOLDER = placeholderWords();
+
 export const literalPasswordValidator: Validator = {
   name: 'literal-password',
   check(secret): ValidatorVerdict {
     if (DOCUMENTED_SAMPLE_PASSWORDS.has(secret)) return { kind: 'reject', reason: 'a sample value from the NuGet documentation' };
+    // `<password>password</password>` in the settings.xml a pom's comment shows; `Passwort` in a translated
+    // file. (`TestSource-Password` stays: under a key that can only hold a password, it is one.)
+    if (PLACEHOLDER_EXACT.has(secret.toLowerCase()) || LITERAL_PLACEHOLDER.test(secret) || PASSWORD_IN_OTHER_LANGUAGES.test(secret)) {
+      return { kind: 'reject', reason: 'a placeholder, or the name of a password' };
+    }
     if (/^%[^%]+%$/.test(secret) || /^\$(?:\{[^}]*\}|\([^)]*\)|[A-Za-z_]\w*)$/.test(secret) || /^\{\{.*\}\}$/.test(secret)) {
       return { kind: 'reject', reason: 'a variable reference, not a literal password' };
     }

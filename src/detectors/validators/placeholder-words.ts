@@ -33,5 +33,21 @@ export function placeholderWords(...more: string[]): RegExp {
   return new RegExp(`(?:${[...DOCUMENTATION_WORDS, ...more].join('|')})`, 'i');
 }
 
+/**
+ * The word "password" in the languages software is most often translated into. A value that holds one is
+ * the label of a password field, not a password: translated message bundles are full of them
+ * (`login.password=Passwort`, `a.password=Пароль`, `tools.decryptionPassword=Entschlüsselungs-Passwort`
+ * in a Java `messages_de.properties`). English is in `namesAPassword` (credential-literal.ts).
+ */
+export const PASSWORD_IN_OTHER_LANGUAGES = new RegExp(
+  [
+    'passwort', 'kennwort', 'mot de passe', 'mot_de_passe', 'contraseña', 'contrasenya', 'senha', 'wachtwoord', 'lösenord',
+    'passord', 'adgangskode', 'salasana', 'parool', 'hasło', 'heslo', 'geslo', 'jelszó', 'parolă', 'şifre', 'şifresi', 'lozinka',
+    'slaptažodis', 'пароль', 'парола', 'лозинка', 'κωδικός', 'סיסמה', 'كلمة المرور', 'كلمة السر', 'رمز عبور', 'पासवर्ड',
+    '密码', '密碼', 'パスワード', '비밀번호', '암호', 'mật khẩu', 'kata sandi', 'kata laluan', 'รหัสผ่าน',
+  ].join('|'),
+  'iu',
+);
+
 /** The hex words programmers write where a value goes; a generated hex string holds one by chance once in four billion. */
 export const HEX_PLACEHOLDER = /deadbeef|cafebabe|feedface|baadf00d|8badf00d|deadc0de/i;
