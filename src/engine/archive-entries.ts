@@ -75,6 +75,15 @@ class UnpackBudget {
 const STORED = 0;
 const DEFLATED = 8;
 
+/**
+ * An entry's name as reports show it: control characters (an escape sequence that would colour or clear a
+ * terminal, a newline that would fake a line of the report) become U+FFFD, as a file name that is not
+ * valid UTF-8 does. An archive's names are whatever its maker wrote.
+ */
+function displayName(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
+}
+
 function forEachZipEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: ArchiveEntry) => void): void {
   let entries: AdmZip.IZipEntry[];
   try {
@@ -85,7 +94,7 @@ function forEachZipEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: A
   }
   for (const entry of entries) {
     if (entry.isDirectory) continue;
-    const name = entry.entryName;
+    const name = displayName(entry.entryName);
     const { method, size, flags } = entry.header;
     // Bit 0 of the flags: encrypted (ZipCrypto or, with method 99, AES).
     if ((flags & 1) !== 0) visit({ name, problem: 'encrypted' });
@@ -118,6 +127,8 @@ function forEachTarEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: A
   let visitError: unknown;
   let entriesSeen = 0;
   let firstWarning: string | undefined;
+  let lastFile: string | undefined;
+  let truncated = false;
   const parser = new (tarLibrary().Parser)({
     // The parser goes on to the next entry only once this one's data has been taken: an entry not wanted
     // is resumed, which lets its data flow away unread.
@@ -127,7 +138,8 @@ function forEachTarEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: A
         entry.resume();
         return;
       }
-      const name = entry.path;
+      const name = displayName(entry.path);
+      lastFile = name;
       const refusal = budget.refusal(entry.size);
       if (refusal) {
         entry.on('end', () => guarded(() => visit({ name, problem: refusal })));
@@ -143,8 +155,11 @@ function forEachTarEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: A
       });
     },
   });
-  parser.on('warn', (_code: string, message: string | Error) => {
-    firstWarning ??= typeof message === 'string' ? message : message.message;
+  parser.on('warn', (code: string, message: string | Error) => {
+    const text = typeof message === 'string' ? message : message.message;
+    firstWarning ??= text;
+    // A tar cut short: its last file was scanned as far as it goes, and is named as cut.
+    if (code === 'TAR_BAD_ARCHIVE' || /truncated/i.test(text)) truncated = true;
   });
   // What visit throws (a failing scan) must reach the caller, not be swallowed by the parser's events.
   const guarded = (step: () => void) => {
@@ -162,6 +177,7 @@ function forEachTarEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: A
   }
   if (visitError !== undefined) throw visitError;
   if (entriesSeen === 0) throw new ArchiveError(`not a readable tar archive (${firstWarning ?? 'no entries'})`);
+  if (truncated && lastFile !== undefined) visit({ name: lastFile, problem: 'cut short: the archive ends inside this file, which was scanned as far as it goes' });
 }
 
 function describe(error: unknown): string {

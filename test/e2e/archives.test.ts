@@ -150,6 +150,24 @@ describe('the archive reader', () => {
   });
 });
 
+describe('the archive reader on hostile archives', () => {
+  it('shows control characters in a name as U+FFFD, so a name cannot colour the terminal or fake a line', () => {
+    const names: string[] = [];
+    forEachArchiveEntry('zip', zipOf({ 'evil\u001b[31mred\nname.env': 'x\n' }), (entry) => names.push(entry.name));
+    expect(names).toEqual(['evil\ufffd[31mred\ufffdname.env']);
+  });
+
+  it('scans a tar cut short as far as it goes, and names the file it ends inside', () => {
+    const tar = tarOf({ 'a.env': 'A=1\n', 'b.env': `B=${'x'.repeat(5000)}\n` }, false);
+    // Cut inside b.env's data: headers and data come in blocks of 512 bytes.
+    const cut = tar.subarray(0, 512 * 5);
+    const entries: ArchiveEntry[] = [];
+    forEachArchiveEntry('tar', cut, (entry) => entries.push(entry));
+    expect(entries.filter((entry) => entry.problem !== undefined)).toEqual([{ name: './b.env', problem: 'cut short: the archive ends inside this file, which was scanned as far as it goes' }]);
+    expect(entries.find((entry) => entry.name === './a.env')?.bytes?.toString()).toBe('A=1\n');
+  });
+});
+
 describe('archives in git history and in a staged commit', () => {
   const fakes = fakeMaker('archives-git');
   const token = fakes.fake('github.pat.classic');
