@@ -29,6 +29,23 @@ export function displayedSecret(finding: Finding, report: Pick<Report, 'showSecr
   return isShownRaw(finding, report) ? finding.secret.reveal() : finding.secret.redacted();
 }
 
+/**
+ * Where an occurrence is, as people read it: the path, and for a file inside an archive the path within,
+ * `!`-joined as gitleaks writes it (`app.jar!config/application.properties`).
+ */
+export function placeOf(occurrence: Occurrence): string {
+  return occurrence.entry === undefined ? occurrence.provenance.path : `${occurrence.provenance.path}!${occurrence.entry}`;
+}
+
+/**
+ * Text from the scanned content or from names that anyone could choose (a path, a snippet of a log, a
+ * commit's author), made safe for a terminal: control characters, which could colour or clear the screen
+ * or fake a line of the report, become U+FFFD. (JSON and SARIF escape them themselves.)
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
+}
+
 /** The line around an occurrence, with the secret redacted unless raw values were asked for. */
 export function snippetOf(finding: Finding, occurrence: Occurrence, report: Pick<Report, 'showSecrets'>): string {
   return `${occurrence.before}${displayedSecret(finding, report)}${occurrence.after}`.trim();

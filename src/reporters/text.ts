@@ -8,7 +8,7 @@ import { countSkipsByReason, isScannedInPart, isUnexpectedSkip, SKIP_REASON_TEXT
 import type { Finding } from '../findings/finding.js';
 import type { Severity } from '../ruleset/rule.js';
 import { NHI_TOP10 } from '../ruleset/rule.js';
-import { describeExposure, displayedSecret, isShownRaw, snippetOf, type Report } from './report.js';
+import { describeExposure, displayedSecret, isShownRaw, placeOf, printable, snippetOf, type Report } from './report.js';
 
 /** Occurrences listed per finding before "and N more". */
 const MAX_LISTED_OCCURRENCES = 8;
@@ -32,21 +32,19 @@ export function writeText(report: Report, options: { color: boolean }): string {
     lines.push(`  ${valueLabel}  ${displayedSecret(finding, report)}${isShownRaw(finding, report) ? '' : ' (redacted)'}   ${colors.dim(finding.fingerprint)}`);
     if (finding.validation.status !== 'not-checked') lines.push(`  checked   ${finding.validation.evidence}`);
     const exposure = describeExposure(finding);
-    if (exposure) lines.push(`  exposure  ${exposure}`);
+    if (exposure) lines.push(`  exposure  ${printable(exposure)}`);
     const places = finding.occurrences.length === 1 ? '1 place' : `${finding.occurrences.length} places`;
     lines.push(`  sprawl    ${places}:`);
     for (const occurrence of finding.occurrences.slice(0, MAX_LISTED_OCCURRENCES)) {
       const allowed = occurrence.allowed
-        ? colors.dim(` (allowed${occurrence.allowed.reason ? `: ${occurrence.allowed.reason}` : ''})`)
+        ? colors.dim(` (allowed${occurrence.allowed.reason ? `: ${printable(occurrence.allowed.reason)}` : ''})`)
         : occurrence.baselined
           ? colors.dim(' (in the baseline)')
           : '';
       const commit = occurrence.introducedIn ? colors.dim(` (since ${occurrence.introducedIn.id.slice(0, 7)}, ${occurrence.introducedIn.date.slice(0, 10)})`) : '';
       const decoded = occurrence.decodedVia ? colors.dim(` (inside ${occurrence.decodedVia.join(' > ')})`) : '';
-      // A file inside an archive: `app.jar!config/application.properties:3:14`, as gitleaks writes it.
-      const place = occurrence.entry === undefined ? occurrence.provenance.path : `${occurrence.provenance.path}!${occurrence.entry}`;
-      lines.push(`            ${place}:${occurrence.line}:${occurrence.column}${decoded}${commit}${allowed}`);
-      lines.push(colors.dim(`              ${truncate(snippetOf(finding, occurrence, report), 120)}`));
+      lines.push(`            ${printable(placeOf(occurrence))}:${occurrence.line}:${occurrence.column}${decoded}${commit}${allowed}`);
+      lines.push(colors.dim(`              ${printable(truncate(snippetOf(finding, occurrence, report), 120))}`));
     }
     if (finding.occurrences.length > MAX_LISTED_OCCURRENCES) lines.push(`            … and ${finding.occurrences.length - MAX_LISTED_OCCURRENCES} more`);
     lines.push(`  controls  ${controlsOf(finding)}`);
@@ -85,7 +83,7 @@ function summaryLine(report: Report, colors: ReturnType<typeof createColors>): s
   const problems = report.stats.skipped.filter((skipped) => isUnexpectedSkip(skipped.reason));
   const details = problems.slice(0, 10).map((skipped) => {
     const what = isScannedInPart(skipped.reason) ? 'scanned in part' : 'not scanned';
-    return colors.yellow(`  ${what}: ${skipped.path}: ${SKIP_REASON_TEXT[skipped.reason]}${skipped.detail ? ` (${skipped.detail})` : ''}`);
+    return colors.yellow(printable(`  ${what}: ${skipped.path}: ${SKIP_REASON_TEXT[skipped.reason]}${skipped.detail ? ` (${skipped.detail})` : ''}`));
   });
   if (problems.length > 10) details.push(colors.yellow(`  … and ${problems.length - 10} more not scanned, or scanned in part`));
   return [`sprawl: ${parts.join('; ')}`, ...details].join('\n');

@@ -307,3 +307,20 @@ describe('inline allow comments', () => {
     expect(report.summary.findings).toBe(1);
   });
 });
+
+describe('the text report in a terminal', () => {
+  const env = new ScanEnv();
+  const fakes = fakeMaker('terminal-safety');
+  afterAll(() => env.cleanup());
+
+  it('shows control characters from names and content as U+FFFD: a file cannot colour or clear the screen', () => {
+    const token = fakes.fake('github.pat.classic');
+    // A log line with colour codes, in a file whose name holds an escape sequence too.
+    env.write('logs/\u001b[31mred.log', `\u001b[32mINFO\u001b[0m GITHUB_TOKEN=${token} \u001b[2J\n`);
+    const { exitCode, stdout } = runCli(['scan', env.root]);
+    expect(exitCode).toBe(1);
+    expect(stdout).not.toContain('\u001b');
+    expect(stdout).toContain('logs/\ufffd[31mred.log:1:');
+    expect(stdout).toContain('\ufffd[32mINFO\ufffd[0m GITHUB_TOKEN=');
+  });
+});

@@ -7,6 +7,7 @@
 import type { Finding } from '../../findings/finding.js';
 import { severityRank } from '../../findings/severity.js';
 import type { Severity } from '../../ruleset/rule.js';
+import { placeOf, printable } from '../../reporters/report.js';
 import { listStaged } from '../../sources/git-staged.js';
 import { EXIT } from '../exit-codes.js';
 import { scanAndReport, type ScanCommandOptions } from '../scan-pipeline.js';
@@ -37,7 +38,7 @@ export function blockedMessage(findings: readonly Finding[], failOn: Severity | 
   const places = findings
     .filter((finding) => !finding.suppressed && severityRank(finding.severity) >= threshold)
     .flatMap((finding) =>
-      finding.occurrences.filter((occurrence) => !occurrence.allowed && !occurrence.baselined).map((occurrence) => `  ${occurrence.provenance.path}:${occurrence.line}:${occurrence.column}  ${finding.rule.id} (${finding.severity})`),
+      finding.occurrences.filter((occurrence) => !occurrence.allowed && !occurrence.baselined).map((occurrence) => `  ${printable(placeOf(occurrence))}:${occurrence.line}:${occurrence.column}  ${finding.rule.id} (${finding.severity})`),
     )
     .sort();
   const count = places.length;
