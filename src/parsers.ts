@@ -14,29 +14,14 @@ import type * as YamlLibrary from 'yaml';
 
 const require = createRequire(import.meta.url);
 
-let yaml: typeof YamlLibrary | undefined;
-let jsonc: typeof JsoncLibrary | undefined;
-let toml: typeof TomlLibrary | undefined;
-
-export function yamlLibrary(): typeof YamlLibrary {
-  return (yaml ??= require('yaml') as typeof YamlLibrary);
+/** A function that loads the named library on its first call and returns the same module after. */
+function onFirstUse<Library>(name: string): () => Library {
+  let loaded: Library | undefined;
+  return () => (loaded ??= require(name) as Library);
 }
 
-export function jsoncLibrary(): typeof JsoncLibrary {
-  return (jsonc ??= require('jsonc-parser') as typeof JsoncLibrary);
-}
-
-export function tomlLibrary(): typeof TomlLibrary {
-  return (toml ??= require('smol-toml') as typeof TomlLibrary);
-}
-
-let zip: typeof AdmZipLibrary | undefined;
-let tar: typeof TarLibrary | undefined;
-
-export function zipLibrary(): typeof AdmZipLibrary {
-  return (zip ??= require('adm-zip') as typeof AdmZipLibrary);
-}
-
-export function tarLibrary(): typeof TarLibrary {
-  return (tar ??= require('tar') as typeof TarLibrary);
-}
+export const yamlLibrary = onFirstUse<typeof YamlLibrary>('yaml');
+export const jsoncLibrary = onFirstUse<typeof JsoncLibrary>('jsonc-parser');
+export const tomlLibrary = onFirstUse<typeof TomlLibrary>('smol-toml');
+export const zipLibrary = onFirstUse<typeof AdmZipLibrary>('adm-zip');
+export const tarLibrary = onFirstUse<typeof TarLibrary>('tar');
