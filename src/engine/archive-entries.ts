@@ -14,14 +14,28 @@
  * method, an entry past a bound) is reported by name with the reason, never dropped silently.
  */
 import type AdmZip from 'adm-zip';
-import { inflateRawSync } from 'node:zlib';
+import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import type { ReadEntry } from 'tar';
 import { tarLibrary, zipLibrary } from '../parsers.js';
 
 export type ArchiveFormat = 'zip' | 'tar';
 
-/** A regular file inside the archive: its bytes, or why they were not unpacked. */
-export type ArchiveEntry = { name: string; bytes: Buffer; problem?: undefined } | { name: string; problem: string; bytes?: undefined };
+/**
+ * A regular file inside the archive: its bytes; or why they were not unpacked; or `passedOver`, when its
+ * opening showed content the caller does not want (see `forEachArchiveEntry`).
+ */
+export type ArchiveEntry =
+  | { name: string; bytes: Buffer; problem?: undefined; passedOver?: undefined }
+  | { name: string; problem: string; bytes?: undefined; passedOver?: undefined }
+  | { name: string; passedOver: true; bytes?: undefined; problem?: undefined };
+
+/** Says from a file's first bytes (up to `OPENING_BYTES`) whether it is wanted whole. */
+export type OpeningTest = (opening: Buffer) => boolean;
+
+/** How much of a file's start `wants` is shown: the 8,000 bytes git's binary test reads. */
+export const OPENING_BYTES = 8000;
+/** Compressed bytes inflated to show an entry's opening, a step at a time: the last is enough for `OPENING_BYTES` of all but incompressible data. */
+const OPENING_INPUT_STEPS = [1024, 8 * 1024];
 
 /** The most one entry may decompress to; a larger one is reported, not scanned. */
 export const ENTRY_MAX_BYTES = 32 * 1024 * 1024;
@@ -46,13 +60,15 @@ export class ArchiveError extends Error {}
 
 /**
  * Calls `visit` with each regular file of the archive, in the archive's order (folders and links are
- * not files). Throws `ArchiveError` when the archive cannot be opened at all; what `visit` throws
- * passes through.
+ * not files). `wants` is shown each file's opening first: a file it does not want (a binary file, which
+ * the scan would only count) is passed over unpacked, whatever its size, which spares decompressing the
+ * shared libraries of a wheel or the classes of a jar. Throws `ArchiveError` when the archive cannot be
+ * opened at all; what `visit` throws passes through.
  */
-export function forEachArchiveEntry(format: ArchiveFormat, archive: Buffer, visit: (entry: ArchiveEntry) => void): void {
+export function forEachArchiveEntry(format: ArchiveFormat, archive: Buffer, visit: (entry: ArchiveEntry) => void, wants: OpeningTest = () => true): void {
   const budget = new UnpackBudget();
-  if (format === 'zip') forEachZipEntry(archive, budget, visit);
-  else forEachTarEntry(archive, budget, visit);
+  if (format === 'zip') forEachZipEntry(archive, budget, visit, wants);
+  else forEachTarEntry(archive, budget, visit, wants);
 }
 
 /** Counts what an archive has unpacked, against `UNPACKED_MAX_BYTES`. */
@@ -84,7 +100,32 @@ function displayName(name: string): string {
   return name.replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
 }
 
-function forEachZipEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: ArchiveEntry) => void): void {
+/**
+ * The most files a zip may list to be unpacked. adm-zip holds about 11 KB of objects per file while the
+ * archive is open (a 5,626-file wheel: 61 MB), and a worker thread's heap is capped (worker-pool.ts).
+ */
+export const ZIP_MAX_ENTRIES = 10_000;
+
+const ZIP_END_OF_CENTRAL_DIRECTORY = 0x06054b50;
+/** The end record is 22 bytes plus a comment of up to 65,535. */
+const ZIP_END_SEARCH_BYTES = 22 + 0xffff;
+
+/**
+ * How many files the zip's end record says it lists, read before the archive is opened so that one too
+ * large for memory is never parsed (APPNOTE 4.3.16: the total at offset 10). 0xFFFF means "see the
+ * ZIP64 record", which only archives of 65,535 files or more need. Undefined when there is no end record
+ * (adm-zip then says what is wrong).
+ */
+function zipEntryCount(archive: Buffer): number | undefined {
+  for (let at = archive.length - 22; at >= Math.max(0, archive.length - ZIP_END_SEARCH_BYTES); at--) {
+    if (archive.readUInt32LE(at) === ZIP_END_OF_CENTRAL_DIRECTORY) return archive.readUInt16LE(at + 10);
+  }
+  return undefined;
+}
+
+function forEachZipEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: ArchiveEntry) => void, wants: OpeningTest): void {
+  const listed = zipEntryCount(archive);
+  if (listed !== undefined && listed > ZIP_MAX_ENTRIES) throw new ArchiveError(`it lists more than ${ZIP_MAX_ENTRIES} files, too many to unpack`);
   let entries: AdmZip.IZipEntry[];
   try {
     const AdmZipArchive = zipLibrary();
@@ -99,16 +140,18 @@ function forEachZipEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: A
     // Bit 0 of the flags: encrypted (ZipCrypto or, with method 99, AES).
     if ((flags & 1) !== 0) visit({ name, problem: 'encrypted' });
     else if (method !== STORED && method !== DEFLATED) visit({ name, problem: `compression method ${method} is not supported` });
-    else visit(unpackZipEntry(entry, name, method, size, budget));
+    else visit(unpackZipEntry(entry, name, method, size, budget, wants));
   }
 }
 
-function unpackZipEntry(entry: AdmZip.IZipEntry, name: string, method: number, declaredSize: number, budget: UnpackBudget): ArchiveEntry {
-  const refusal = budget.refusal(declaredSize);
-  if (refusal) return { name, problem: refusal };
+function unpackZipEntry(entry: AdmZip.IZipEntry, name: string, method: number, declaredSize: number, budget: UnpackBudget, wants: OpeningTest): ArchiveEntry {
   let bytes: Buffer;
   try {
     const data = entry.getCompressedData();
+    const opening = zipEntryOpening(data, method);
+    if (opening !== undefined && !wants(opening)) return { name, passedOver: true };
+    const refusal = budget.refusal(declaredSize);
+    if (refusal) return { name, problem: refusal };
     // The declared size is the archive's word; the limit on the output is ours.
     bytes = method === STORED ? data : inflateRawSync(data, { maxOutputLength: ENTRY_MAX_BYTES });
   } catch (error) {
@@ -119,10 +162,29 @@ function unpackZipEntry(entry: AdmZip.IZipEntry, name: string, method: number, d
   return { name, bytes };
 }
 
+/**
+ * The first bytes of a zip entry, inflated from the start of its data alone; undefined where that is not
+ * enough to tell (the entry is then unpacked whole and judged as any file).
+ */
+function zipEntryOpening(data: Buffer, method: number): Buffer | undefined {
+  if (method === STORED) return data.subarray(0, OPENING_BYTES);
+  // A sync flush gives what the first compressed bytes decode to, without the rest of the stream. A
+  // kilobyte of input first (it decodes to at most about a megabyte), more where that was not enough.
+  for (const inputBytes of OPENING_INPUT_STEPS) {
+    try {
+      const start = inflateRawSync(data.subarray(0, inputBytes), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 16 * 1024 * 1024 });
+      if (start.length >= OPENING_BYTES || data.length <= inputBytes) return start.subarray(0, OPENING_BYTES);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 /** Tar entry types that hold a file's bytes (node-tar's names). */
 const TAR_FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 
-function forEachTarEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: ArchiveEntry) => void): void {
+function forEachTarEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: ArchiveEntry) => void, wants: OpeningTest): void {
   // node-tar parses a buffer synchronously: each entry's data and end arrive within `end()` below.
   let visitError: unknown;
   let entriesSeen = 0;
@@ -140,18 +202,27 @@ function forEachTarEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: A
       }
       const name = displayName(entry.path);
       lastFile = name;
-      const refusal = budget.refusal(entry.size);
-      if (refusal) {
-        entry.on('end', () => guarded(() => visit({ name, problem: refusal })));
-        entry.resume();
-        return;
-      }
+      // Decided at the first piece of data (the opening, for `wants`); an empty file is wanted.
+      let verdict: 'collect' | 'passed-over' | { problem: string } | undefined;
       const parts: Buffer[] = [];
-      entry.on('data', (part: Buffer) => parts.push(part));
+      entry.on('data', (part: Buffer) => {
+        if (verdict === undefined) {
+          const refusal = budget.refusal(entry.size);
+          verdict = !wants(part.subarray(0, OPENING_BYTES)) ? 'passed-over' : refusal ? { problem: refusal } : 'collect';
+        }
+        if (verdict === 'collect') parts.push(part);
+      });
       entry.on('end', () => {
-        const bytes = Buffer.concat(parts);
-        budget.spend(bytes.length);
-        guarded(() => visit({ name, bytes }));
+        if (verdict === 'passed-over') guarded(() => visit({ name, passedOver: true }));
+        else if (typeof verdict === 'object') {
+          const { problem } = verdict;
+          guarded(() => visit({ name, problem }));
+        }
+        else {
+          const bytes = Buffer.concat(parts);
+          budget.spend(bytes.length);
+          guarded(() => visit({ name, bytes }));
+        }
       });
     },
   });

@@ -79,8 +79,10 @@ export class ChunkedScan {
    * `GUNZIPPED_MAX_BYTES`) or unpacked (see archive-entries.ts), then scanned. Past a bound it is counted
    * as binary, with the reason.
    */
-  private kept: { format: 'gzip' | ArchiveFormat; parts: Buffer[]; bytes: number } | undefined;
+  private kept: { format: 'gzip' | ArchiveFormat; parts: Buffer[]; bytes: number; whole: Buffer | undefined } | undefined;
   private binaryDetail: string | undefined;
+  /** The input's size where it is known beforehand (a file's, a blob's): kept bytes then go into one buffer of that size, not pieces joined at the end. */
+  private expectedBytes = 0;
 
   constructor(
     private readonly ruleset: CompiledRuleset,
@@ -88,6 +90,26 @@ export class ChunkedScan {
     /** How many archives this input is inside (0: a file, a blob); archives unpack while it is below `archiveDepth`. */
     private readonly nesting = 0,
   ) {}
+
+  /** Tells the input's size before its bytes come (see `expectedBytes`). */
+  expect(size: number): void {
+    this.expectedBytes = size;
+  }
+
+  /**
+   * Scans an input that is whole in memory already (a file inside an archive, a blob read whole). One that
+   * is itself compressed or an archive is decompressed or unpacked from these bytes, not copied first.
+   */
+  scanWhole(bytes: Buffer): ChunkedScanResult {
+    const format = isGzip(bytes) ? 'gzip' : archiveFormatOf(bytes);
+    if (format === undefined || !this.opens(format)) {
+      this.write(bytes);
+      return this.end();
+    }
+    this.isFirstChunk = false;
+    this.totalBytes = bytes.length;
+    return format === 'gzip' ? this.gunzipped(bytes) : this.unpacked(format, bytes);
+  }
 
   /** Pushes bytes from a stream; scans each chunk as the buffer fills. */
   write(bytes: Uint8Array): void {
@@ -108,6 +130,7 @@ export class ChunkedScan {
    * report, reads on to the end.
    */
   readFrom(fd: number, size = 0): void {
+    if (size > 0) this.expectedBytes = size;
     while (!this.isBinary && (size === 0 || this.totalBytes < size)) {
       const read = readSync(fd, this.buffer, this.filled, this.buffer.length - this.filled, null);
       if (read === 0) return;
@@ -129,7 +152,7 @@ export class ChunkedScan {
   end(): ChunkedScanResult {
     if (!this.isBinary) this.scanChunk(true);
     if (this.kept && !this.isBinary) {
-      const bytes = Buffer.concat(this.kept.parts);
+      const bytes = this.kept.whole ? this.kept.whole.subarray(0, this.kept.bytes) : Buffer.concat(this.kept.parts);
       this.kept.parts = [];
       return this.kept.format === 'gzip' ? this.gunzipped(bytes) : this.unpacked(this.kept.format, bytes);
     }
@@ -151,12 +174,15 @@ export class ChunkedScan {
     }
     // A `.tar.gz` is one archive, not two: its tar is unpacked at this input's own level.
     const format = archiveFormatOf(text);
-    if (format !== undefined && this.ruleset.archiveDepth > this.nesting) return this.unpacked(format, text);
-    // This input's chunks are all scanned, so its buffer is free for the decompressed text.
-    const inner = new ChunkedScan(this.ruleset, this.buffer, this.nesting);
-    inner.write(text);
-    const result = inner.end();
-    if (result.isBinary) return { isBinary: true, bytes: this.totalBytes, matches: [], binaryDetail: `gzip-compressed binary content${result.binaryDetail ? `: ${result.binaryDetail}` : ''}` };
+    if (format === 'tar' && this.ruleset.archiveDepth > this.nesting) return this.unpacked(format, text);
+    // This input's chunks are all scanned, so its buffer is free for the decompressed text. Anything packed
+    // in it (gzip in gzip, a zip) counts a level deeper, so that nesting ends at `archiveDepth`.
+    const result = new ChunkedScan(this.ruleset, this.buffer, this.nesting + 1).scanWhole(text);
+    if (result.isBinary) {
+      // Gzip within gzip says so once, at the level where it stopped.
+      const detail = result.binaryDetail === undefined ? 'gzip-compressed binary content' : result.binaryDetail.startsWith('gzip-compressed') ? result.binaryDetail : `gzip-compressed binary content: ${result.binaryDetail}`;
+      return { isBinary: true, bytes: this.totalBytes, matches: [], binaryDetail: detail };
+    }
     return { ...result, bytes: this.totalBytes };
   }
 
@@ -176,10 +202,12 @@ export class ChunkedScan {
           entrySkips.push({ entry: entry.name, reason: 'unreadable', detail: entry.problem });
           return;
         }
+        if (entry.passedOver) {
+          binaryEntries++;
+          return;
+        }
         // This input's chunks are all scanned, so its buffer is free for the files' (one after another).
-        const inner = new ChunkedScan(this.ruleset, this.buffer, this.nesting + 1);
-        inner.write(entry.bytes);
-        const result = inner.end();
+        const result = new ChunkedScan(this.ruleset, this.buffer, this.nesting + 1).scanWhole(entry.bytes);
         if (result.isBinary) {
           // Plain binary files (class files, images) are counted; one with more to say is named.
           if (result.binaryDetail === undefined) binaryEntries++;
@@ -192,7 +220,7 @@ export class ChunkedScan {
         }
         for (const skip of result.entrySkips ?? []) entrySkips.push({ ...skip, entry: `${entry.name}!${skip.entry}` });
         innerLimits.push(...(result.limits ?? []));
-      });
+      }, isWantedWhole);
     } catch (error) {
       if (!(error instanceof ArchiveError)) throw error;
       return { isBinary: true, bytes: this.totalBytes, matches: [], binaryDetail: `a ${format} archive, but ${error.message}` };
@@ -208,19 +236,27 @@ export class ChunkedScan {
     };
   }
 
+  /**
+   * Whether an input of this format is opened at this input's depth: an archive while it is less than
+   * `archiveDepth`; gzip one level further (a `.tar.gz` at the last level, or a gzip file when archives
+   * are not unpacked at all), so that gzip inside gzip ends too.
+   */
+  private opens(format: 'gzip' | ArchiveFormat): boolean {
+    return format === 'gzip' ? this.nesting <= this.ruleset.archiveDepth : this.nesting < this.ruleset.archiveDepth;
+  }
+
   /** Starts keeping the input's bytes when its first chunk shows gzip or an archive that is to be unpacked. */
   private keepIfPacked(first: Buffer): void {
-    if (isGzip(first)) {
-      this.kept = { format: 'gzip', parts: [], bytes: 0 };
-      return;
-    }
-    const format = archiveFormatOf(first);
+    const format = isGzip(first) ? 'gzip' : archiveFormatOf(first);
     if (format === undefined) return;
-    if (this.ruleset.archiveDepth > this.nesting) this.kept = { format, parts: [], bytes: 0 };
+    const bound = format === 'gzip' ? GZIP_MAX_BYTES : ARCHIVE_MAX_BYTES;
+    const whole = this.expectedBytes > 0 && this.expectedBytes <= bound ? Buffer.allocUnsafe(this.expectedBytes) : undefined;
+    if (this.opens(format)) this.kept = { format, parts: [], bytes: 0, whole };
     else {
       // Counted as binary, as before archives were unpacked, and said why.
       this.isBinary = true;
-      this.binaryDetail = this.nesting === 0 ? `a ${format} archive, not unpacked (--archive-depth 0)` : `a ${format} archive nested ${this.nesting} deep, past --archive-depth ${this.ruleset.archiveDepth}`;
+      const what = format === 'gzip' ? 'gzip-compressed' : `a ${format} archive`;
+      this.binaryDetail = this.nesting === 0 ? `${what}, not unpacked (--archive-depth 0)` : `${what}, nested ${this.nesting} deep, past --archive-depth ${this.ruleset.archiveDepth}`;
     }
   }
 
@@ -240,7 +276,13 @@ export class ChunkedScan {
         const unpacks = this.kept.format === 'gzip' ? ' (sprawl logs decompresses any size as it scans)' : ', not unpacked';
         this.binaryDetail = `${this.kept.format === 'gzip' ? 'gzip-compressed' : `a ${this.kept.format} archive`}, larger than ${bound / 1024 / 1024} MB${unpacks}`;
         this.kept = undefined;
-      } else this.kept.parts.push(Buffer.from(buffer.subarray(0, filled)));
+      } else if (this.kept.whole && this.kept.bytes <= this.kept.whole.length) buffer.copy(this.kept.whole, this.kept.bytes - filled, 0, filled);
+      else {
+        // More bytes than the size told beforehand: what was kept so far, then pieces.
+        if (this.kept.whole) this.kept.parts.push(this.kept.whole.subarray(0, this.kept.bytes - filled));
+        this.kept.whole = undefined;
+        this.kept.parts.push(Buffer.from(buffer.subarray(0, filled)));
+      }
       this.filled = 0;
       return;
     }
@@ -304,6 +346,14 @@ function utf16EncodingOf(bytes: Buffer): 'utf-16le' | 'utf-16be' | undefined {
   return encoding && bytes.subarray(2, Math.min(bytes.length, BINARY_SNIFF_BYTES)).includes(0) ? encoding : undefined;
 }
 
+/**
+ * Whether a file inside an archive is unpacked whole, told by its opening: all but plain binary content.
+ * Compressed files, archives and UTF-16 text hold NUL bytes too, and are opened.
+ */
+function isWantedWhole(opening: Buffer): boolean {
+  return !looksBinary(opening) || isGzip(opening) || archiveFormatOf(opening) !== undefined || utf16EncodingOf(opening) !== undefined;
+}
+
 /** Git's own test for binary content: a NUL byte in the first 8,000 bytes. */
 function looksBinary(bytes: Buffer): boolean {
   return bytes.subarray(0, Math.min(bytes.length, BINARY_SNIFF_BYTES)).includes(0);
@@ -362,9 +412,8 @@ function describeStreamError(error: unknown): string {
 
 /** Scans bytes already in memory (a git blob, stdin), through the same chunking as files. */
 export function scanBytes(id: string, bytes: Uint8Array, ruleset: CompiledRuleset, buffer?: Buffer): ItemOutcome {
-  const scan = new ChunkedScan(ruleset, buffer);
-  scan.write(bytes);
-  return withStructuralMatches(outcomeOf(id, scan.end()), ruleset, id, () => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+  const whole = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  return withStructuralMatches(outcomeOf(id, new ChunkedScan(ruleset, buffer).scanWhole(whole)), ruleset, id, () => whole);
 }
 
 const LFS_POINTER_PREFIX = Buffer.from('version https://git-lfs.github.com/spec/v1');
@@ -434,6 +483,7 @@ class GitBlobScanner implements ObjectReader {
     } else {
       this.whole = undefined;
       this.scan = new ChunkedScan(this.ruleset, this.buffer);
+      this.scan.expect(size);
     }
   }
 
@@ -474,11 +524,7 @@ class GitBlobScanner implements ObjectReader {
     // An archive or compressed version is unpacked whole each time, never compared byte by byte.
     const isText = !looksBinary(bytes) && archiveFormatOf(bytes) === undefined && !isGzip(bytes);
     let result = previous && isText ? scanChangedRegion(previous, bytes, this.ruleset) : undefined;
-    if (!result) {
-      const scan = new ChunkedScan(this.ruleset, this.buffer);
-      scan.write(bytes);
-      result = scan.end();
-    }
+    result ??= new ChunkedScan(this.ruleset, this.buffer).scanWhole(bytes);
     // A version whose scan reached a bound does not say where all of that rule's matches are: the next one is scanned whole.
     if (isText && !result.limits && this.items[this.outcomes.length + 1]?.path === item.path) this.previous = { bytes, matches: result.matches };
     return result;

@@ -7,9 +7,10 @@
 import AdmZip from 'adm-zip';
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { create as createTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forEachArchiveEntry, type ArchiveEntry } from '../../src/engine/archive-entries.js';
+import { forEachArchiveEntry, ZIP_MAX_ENTRIES, type ArchiveEntry } from '../../src/engine/archive-entries.js';
 import { fakeMaker } from '../support/fakes.js';
 import { GitRepo, GitScanEnv, ISOLATED_GIT_ENV, trackedEnvs } from '../support/git-repo.js';
 import { multitoolProblems, schemaErrors } from '../support/sarif-validation.js';
@@ -103,7 +104,7 @@ describe('archives in a working tree', () => {
 
   it('unpacks only as deep as --archive-depth, and none with 0', () => {
     const shallow = scanJson([env.root, '--archive-depth', '1']).report;
-    expect(shallow.skipped).toContainEqual({ path: 'deploy/app.war!WEB-INF/lib/app.jar', reason: 'binary', detail: 'a zip archive nested 1 deep, past --archive-depth 1' });
+    expect(shallow.skipped).toContainEqual({ path: 'deploy/app.war!WEB-INF/lib/app.jar', reason: 'binary', detail: 'a zip archive, nested 1 deep, past --archive-depth 1' });
     expect(shallow.findings.flatMap((finding) => finding.occurrences.map((occurrence) => occurrence.path))).not.toContain('deploy/app.war');
     const none = scanJson([env.root, '--archive-depth', '0']);
     expect(none.exitCode).toBe(0);
@@ -135,6 +136,47 @@ describe('archive bounds', () => {
     const { report } = scanJson([env.root]);
     expect(report.skipped).toContainEqual({ path: 'bomb.zip!a.txt', reason: 'unreadable', detail: 'decompresses to more than 32 MB' });
     expect(report.findings.flatMap((finding) => finding.occurrences.map(({ path, entry }) => `${path}!${entry}`))).toEqual(['bomb.zip!b.env']);
+  });
+});
+
+describe('gzip within gzip', () => {
+  const env = new ScanEnv('sprawl-gzip-chain-');
+  const fakes = fakeMaker('gzip-chain');
+  afterAll(() => env.cleanup());
+
+  it('is decompressed level by level, and a chain deeper than --archive-depth ends there without exhausting the stack', () => {
+    const token = fakes.fake('github.pat.classic');
+    const line = Buffer.from(`GITHUB_TOKEN=${token}\n`);
+    env.write('twice.gz', gzipSync(gzipSync(line)));
+    // Twenty thousand levels, each stored (level 0): a recursion without end would overflow the stack.
+    let deep: Buffer = line;
+    for (let level = 0; level < 20_000; level++) deep = gzipSync(deep, { level: 0 });
+    env.write('deep.gz', deep);
+    const { report } = scanJson([env.root]);
+    expect(report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => occurrence.path))).toEqual(['twice.gz']);
+    expect(report.skipped).toEqual([{ path: 'deep.gz', reason: 'binary', detail: 'gzip-compressed, nested 4 deep, past --archive-depth 3' }]);
+  });
+});
+
+describe('archives too large for memory', () => {
+  const env = new ScanEnv('sprawl-archive-many-');
+  afterAll(() => env.cleanup());
+
+  it('does not open a zip that lists more files than a worker can hold open, and says so', () => {
+    const files: Record<string, string> = {};
+    for (let index = 0; index <= ZIP_MAX_ENTRIES; index++) files[`f/${index}.txt`] = 'x';
+    env.write('many.zip', zipOf(files));
+    const { report } = scanJson([env.root]);
+    expect(report.skipped).toEqual([{ path: 'many.zip', reason: 'binary', detail: `a zip archive, but it lists more than ${ZIP_MAX_ENTRIES} files, too many to unpack` }]);
+  });
+
+  it('counts a large binary file inside as binary from its opening, without unpacking it', () => {
+    // 40 MB that compress to little, past the 32 MB an entry may unpack to: binary, not "too large".
+    const library = Buffer.alloc(40 * 1024 * 1024, 0);
+    library.write('\x7fELF', 0, 'latin1');
+    env.write('wheel.whl', zipOf({ 'pkg/_native.so': library, 'pkg/__init__.py': 'VERSION = "1.0"\n' }));
+    const { report } = scanJson([env.path('wheel.whl')]);
+    expect(report.skipped).toEqual([{ path: 'wheel.whl', reason: 'binary', detail: '1 binary file inside the archive, not scanned' }]);
   });
 });
 
