@@ -70,3 +70,23 @@ describe('the name of a password, in other languages and shapes', () => {
     expect(judgePasswordLiteral('open sesame', { minLength: 6, allowSpaces: true }).ok).toBe(true);
   });
 });
+
+describe('names in code where a value could go', () => {
+  const random = new SeededRandom('code-names');
+
+  it('a module path with its entry point, a class constant, a bundler identifier, a version range: not secrets', () => {
+    for (const name of ['IPython.core.magics.osm:OSMagics', 'MQTTErrorCode.MQTT_ERR_AUTH', 'Settings.SECRET_KEY_BASE', '_has_js__WEBPACK_IMPORTED_MODULE_0__', 'conninfo.password,']) {
+      expect(judgePasswordLiteral(name, { minLength: 6 }).ok, `password ${name}`).toBe(false);
+    }
+    for (const name of ['IPython.core.magics.osm:OSMagics', 'MQTTErrorCode.MQTT_ERR_AUTH', '_has_js__WEBPACK_IMPORTED_MODULE_0__', '+String(w))}if(3!=n.biff']) {
+      expect(looksLikeRealSecret(name).ok, `generic ${name}`).toBe(false);
+    }
+    for (const range of ['3.0-3.12', '>=2.1,<3', '1.2.x', '3.7-']) expect(judgePasswordLiteral(range, { minLength: 4 }).ok, range).toBe(false);
+  });
+
+  it('values of the same shapes made of random characters still pass', () => {
+    const part = () => randomPart(random, 12);
+    expect(judgePasswordLiteral(`${part()}.${part()}:${part()}9`, { minLength: 6 }).ok).toBe(true);
+    expect(looksLikeRealSecret(`${part()}_${part()}__${part()}`).ok).toBe(true);
+  });
+});

@@ -6,7 +6,7 @@
  * for a password in examples (`password`, `changeme`, `<your-password>`).
  */
 
-import { isAbsolutePath } from './name-shapes.js';
+import { isAbsolutePath, isCodeName } from './name-shapes.js';
 import { HEX_PLACEHOLDER, PASSWORD_IN_OTHER_LANGUAGES, PLACEHOLDER_EXACT, placeholderWords } from './placeholder-words.js';
 import { isKeyboardMash, isWholeRun } from './typed-values.js';
 
@@ -37,6 +37,9 @@ const REFERENCE =
 /** Code, not a literal: calls, indexing, member access on well-known objects, string concatenation. */
 const CODE =
   /(?:\(\)|\w\(|\)\s*[;,.]?$|^\s*\+|\+\s*$|"\s*\+|\+\s*"|^(?:process\.env|os\.environ|os\.getenv|env\.|ENV\[|secrets\.|vars\.|config\.|settings\.|self\.|this\.|System\.getenv|params\.|request\.|req\.|args\.|options\.|opts\.|props\.)|\$_(?:POST|GET|REQUEST|ENV|SERVER)|^(?:arn|urn):)/;
+
+/** `3.0-3.12`, `>=2.1,<3`, `1.2.x`: versions a dependency or a module's support is given in. */
+const VERSION_RANGE = /^(?:[<>=~^!]=?\s*)?v?\d+(?:\.(?:\d+|x|\*)){1,3}(?:\s*(?:-|,|\s)\s*(?:[<>=~^!]=?\s*)?(?:v?\d+(?:\.(?:\d+|x|\*)){0,3})?)?$/;
 
 /** A run of one character, `***`, `...`, `…`. */
 const MASKED = /^(.)\1+$|\*{3,}|\.{3}|…|x{4,}|X{4,}/;
@@ -72,13 +75,15 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
   if (/\\[nrt]$/.test(value)) return { ok: false, reason: 'ends in an escape sequence: a string fragment' };
   if (/^0x[0-9a-f]+$/i.test(value)) return { ok: false, reason: 'a numeric constant' };
   if (/^[,:;|]|:$/.test(value)) return { ok: false, reason: 'punctuation around a label, not a value' };
-  if (/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/.test(value) && !/\d/.test(value)) return { ok: false, reason: 'a member expression' };
+  // `conninfo.password,`: a member expression, with the comma of the call or literal it sits in.
+  if (/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+[,;]?$/.test(value) && !/\d/.test(value)) return { ok: false, reason: 'a member expression' };
+  if (isCodeName(value)) return { ok: false, reason: 'a name in code: a module path, a constant, a bundler identifier' };
   if (/^[\w.-]+(?:\/[\w.#:-]+)+$/.test(value) && !/\d/.test(value)) return { ok: false, reason: 'a relative path or route' };
   if (WORDS_OF_SHAPE.test(value)) return { ok: false, reason: 'a selector or anchor' };
   // `_inc_changes_count`: a private snake_case name (a signal or callback), not a password.
   if (/^_+[a-z]+(?:_[a-z0-9]+)+$/.test(value)) return { ok: false, reason: 'a private snake_case name' };
   if (isWholeRun(value.toLowerCase())) return { ok: false, reason: 'a run of the alphabet or the digits (abcdef, 654321)' };
-  if (/^v?\d+(?:\.\d+){1,3}$/.test(value)) return { ok: false, reason: 'a version number' };
+  if (/^v?\d+(?:\.\d+){1,3}$/.test(value) || VERSION_RANGE.test(value)) return { ok: false, reason: 'a version number or range' };
   if (/^-?anonymous@?[\w.-]*$/i.test(value)) return { ok: false, reason: 'the anonymous FTP convention, not a password' };
   // Vim's scoped variables (`g:netrw_passwd`).
   if (/^[gsbwtlav]:[A-Za-z_]\w*$/.test(value)) return { ok: false, reason: 'a variable reference' };

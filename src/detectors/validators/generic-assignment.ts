@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { shannonEntropy } from '../entropy.js';
 import { judgeUserPass, percentDecoded } from './credential-literal.js';
 import { HEX_PLACEHOLDER, PLACEHOLDER_EXACT, placeholderWords } from './placeholder-words.js';
-import { isAbsolutePath, isAlgorithmName, isCamelCaseMemberPath, isIdentifierLike, isWordSlug } from './name-shapes.js';
+import { isAbsolutePath, isAlgorithmName, isCamelCaseMemberPath, isCodeName, isIdentifierLike, isWordSlug } from './name-shapes.js';
 import { hasSequentialRun, isKeyboardMash } from './typed-values.js';
 import type { Validator } from './validator.js';
 
@@ -126,6 +126,9 @@ export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; 
   // The same in a URL's query, percent-encoded (`value%23still-query` is `value#still-query`).
   if (value.includes('%') && /^[A-Za-z][a-z]+(?:[._#-][A-Za-z][a-z]+)*$/.test(percentDecoded(value)) && value.length < 32) return { ok: false, reason: 'plain words, percent-encoded' };
   if (/^[A-Z][a-zA-Z]+(?:\.[A-Z]?[a-zA-Z]+)+$/.test(value) || isCamelCaseMemberPath(value)) return { ok: false, reason: 'a dotted identifier' };
+  if (isCodeName(value)) return { ok: false, reason: 'a name in code: a module path, a constant, a bundler identifier' };
+  // `+String(w))}if(…`: the rest of a concatenation in minified code, not a value.
+  if (/^\+\s*[\w$(]/.test(value)) return { ok: false, reason: 'a concatenation in code' };
   if (/\s/.test(value)) return { ok: false, reason: 'contains whitespace: prose, not a key' };
   if (/(?:^|[/!:-])\*(?:$|[/!.-])|[/!]\*/.test(value)) return { ok: false, reason: 'a glob pattern' };
   if (/^\{[\w.-]+\}$/.test(value)) return { ok: false, reason: 'a format placeholder' };

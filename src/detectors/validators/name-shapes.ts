@@ -162,3 +162,16 @@ const PATH_NAME = /^(?:[a-z][a-z0-9_-]{2,}|[A-Z][a-z]{2,})(?:\.[a-z0-9]{1,5})?$/
 export function isAbsolutePath(value: string): boolean {
   return value.startsWith('/') && value.split('/').some((name) => PATH_NAME.test(name));
 }
+
+/**
+ * Names that code writes where a value could go, in shapes no generated secret has: a Python entry point
+ * or import path (`IPython.core.magics.osm:OSMagics`), a class's constant (`MQTTErrorCode.MQTT_ERR_AUTH`,
+ * `Settings.SECRET_KEY`), and the identifiers bundlers generate (`__WEBPACK_IMPORTED_MODULE_0__`).
+ */
+export function isCodeName(value: string): boolean {
+  if (/__webpack_|__WEBPACK_|__vite_|__turbopack_/.test(value)) return true;
+  // A class's constant: letters only, the member in upper-case words joined by underscores.
+  if (/^[A-Z][A-Za-z]*(?:\.[A-Z]{2,}(?:_[A-Z]{2,})+)+$/.test(value)) return true;
+  // An entry point; the shape alone could be a random value with a dot and a colon, so its pieces must read as words.
+  return /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.test(value) && isIdentifierLike(value);
+}
