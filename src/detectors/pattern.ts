@@ -17,7 +17,7 @@ import { PRECEDED_BY_REACH, type BeforeCheck } from '../ruleset/fast-pattern.js'
 import { allowCommentOn } from './allow-comment.js';
 import { shannonEntropy } from './entropy.js';
 import { isPublishedExample } from './published-examples.js';
-import type { ValidatorSettings, ValidatorVerdict } from './validators/validator.js';
+import type { MatchedAround, ValidatorSettings, ValidatorVerdict } from './validators/validator.js';
 
 /** Bytes per block; small enough to keep rules off text without their keywords, large enough to amortise calls. */
 export const BLOCK_BYTES = 4 * 1024;
@@ -212,7 +212,7 @@ function collectRuleMatches(part: CompiledPart, bytes: Buffer, spec: WindowSpec,
     const secret = bytes.toString('utf8', secretStart, secretEnd);
     if (PLACEHOLDER_RUN.test(secret)) continue;
     if (rule.spec.minEntropy !== undefined && shannonEntropy(secret) < rule.spec.minEntropy) continue;
-    const verdict = rule.validator?.check(secret, spec.settings);
+    const verdict = rule.validator?.check(secret, spec.settings, found.groups as MatchedAround | undefined);
     // Hashed only once the rule would report the value: most candidate values are rejected before.
     if (verdict?.kind === 'reject' || isPublishedExample(secret)) continue;
     const allowed = allowCommentOn(bytes, secretStart, secretEnd);

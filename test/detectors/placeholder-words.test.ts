@@ -90,3 +90,20 @@ describe('names in code where a value could go', () => {
     expect(looksLikeRealSecret(`${part()}_${part()}__${part()}`).ok).toBe(true);
   });
 });
+
+describe('the sample pairs of connection strings in documentation', () => {
+  const random = new SeededRandom('sample-pairs');
+  const urlPassword = validatorNamed('url-password')!;
+
+  it('the same word as user and password, scott/tiger, and a made-up user with a made-up password are samples', () => {
+    for (const [user, password] of [['postgres', 'postgres'], ['winappdbg', 'winappdbg'], ['scott', 'tiger'], ['myusername', 'mypassword'], ['someuser', 'somepassword']]) {
+      expect(urlPassword.check(password!, undefined, { user: user! }).kind, `${user}:${password}`).toBe('reject');
+    }
+  });
+
+  it('the same passwords under another user, and a random password under any user, are reported', () => {
+    expect(urlPassword.check('tiger', undefined, { user: 'deploy' }).kind).toBe('valid');
+    expect(urlPassword.check('mypassword', undefined, { user: 'deploy' }).kind).toBe('valid');
+    expect(urlPassword.check(randomPart(random, 16), undefined, { user: 'myuser' }).kind).toBe('valid');
+  });
+});

@@ -191,10 +191,23 @@ export function judgeUserPass(raw: string): Judgement {
 /** Placeholder words in a URL's password, which may also be a whole `<…>`, `[…]` or `{…}`. */
 const URL_PASSWORD_PLACEHOLDER = placeholderWords('^<.*>$', '^\\[.*\\]$', '^\\{.*\\}$', '&lt;', 'fake');
 
-/** The password part of `scheme://user:pass@host` (already percent-encoded). */
-export function judgeUrlPassword(raw: string): Judgement {
+/**
+ * The user and password of documentation's connection strings: the same word twice (`postgres:postgres`,
+ * `winappdbg:winappdbg`), Oracle's sample schema (`scott:tiger`), and a made-up user with a made-up
+ * password (`myusername:mypassword`, `someuser:somepassword`).
+ */
+function isSamplePair(user: string, password: string): boolean {
+  const name = user.toLowerCase();
+  const word = password.toLowerCase();
+  if (name === word || (name === 'scott' && word === 'tiger')) return true;
+  return /^(?:my|some|your|the|a|test)[_-]?(?:user(?:name)?|login|account)$/.test(name) && /^(?:my|some|your|the|a|test)[_-]?(?:pass(?:word)?|pwd|secret)$/.test(word);
+}
+
+/** The password part of `scheme://user:pass@host` (already percent-encoded), and its user name where the rule gives it. */
+export function judgeUrlPassword(raw: string, user?: string): Judgement {
   // A stray % that decodes to nothing is fine in a password: then the raw value is judged.
   const decoded = percentDecoded(raw);
+  if (user !== undefined && isSamplePair(percentDecoded(user), decoded)) return { ok: false, reason: 'a sample user and password of documentation' };
   if (decoded.length < 4 && !/^\d{4,}$/.test(decoded)) return { ok: false, reason: 'too short' };
   if (/^(?:password|passwd|pass|pwd|changeme|changeit|your[_-]?password|pass(?:word)?[_-]?here|secret[_-]?here|xxx+|\*+|\.\.\.|x+|user|username|root|admin|guest|anonymous|test|demo|token|api[_-]?key|key|secret[_-]?key)$/i.test(decoded)) {
     return { ok: false, reason: 'a placeholder password' };

@@ -145,8 +145,8 @@ const userPassValidator: Validator = {
 /** The password in `scheme://user:password@host` or an ODBC `Password=` field. */
 const urlPasswordValidator: Validator = {
   name: 'url-password',
-  check(secret) {
-    return fromJudgement(judgeUrlPassword(secret.replace(/^\{(.*)\}$/, '$1').trim()), 'a literal password in a connection string');
+  check(secret, _settings, around) {
+    return fromJudgement(judgeUrlPassword(secret.replace(/^\{(.*)\}$/, '$1').trim(), around?.user), 'a literal password in a connection string');
   },
 };
 

@@ -23,11 +23,19 @@ export interface ValidatorSettings {
 
 export const DEFAULT_VALIDATOR_SETTINGS: ValidatorSettings = { maxTokenLifetimeHours: 720 };
 
+/** The named groups of a match other than the secret's, for validators that judge a value by its neighbours. */
+export interface MatchedAround {
+  user?: string;
+}
+
 export interface Validator {
   /** The name rules use in `validator:`. */
   name: string;
-  /** `settings` are the project's thresholds; validators that do not judge by them ignore it. */
-  check(secret: string, settings?: ValidatorSettings): ValidatorVerdict;
+  /**
+   * `settings` are the project's thresholds; validators that do not judge by them ignore it. `around` holds
+   * what the rule's pattern names besides the secret (`(?P<user>…)`: the user name of a URL's password).
+   */
+  check(secret: string, settings?: ValidatorSettings, around?: MatchedAround): ValidatorVerdict;
   /**
    * For checksummed formats: completes a random body into a valid value, so the test generator can
    * make fakes that pass `check`. Absent where no checksum exists.
