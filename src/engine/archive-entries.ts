@@ -71,13 +71,15 @@ export function forEachArchiveEntry(format: ArchiveFormat, archive: Buffer, visi
   else forEachTarEntry(archive, budget, visit, wants);
 }
 
+const TOO_LARGE = `decompresses to more than ${ENTRY_MAX_BYTES / 1024 / 1024} MB`;
+
 /** Counts what an archive has unpacked, against `UNPACKED_MAX_BYTES`. */
 class UnpackBudget {
   private unpacked = 0;
 
   /** Why an entry of this declared size is not unpacked, or undefined when it may be. */
   refusal(size: number): string | undefined {
-    if (size > ENTRY_MAX_BYTES) return `decompresses to more than ${ENTRY_MAX_BYTES / 1024 / 1024} MB`;
+    if (size > ENTRY_MAX_BYTES) return TOO_LARGE;
     if (this.unpacked + size > UNPACKED_MAX_BYTES) return `past the first ${UNPACKED_MAX_BYTES / 1024 / 1024} MB unpacked from this archive`;
     return undefined;
   }
@@ -156,7 +158,7 @@ function unpackZipEntry(entry: AdmZip.IZipEntry, name: string, method: number, d
     bytes = method === STORED ? data : inflateRawSync(data, { maxOutputLength: ENTRY_MAX_BYTES });
   } catch (error) {
     const tooLarge = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
-    return { name, problem: tooLarge ? `decompresses to more than ${ENTRY_MAX_BYTES / 1024 / 1024} MB` : `could not be unpacked (${describe(error)})` };
+    return { name, problem: tooLarge ? TOO_LARGE : `could not be unpacked (${describe(error)})` };
   }
   budget.spend(bytes.length);
   return { name, bytes };
@@ -217,8 +219,7 @@ function forEachTarEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: A
         else if (typeof verdict === 'object') {
           const { problem } = verdict;
           guarded(() => visit({ name, problem }));
-        }
-        else {
+        } else {
           const bytes = Buffer.concat(parts);
           budget.spend(bytes.length);
           guarded(() => visit({ name, bytes }));

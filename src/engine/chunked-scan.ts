@@ -174,7 +174,7 @@ export class ChunkedScan {
     }
     // A `.tar.gz` is one archive, not two: its tar is unpacked at this input's own level.
     const format = archiveFormatOf(text);
-    if (format === 'tar' && this.ruleset.archiveDepth > this.nesting) return this.unpacked(format, text);
+    if (format === 'tar' && this.opens(format)) return this.unpacked(format, text);
     // This input's chunks are all scanned, so its buffer is free for the decompressed text. Anything packed
     // in it (gzip in gzip, a zip) counts a level deeper, so that nesting ends at `archiveDepth`.
     const result = new ChunkedScan(this.ruleset, this.buffer, this.nesting + 1).scanWhole(text);
@@ -249,10 +249,11 @@ export class ChunkedScan {
   private keepIfPacked(first: Buffer): void {
     const format = isGzip(first) ? 'gzip' : archiveFormatOf(first);
     if (format === undefined) return;
-    const bound = format === 'gzip' ? GZIP_MAX_BYTES : ARCHIVE_MAX_BYTES;
-    const whole = this.expectedBytes > 0 && this.expectedBytes <= bound ? Buffer.allocUnsafe(this.expectedBytes) : undefined;
-    if (this.opens(format)) this.kept = { format, parts: [], bytes: 0, whole };
-    else {
+    if (this.opens(format)) {
+      const bound = format === 'gzip' ? GZIP_MAX_BYTES : ARCHIVE_MAX_BYTES;
+      const whole = this.expectedBytes > 0 && this.expectedBytes <= bound ? Buffer.allocUnsafe(this.expectedBytes) : undefined;
+      this.kept = { format, parts: [], bytes: 0, whole };
+    } else {
       // Counted as binary, as before archives were unpacked, and said why.
       this.isBinary = true;
       const what = format === 'gzip' ? 'gzip-compressed' : `a ${format} archive`;
