@@ -41,6 +41,11 @@ const PUBLISHED_EXAMPLE_HASHES = new Set<string>([
   // The example TOTP secret of Google Authenticator's key URI format
   // (https://github.com/google/google-authenticator/wiki/Key-Uri-Format).
   '8be5d113c0871ce1a122d68a7dff940ab7b09ad8dfcfd9a85aa5c1acc026279e',
+  // The two sample passwords of Microsoft's nuget.config reference (packageSourceCredentials,
+  // https://learn.microsoft.com/nuget/reference/nuget-config-file#packagesourcecredentials), copied into
+  // many repositories and every translation of the page.
+  'dba72c00f41f4e4c435e2491a5e1ce0140c7b5a6a498dc4847396b5e6368970c',
+  'a0702bc91d699f600970f4dc4992b13ede1a29d49fa0942dd4bed2b5e4b1016e',
   // The Azure Storage emulator's (Azurite) well-known account key for `devstoreaccount1`
   // (https://learn.microsoft.com/en-us/azure/storage/common/storage-use-azurite#connection-strings).
   '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',

@@ -54,4 +54,13 @@ describe('published example values', () => {
     const other = base32(Buffer.from(otherBasicCredentials().slice(0, 10)));
     expect(uriMatches(other).map((match) => match.secret)).toContain(other);
   });
+
+  it('drops the sample passwords of the nuget.config reference under any rule, and keeps another value there', () => {
+    const ruleset = compileRuleset(loadBuiltinRules());
+    const passwordsIn = (value: string) =>
+      findMatches(Buffer.from(`<packageSourceCredentials>\n  <Contoso>\n    <add key="Username" value="user@contoso.com" />\n    <add key="ClearTextPassword" value="${value}" />\n`), ruleset);
+    for (const sample of [['33f', '!!', 'lloppa'], ['hal+9ooo', '_da!sY']]) expect(passwordsIn(sample.join(''))).toEqual([]);
+    const other = `${otherBasicCredentials().slice(0, 8)}!q`;
+    expect(passwordsIn(other).map((match) => match.secret)).toContain(other);
+  });
 });

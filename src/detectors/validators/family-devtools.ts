@@ -177,18 +177,12 @@ export const onePasswordServiceAccountValidator: Validator = {
 // A literal password in a config file, as opposed to a reference: `%VAR%` (NuGet, Windows), `$VAR`,
 // `${VAR}`, `$(VAR)`, `{{ var }}`. Used where the key alone (ClearTextPassword) identifies the secret.
 
-// The sample passwords of Microsoft's nuget.config reference (packageSourceCredentials section,
-// https://learn.microsoft.com/nuget/reference/nuget-config-file#packagesourcecredentials), copied
-// into many repositories and every translation of the page: documentation, not credentials.
-const DOCUMENTED_SAMPLE_PASSWORDS = new Set(['33f!!lloppa', 'hal+9ooo_da!sY']);
-
 /** The documentation words (`your…`, `changeme`, `example`…) in a value under a password key. */
 const LITERAL_PLACEHOLDER = placeholderWords();
 
 export const literalPasswordValidator: Validator = {
   name: 'literal-password',
   check(secret): ValidatorVerdict {
-    if (DOCUMENTED_SAMPLE_PASSWORDS.has(secret)) return { kind: 'reject', reason: 'a sample value from the NuGet documentation' };
     // `<password>password</password>` in the settings.xml a pom's comment shows; `Passwort` in a translated
     // file. (`TestSource-Password` stays: under a key that can only hold a password, it is one.)
     if (PLACEHOLDER_EXACT.has(secret.toLowerCase()) || LITERAL_PLACEHOLDER.test(secret) || PASSWORD_IN_OTHER_LANGUAGES.test(secret)) {
