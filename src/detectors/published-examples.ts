@@ -46,6 +46,9 @@ const PUBLISHED_EXAMPLE_HASHES = new Set<string>([
   // many repositories and every translation of the page.
   'dba72c00f41f4e4c435e2491a5e1ce0140c7b5a6a498dc4847396b5e6368970c',
   'a0702bc91d699f600970f4dc4992b13ede1a29d49fa0942dd4bed2b5e4b1016e',
+  // The Cargo Book's example registry token in `credentials.toml`
+  // (https://doc.rust-lang.org/cargo/reference/registries.html#publishing-to-an-alternate-registry).
+  '3c14aab79351be94e9c4202d8f6d28c4a5d73cfb2e6e302d2d2478159ef57f9f',
   // The Azure Storage emulator's (Azurite) well-known account key for `devstoreaccount1`
   // (https://learn.microsoft.com/en-us/azure/storage/common/storage-use-azurite#connection-strings).
   '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',

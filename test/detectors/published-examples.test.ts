@@ -63,4 +63,14 @@ describe('published example values', () => {
     const other = `${otherBasicCredentials().slice(0, 8)}!q`;
     expect(passwordsIn(other).map((match) => match.secret)).toContain(other);
   });
+
+  it('drops the Cargo Book`s example registry token, and keeps another token there', () => {
+    const ruleset = compileRuleset(loadBuiltinRules());
+    const tokensIn = (value: string) => findMatches(Buffer.from(`[registries.my-registry]\ntoken = "${value}"\n`), ruleset).map((match) => match.secret);
+    expect(tokensIn(['854DvwSl', 'UwEHtIo3', 'kWy6x7UC', 'PKHfzCmy'].join(''))).toEqual([]);
+    const random = new SeededRandom('cargo-token');
+    const other = Array.from({ length: 32 }, () => 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'[random.int(0, 54)]).join('');
+    expect(tokensIn(other)).toEqual([other]);
+  });
 });
+

@@ -104,7 +104,8 @@ const genericStrictValidator: Validator = {
 const PROSE_AFTER_FLAG = new Set([
   'option', 'options', 'flag', 'flags', 'argument', 'arguments', 'parameter', 'parameters', 'switch', 'switches', 'command',
   'commands', 'setting', 'settings', 'description', 'called', 'include', 'includes', 'respectively', 'simultaneously', 'instead',
-  'together', 'which', 'where', 'while', 'without', 'should', 'would', 'cannot',
+  'together', 'which', 'where', 'while', 'without', 'should', 'would', 'cannot', 'command-line', 'commandline', 'environment',
+  'variable', 'variables', 'configuration',
 ]);
 
 /** A password given to a command's flag (`--password x`, `mysql -px`, `sshpass -p x`): a literal, not the flag talked about in prose. */
