@@ -31,6 +31,9 @@ const PUBLISHED_EXAMPLE_HASHES = new Set<string>([
   '5435a2f13f1e85e32fed9f30d49e097189047e73fb04510409a32f55ca0e863f',
   'bb9b1163338b2a51495834ad5c65420443d6327381cf0f94ebf92b117f209d72',
   '649e1f5c769e718ba10d1a702a36499a731441d960b06da91c4c97786bf84595',
+  // RFC 5849 3.5.1: the consumer key and token of the example Authorization header.
+  '8d567eb88afff34f31ab97fbb2731e582703bdeaf3c92b989cf568e0b23cef31',
+  '9d03b692e941d5ace207a9f8048834439f6de98e5c6c1590c22c4f4577c88a42',
   // OpenID Connect Core 1.0 3.1.3.3: the example access and refresh tokens.
   'ad71fb4165536675d80a8bbfe957697e4b9e17b35d5500406abc219705337107',
   '9e309cccd311ea64d04133daf7760f71f38a566db7aa98b71e043ede9325680f',

@@ -72,5 +72,14 @@ describe('published example values', () => {
     const other = Array.from({ length: 32 }, () => 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'[random.int(0, 54)]).join('');
     expect(tokensIn(other)).toEqual([other]);
   });
+
+  it('drops the consumer key and token of RFC 5849`s example Authorization header', () => {
+    const ruleset = compileRuleset(loadBuiltinRules());
+    const header = (key: string) => Buffer.from(`Authorization: OAuth realm="Example",\n    oauth_consumer_key="${key}",\n    oauth_signature_method="HMAC-SHA1",\n`);
+    expect(findMatches(header(['0685bd91', '84jfhq22'].join('')), ruleset)).toEqual([]);
+    const random = new SeededRandom('oauth1-key');
+    const other = Array.from({ length: 16 }, () => 'abcdefghjkmnpqrstuvwxyz23456789'[random.int(0, 30)]).join('');
+    expect(findMatches(header(other), ruleset).map((match) => match.secret)).toContain(other);
+  });
 });
 
