@@ -66,6 +66,9 @@ export function judgePasswordLiteral(raw: string, options: LiteralOptions): Judg
   if (/^[a-z]+ [a-z]+ [a-z]+$/.test(value)) return { ok: false, reason: 'three lower-case words: code or prose' };
   if (PLACEHOLDER_EXACT.has(value.toLowerCase())) return { ok: false, reason: 'a placeholder word' };
   if (namesAPassword(value)) return { ok: false, reason: 'names a password rather than being one' };
+  // `--passwd=FILE`, `‘--password=PASSWORD’`, `--http-password=STRING’.`: a manual's upper-case metavariable,
+  // with the typographic quote and the full stop of the sentence around it.
+  if (/^[A-Z][A-Z_]*[A-Z][’”'".,;:)]*$/.test(value) && value.replace(/[’”'".,;:)]+$/, '').length <= 16) return { ok: false, reason: "a manual's upper-case placeholder (FILE, PASSWORD)" };
   const decodedPhrase = base64Phrase(value);
   if (decodedPhrase !== undefined && !judgePasswordLiteral(decodedPhrase, { ...options, minLength: 1 }).ok) return { ok: false, reason: 'base64 of a placeholder or a sentence' };
   if (REFERENCE.test(value)) return { ok: false, reason: 'a variable or template reference' };
@@ -216,6 +219,8 @@ export function judgeUrlPassword(raw: string, user?: string): Judgement {
   // connection-string examples use it, and so do real setups).
   const plain = unLeet(decoded);
   if ((/[\s_-]/.test(decoded) && namesAPassword(decoded)) || (plain !== decoded.toLowerCase() && PLACEHOLDER_EXACT.has(plain))) return { ok: false, reason: 'a placeholder password' };
+  // `http://Benutzer:Passwort@Server:Port/` in a translated manual.
+  if (PASSWORD_IN_OTHER_LANGUAGES.test(decoded)) return { ok: false, reason: 'the word password in another language' };
   if (REFERENCE.test(decoded) || /\$[A-Za-z_{(]/.test(decoded)) return { ok: false, reason: 'a variable reference' };
   if (URL_PASSWORD_PLACEHOLDER.test(decoded)) return { ok: false, reason: 'a documentation placeholder' };
   if (MASKED.test(decoded)) return { ok: false, reason: 'masked' };

@@ -134,6 +134,8 @@ export function looksLikeRealSecret(value: string): { ok: true } | { ok: false; 
   if (/^\{[\w.-]+\}$/.test(value)) return { ok: false, reason: 'a format placeholder' };
   if (/^[A-Z]+$/.test(value)) return { ok: false, reason: 'a single upper-case word' };
   if (/^eyJ[\w-]*\.[\w-]*\.[\w-]*$/.test(value)) return { ok: false, reason: 'a JWT: the jwt rule reports it with its claims' };
+  // systemd's `Token=static:::1a:2b:3c:4d`, an IPv6 interface identifier: hex groups around `::`.
+  if (/(?:^|:)[0-9a-f]{0,4}::[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*$/i.test(value) && /^(?:[a-z]+:)?[0-9a-f:]+$/i.test(value)) return { ok: false, reason: 'an IPv6 address' };
   if (/-----BEGIN|^(?:arn|urn):/.test(value)) return { ok: false, reason: 'a PEM header or resource name' };
   if (isIdentifierLike(value)) return { ok: false, reason: 'an identifier made of words' };
   if (isWordSlug(value)) return { ok: false, reason: 'words joined by separators' };
