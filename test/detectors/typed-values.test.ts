@@ -42,6 +42,11 @@ describe('isWholeRun', () => {
     ['abcdefg1', false],
     ['abcde', false],
     ['acegik', false],
+    // The keyboard's digit row goes on from 9 to 0, either way.
+    ['1234567890', true],
+    ['0987654321', true],
+    ['7890123', true],
+    ['1234567809', false],
   ])('%s: %s', (value, expected) => {
     expect(isWholeRun(value)).toBe(expected);
   });

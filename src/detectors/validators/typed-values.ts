@@ -26,10 +26,19 @@ export function hasAscendingRun(value: string, length: number): boolean {
  */
 export function isWholeRun(value: string): boolean {
   if (value.length < 6) return false;
-  const step = value.charCodeAt(1) - value.charCodeAt(0);
+  const step = stepBetween(value, 1);
   if (step !== 1 && step !== -1) return false;
-  for (let index = 2; index < value.length; index++) if (value.charCodeAt(index) - value.charCodeAt(index - 1) !== step) return false;
+  for (let index = 2; index < value.length; index++) if (stepBetween(value, index) !== step) return false;
   return true;
+}
+
+/** From the character before `index` to the one at it; the digit row of a keyboard goes on from 9 to 0 (`1234567890`). */
+function stepBetween(value: string, index: number): number {
+  const before = value[index - 1];
+  const at = value[index];
+  if (before === '9' && at === '0') return 1;
+  if (before === '0' && at === '9') return -1;
+  return value.charCodeAt(index) - value.charCodeAt(index - 1);
 }
 
 /**
