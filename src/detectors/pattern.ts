@@ -212,7 +212,7 @@ function collectRuleMatches(part: CompiledPart, bytes: Buffer, spec: WindowSpec,
     const secret = bytes.toString('utf8', secretStart, secretEnd);
     if (PLACEHOLDER_RUN.test(secret)) continue;
     if (rule.spec.minEntropy !== undefined && shannonEntropy(secret) < rule.spec.minEntropy) continue;
-    const verdict = rule.validator?.check(secret, spec.settings, found.groups as MatchedAround | undefined);
+    const verdict = rule.validator?.check(secret, spec.settings, aroundOf(found.groups));
     // Hashed only once the rule would report the value: most candidate values are rejected before.
     if (verdict?.kind === 'reject' || isPublishedExample(secret)) continue;
     const allowed = allowCommentOn(bytes, secretStart, secretEnd);
@@ -229,6 +229,15 @@ function collectRuleMatches(part: CompiledPart, bytes: Buffer, spec: WindowSpec,
 }
 
 type MatchIndices = RegExpIndicesArray | undefined;
+
+/**
+ * What the match names besides the secret, as strings (RE2 gives a Buffer's groups as Buffers). RE2 wants
+ * each group name once, so a pattern that names the user in two alternatives calls the second `user2`.
+ */
+function aroundOf(groups: Record<string, unknown> | undefined): MatchedAround | undefined {
+  const user = groups?.user ?? groups?.user2;
+  return user === undefined ? undefined : { user: String(user) };
+}
 
 /** Whether what must come before a match (see fast-pattern.ts) holds at `offset`; the buffer's start counts as a text start. */
 function holdsBefore(check: BeforeCheck, bytes: Buffer, offset: number): boolean {

@@ -52,6 +52,8 @@ const PUBLISHED_EXAMPLE_HASHES = new Set<string>([
   // The Cargo Book's example registry token in `credentials.toml`
   // (https://doc.rust-lang.org/cargo/reference/registries.html#publishing-to-an-alternate-registry).
   '3c14aab79351be94e9c4202d8f6d28c4a5d73cfb2e6e302d2d2478159ef57f9f',
+  // systemd.netdev(5)'s example WireGuard private key (its Examples section).
+  '08136314cc06d4f2e8e9bf82cb999595f0a3ef7f9ffc0e2960cf849e1f5c09d2',
   // The Azure Storage emulator's (Azurite) well-known account key for `devstoreaccount1`
   // (https://learn.microsoft.com/en-us/azure/storage/common/storage-use-azurite#connection-strings).
   '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',

@@ -150,6 +150,8 @@ export function judgeUnquotedPassword(raw: string): Judgement {
   }
   // `name:passwd:UID:GID:gecos:dir:shell`: documentation naming the fields of a record.
   if (/^[A-Za-z_]+(?::[A-Za-z_]+)+$/.test(raw)) return { ok: false, reason: 'field names joined by colons (a record format)' };
+  // nsswitch.conf's `passwd:` line names the sources of the user database, not a password.
+  if (/^(?:files|compat|systemd|nis|nisplus|ldap|sss|winbind|db|cache|mymachines)$/.test(raw)) return { ok: false, reason: 'a source of the passwd database (nsswitch.conf)' };
   // OpenSSL's pass-phrase sources (`-passin env:VAR`, `file:path`, `fd:3`) name where the secret is.
   if (/^(?:env|file|fd):\S+$/.test(raw)) return { ok: false, reason: 'a reference to where the pass phrase is (env:, file:, fd:)' };
   return { ok: true };
@@ -199,10 +201,12 @@ const URL_PASSWORD_PLACEHOLDER = placeholderWords('^<.*>$', '^\\[.*\\]$', '^\\{.
  * `winappdbg:winappdbg`), Oracle's sample schema (`scott:tiger`), and a made-up user with a made-up
  * password (`myusername:mypassword`, `someuser:somepassword`).
  */
-function isSamplePair(user: string, password: string): boolean {
+export function isSamplePair(user: string, password: string): boolean {
   const name = user.toLowerCase();
   const word = password.toLowerCase();
   if (name === word || (name === 'scott' && word === 'tiger')) return true;
+  // `fred:fredpassword`: the user's name and the word.
+  if (name.length > 0 && /^(?:password|passwd|pass|pwd|pw|secret)$/.test(word.slice(name.length)) && word.startsWith(name)) return true;
   return /^(?:my|some|your|the|a|test)[_-]?(?:user(?:name)?|login|account)$/.test(name) && /^(?:my|some|your|the|a|test)[_-]?(?:pass(?:word)?|pwd|secret)$/.test(word);
 }
 
@@ -221,6 +225,7 @@ export function judgeUrlPassword(raw: string, user?: string): Judgement {
   if ((/[\s_-]/.test(decoded) && namesAPassword(decoded)) || (plain !== decoded.toLowerCase() && PLACEHOLDER_EXACT.has(plain))) return { ok: false, reason: 'a placeholder password' };
   // `http://Benutzer:Passwort@Server:Port/` in a translated manual.
   if (PASSWORD_IN_OTHER_LANGUAGES.test(decoded)) return { ok: false, reason: 'the word password in another language' };
+  if (decoded.toLowerCase() !== 'secret' && PLACEHOLDER_EXACT.has(decoded.toLowerCase())) return { ok: false, reason: 'a placeholder password' };
   if (REFERENCE.test(decoded) || /\$[A-Za-z_{(]/.test(decoded)) return { ok: false, reason: 'a variable reference' };
   if (URL_PASSWORD_PLACEHOLDER.test(decoded)) return { ok: false, reason: 'a documentation placeholder' };
   if (MASKED.test(decoded)) return { ok: false, reason: 'masked' };

@@ -3,7 +3,7 @@
  * strings, HTTP auth, credential files). Each entry is named by the rules that use it; see validator.ts
  * for the contract.
  */
-import { judgePasswordLiteral, judgeTokenLiteral, judgeUnquotedPassword, judgeUrlPassword, judgeUserPass, type Judgement } from './credential-literal.js';
+import { isSamplePair, judgePasswordLiteral, judgeTokenLiteral, judgeUnquotedPassword, judgeUrlPassword, judgeUserPass, type Judgement } from './credential-literal.js';
 import { decodeJwt, jwtValidator } from './jwt.js';
 import { privateKeyValidator } from './private-key.js';
 import { looksLikeRealSecret } from './generic-assignment.js';
@@ -69,7 +69,13 @@ const basicAuthValidator: Validator = {
 /** A password assigned in config or code: literal, not a reference or a placeholder. */
 const passwordLiteralValidator: Validator = {
   name: 'password-literal',
-  check(secret) {
+  check(secret, _settings, around) {
+    // With the login where the rule names it (.netrc): anonymous FTP takes an e-mail address by convention.
+    const user = around?.user;
+    // (The value without the quote a line of YAML or code may close it with.)
+    if (user !== undefined && (/^(?:anonymous|ftp)$/i.test(user) || isSamplePair(user, secret.replace(/["'`]+$/, '')))) {
+      return { kind: 'reject', reason: 'an anonymous login, or a sample login and password' };
+    }
     return fromJudgement(judgePasswordLiteral(secret, { minLength: 6, allowSpaces: true }), 'a literal password');
   },
 };

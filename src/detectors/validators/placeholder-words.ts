@@ -19,6 +19,8 @@ export const PLACEHOLDER_EXACT: ReadonlySet<string> = new Set([
   'top secret', 'topsecret', 'supersecret', 'super secret', 'super-secret', 'super_secret', 'sekrit', 'sekret',
   // GitHub's documented password for token authentication over HTTPS (the token goes in the user name).
   'x-oauth-basic',
+  // The first password people type, and the magic words of old games that examples borrow.
+  'qwerty', 'xyzzy', 'plugh',
 ]);
 
 /**

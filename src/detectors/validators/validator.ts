@@ -23,8 +23,9 @@ export interface ValidatorSettings {
 
 export const DEFAULT_VALIDATOR_SETTINGS: ValidatorSettings = { maxTokenLifetimeHours: 720 };
 
-/** The named groups of a match other than the secret's, for validators that judge a value by its neighbours. */
+/** What a match names besides the secret, for validators that judge a value by its neighbours (see pattern.ts). */
 export interface MatchedAround {
+  /** The user name of a URL's or a `.netrc` entry's password: the pattern's `user` group (`user2` in a second alternative). */
   user?: string;
 }
 
