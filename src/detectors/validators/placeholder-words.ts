@@ -21,6 +21,8 @@ export const PLACEHOLDER_EXACT: ReadonlySet<string> = new Set([
   'x-oauth-basic',
   // The first password people type, and the magic words of old games that examples borrow.
   'qwerty', 'xyzzy', 'plugh',
+  // Firebird's documented default SYSDBA password, as Java's `changeit` above is its keystores'.
+  'masterkey',
 ]);
 
 /**
