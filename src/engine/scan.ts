@@ -134,13 +134,14 @@ export async function scanItems(input: ScanInput, options: ScanOptions): Promise
 
 /**
  * An archive's files that were not scanned: each named by the archive's path and its own, `!`-joined; its
- * binary files counted in one entry at the archive's path.
+ * binary files counted in one entry, `archive!*`.
  */
 function recordEntrySkips(path: string, { entrySkips, binaryEntries }: { entrySkips?: readonly EntrySkip[]; binaryEntries?: number }, stats: ScanStats): void {
   for (const { entry, reason, detail } of entrySkips ?? []) stats.skipped.push({ path: `${path}!${entry}`, reason, ...(detail ? { detail } : {}) });
   if (binaryEntries) {
-    const files = binaryEntries === 1 ? '1 binary file' : `${binaryEntries} binary files`;
-    stats.skipped.push({ path, reason: 'binary', detail: `${files} inside the archive, not scanned`, ...(binaryEntries > 1 ? { count: binaryEntries } : {}) });
+    // `app.jar!*`: the files inside, not the archive, which was scanned.
+    const files = binaryEntries === 1 ? '1 file' : `${binaryEntries} files`;
+    stats.skipped.push({ path: `${path}!*`, reason: 'binary', detail: `${files} inside the archive`, ...(binaryEntries > 1 ? { count: binaryEntries } : {}) });
   }
 }
 

@@ -89,7 +89,7 @@ describe('archives in a working tree', () => {
     const skipped = report.skipped.map(({ path, reason, detail }) => ({ path, reason, detail }));
     expect(skipped).toContainEqual({ path: 'locked/secrets.zip!vault.txt', reason: 'unreadable', detail: 'encrypted' });
     // Binary files inside are counted per archive (a jar holds thousands of class files), not listed.
-    expect(report.skipped).toContainEqual({ path: 'deploy/app.war', reason: 'binary', detail: '3 binary files inside the archive, not scanned', count: 3 });
+    expect(report.skipped).toContainEqual({ path: 'deploy/app.war!*', reason: 'binary', detail: '3 files inside the archive', count: 3 });
     expect(report.summary.skipped.binary).toBe(4);
     const broken = skipped.find((entry) => entry.path === 'broken/truncated.zip')!;
     expect(broken.reason).toBe('binary');
@@ -176,7 +176,7 @@ describe('archives too large for memory', () => {
     library.write('\x7fELF', 0, 'latin1');
     env.write('wheel.whl', zipOf({ 'pkg/_native.so': library, 'pkg/__init__.py': 'VERSION = "1.0"\n' }));
     const { report } = scanJson([env.path('wheel.whl')]);
-    expect(report.skipped).toEqual([{ path: 'wheel.whl', reason: 'binary', detail: '1 binary file inside the archive, not scanned' }]);
+    expect(report.skipped).toEqual([{ path: 'wheel.whl!*', reason: 'binary', detail: '1 file inside the archive' }]);
   });
 });
 
