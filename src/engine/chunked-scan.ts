@@ -215,7 +215,9 @@ export class ChunkedScan {
           return;
         }
         binaryEntries += result.binaryEntries ?? 0;
-        for (const match of result.matches) {
+        // An MCP config or a workflow inside the archive is judged by its structural detector too, by its path there.
+        const outcome = withStructuralMatches(outcomeOf(entry.name, result), this.ruleset, entry.name, () => entry.bytes);
+        for (const match of outcome.kind === 'scanned' ? outcome.matches : []) {
           if (this.limit.admit(match.ruleId, match.secret)) matches.push({ ...match, entry: match.entry === undefined ? entry.name : `${entry.name}!${match.entry}` });
         }
         for (const skip of result.entrySkips ?? []) entrySkips.push({ ...skip, entry: `${entry.name}!${skip.entry}` });

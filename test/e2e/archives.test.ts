@@ -124,6 +124,23 @@ describe('archives in a working tree', () => {
   });
 });
 
+describe('agent configuration inside an archive', () => {
+  const env = new ScanEnv('sprawl-archive-mcp-');
+  const fakes = fakeMaker('archive-mcp');
+  afterAll(() => env.cleanup());
+
+  it('is judged by its structural detector, by its path in the archive', () => {
+    const key = fakes.fake('agent.mcp-literal-credential');
+    const config = { mcpServers: { search: { command: 'npx', args: ['-y', 'search-mcp'], env: { SEARCH_API_KEY: key } } } };
+    env.write('backup/workspace.zip', zipOf({ 'project/.mcp.json': JSON.stringify(config, null, 2) }));
+    const { report } = scanJson([env.root]);
+    expect(report.findings.map((finding) => `${finding.ruleId} ${finding.occurrences.map((occurrence) => `${occurrence.path}!${occurrence.entry}:${occurrence.line}`).join(' ')}`)).toEqual([
+      'agent.mcp-literal-credential backup/workspace.zip!project/.mcp.json:10',
+    ]);
+    expect(report.findings[0]!.attributes).toEqual({ mcpServer: 'search', field: 'env.SEARCH_API_KEY' });
+  });
+});
+
 describe('archive bounds', () => {
   const env = new ScanEnv('sprawl-archive-bounds-');
   const fakes = fakeMaker('archive-bounds');
