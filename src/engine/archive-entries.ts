@@ -39,7 +39,10 @@ const OPENING_INPUT_STEPS = [1024, 8 * 1024];
 
 /** The most one entry may decompress to; a larger one is reported, not scanned. */
 export const ENTRY_MAX_BYTES = 32 * 1024 * 1024;
-/** The most one archive may unpack to in all (nested archives each count their own). */
+/**
+ * The most one input may unpack to in all, nested archives included: a zip of zip bombs, each within its
+ * own bounds, could otherwise make gigabytes of work out of megabytes.
+ */
 export const UNPACKED_MAX_BYTES = 256 * 1024 * 1024;
 
 const ZIP_LOCAL_FILE = Buffer.from('PK\x03\x04', 'latin1');
@@ -65,22 +68,27 @@ export class ArchiveError extends Error {}
  * shared libraries of a wheel or the classes of a jar. Throws `ArchiveError` when the archive cannot be
  * opened at all; what `visit` throws passes through.
  */
-export function forEachArchiveEntry(format: ArchiveFormat, archive: Buffer, visit: (entry: ArchiveEntry) => void, wants: OpeningTest = () => true): void {
-  const budget = new UnpackBudget();
+export function forEachArchiveEntry(
+  format: ArchiveFormat,
+  archive: Buffer,
+  visit: (entry: ArchiveEntry) => void,
+  wants: OpeningTest = () => true,
+  budget = new UnpackBudget(),
+): void {
   if (format === 'zip') forEachZipEntry(archive, budget, visit, wants);
   else forEachTarEntry(archive, budget, visit, wants);
 }
 
 const TOO_LARGE = `decompresses to more than ${ENTRY_MAX_BYTES / 1024 / 1024} MB`;
 
-/** Counts what an archive has unpacked, against `UNPACKED_MAX_BYTES`. */
-class UnpackBudget {
+/** Counts what an input has unpacked, against `UNPACKED_MAX_BYTES`: one for an input and every archive inside it. */
+export class UnpackBudget {
   private unpacked = 0;
 
   /** Why an entry of this declared size is not unpacked, or undefined when it may be. */
   refusal(size: number): string | undefined {
     if (size > ENTRY_MAX_BYTES) return TOO_LARGE;
-    if (this.unpacked + size > UNPACKED_MAX_BYTES) return `past the first ${UNPACKED_MAX_BYTES / 1024 / 1024} MB unpacked from this archive`;
+    if (this.unpacked + size > UNPACKED_MAX_BYTES) return `past the first ${UNPACKED_MAX_BYTES / 1024 / 1024} MB unpacked from this file and the archives in it`;
     return undefined;
   }
 

@@ -14,7 +14,7 @@ import { findMatches, type RawMatch } from '../detectors/pattern.js';
 import type { CompiledRuleset } from '../ruleset/compile-rules.js';
 import type { CatFileSession, ObjectReader } from '../sources/git-cat-file.js';
 import type { EntrySkip, ItemOutcome, LocatedMatch, RuleLimit } from './worker-protocol.js';
-import { ArchiveError, archiveFormatOf, forEachArchiveEntry, type ArchiveFormat } from './archive-entries.js';
+import { ArchiveError, archiveFormatOf, forEachArchiveEntry, UnpackBudget, type ArchiveFormat } from './archive-entries.js';
 import { MatchLimit } from './match-limit.js';
 import { countNewlines, MatchLocator, type ChunkPosition } from './match-locator.js';
 import { scanChangedRegion, type PreviousVersion } from './changed-region.js';
@@ -89,6 +89,8 @@ export class ChunkedScan {
     private readonly buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES + OVERLAP_BYTES),
     /** How many archives this input is inside (0: a file, a blob); archives unpack while it is below `archiveDepth`. */
     private readonly nesting = 0,
+    /** What the outermost input has unpacked so far, shared by every archive inside it (made on first use). */
+    private budget: UnpackBudget | undefined = undefined,
   ) {}
 
   /** Tells the input's size before its bytes come (see `expectedBytes`). */
@@ -177,7 +179,7 @@ export class ChunkedScan {
     if (format === 'tar' && this.opens(format)) return this.unpacked(format, text);
     // This input's chunks are all scanned, so its buffer is free for the decompressed text. Anything packed
     // in it (gzip in gzip, a zip) counts a level deeper, so that nesting ends at `archiveDepth`.
-    const result = new ChunkedScan(this.ruleset, this.buffer, this.nesting + 1).scanWhole(text);
+    const result = new ChunkedScan(this.ruleset, this.buffer, this.nesting + 1, this.budget).scanWhole(text);
     if (result.isBinary) {
       // Gzip within gzip says so once, at the level where it stopped.
       const detail = result.binaryDetail === undefined ? 'gzip-compressed binary content' : result.binaryDetail.startsWith('gzip-compressed') ? result.binaryDetail : `gzip-compressed binary content: ${result.binaryDetail}`;
@@ -196,6 +198,7 @@ export class ChunkedScan {
     const entrySkips: EntrySkip[] = [];
     const innerLimits: RuleLimit[] = [];
     let binaryEntries = 0;
+    const budget = (this.budget ??= new UnpackBudget());
     try {
       forEachArchiveEntry(format, archive, (entry) => {
         if (entry.problem !== undefined) {
@@ -207,7 +210,7 @@ export class ChunkedScan {
           return;
         }
         // This input's chunks are all scanned, so its buffer is free for the files' (one after another).
-        const result = new ChunkedScan(this.ruleset, this.buffer, this.nesting + 1).scanWhole(entry.bytes);
+        const result = new ChunkedScan(this.ruleset, this.buffer, this.nesting + 1, budget).scanWhole(entry.bytes);
         if (result.isBinary) {
           // Plain binary files (class files, images) are counted; one with more to say is named.
           if (result.binaryDetail === undefined) binaryEntries++;
@@ -222,7 +225,7 @@ export class ChunkedScan {
         }
         for (const skip of result.entrySkips ?? []) entrySkips.push({ ...skip, entry: `${entry.name}!${skip.entry}` });
         innerLimits.push(...(result.limits ?? []));
-      }, isWantedWhole);
+      }, isWantedWhole, budget);
     } catch (error) {
       if (!(error instanceof ArchiveError)) throw error;
       return { isBinary: true, bytes: this.totalBytes, matches: [], binaryDetail: `a ${format} archive, but ${error.message}` };

@@ -175,6 +175,24 @@ describe('gzip within gzip', () => {
   });
 });
 
+describe('the unpacking budget', () => {
+  const env = new ScanEnv('sprawl-archive-budget-');
+  const fakes = fakeMaker('archive-budget');
+  afterAll(() => env.cleanup());
+
+  it('is shared by an input and every archive inside it: a zip of zips stops at 256 MB in all, and says where', () => {
+    const token = fakes.fake('github.pat.classic');
+    const filler = Buffer.alloc(30 * 1024 * 1024, 0x61);
+    // Three zips of three 30 MB files: 270 MB in all, each zip well within bounds of its own.
+    const inner = (last: boolean) => zipOf({ '1.txt': filler, '2.txt': filler, '3.txt': filler, ...(last ? { 'token.env': `TOKEN=${token}\n` } : {}) });
+    env.write('outer.zip', zipOf({ 'a.zip': inner(false), 'b.zip': inner(false), 'c.zip': inner(true) }));
+    const { report } = scanJson([env.root]);
+    expect(report.skipped).toEqual([{ path: 'outer.zip!c.zip!3.txt', reason: 'unreadable', detail: 'past the first 256 MB unpacked from this file and the archives in it' }]);
+    // What fits is still scanned, after the file that did not.
+    expect(report.findings.flatMap((finding) => finding.occurrences.map(({ path, entry }) => `${path}!${entry}`))).toEqual(['outer.zip!c.zip!token.env']);
+  });
+});
+
 describe('archives too large for memory', () => {
   const env = new ScanEnv('sprawl-archive-many-');
   afterAll(() => env.cleanup());
