@@ -94,7 +94,15 @@ async function findingsOf(source: PipelineSource, options: ScanCommandOptions): 
     // --no-ignore is the audit mode: inline allow comments are shown as ordinary findings.
     const visibleMatches = options.ignore ? matches : matches.map(({ match: { allowed: _allowed, ...match }, provenance }) => ({ match, provenance }));
     const excluded = options.ignore && config.excludePaths.length > 0 ? ignore().add(config.excludePaths) : undefined;
-    const inScope = excluded ? visibleMatches.filter(({ provenance }) => !excluded.ignores(provenance.path)) : visibleMatches;
+    // A file inside an archive is left out by the same globs, the archive counting as a folder
+    // (`**/test/**` leaves out `lib/app.jar!com/acme/test/fixture.properties`). The sources apply
+    // `--exclude` to the files they list; inside an archive, only the findings can be.
+    const entryGlobs = [...(options.exclude ?? []), ...(options.ignore ? config.excludePaths : [])];
+    const entryExcluded = entryGlobs.length > 0 ? ignore().add(entryGlobs) : undefined;
+    const inScope = visibleMatches.filter(
+      ({ match, provenance }) =>
+        !excluded?.ignores(provenance.path) && !(match.entry !== undefined && entryExcluded?.ignores(`${provenance.path}/${match.entry.replaceAll('!', '/')}`.replace(/\/\.\//g, '/'))),
+    );
     findings = groupFindings(inScope, {
       rulesById: new Map(rules.map((rule) => [rule.id, rule])),
       fingerprintKey: fingerprintKeyOf(config),

@@ -102,6 +102,15 @@ describe('archives in a working tree', () => {
     expect(stdout).toContain('locked/secrets.zip!vault.txt: could not be read (encrypted)');
   });
 
+  it('leaves out files inside an archive that --exclude names, the archive counting as a folder', () => {
+    const { report } = scanJson([env.root, '--exclude', '**/BOOT-INF/**']);
+    const places = report.findings.flatMap((finding) => finding.occurrences.map(({ path, entry }) => `${path}!${entry}`));
+    expect(places).not.toContain('deploy/app.war!WEB-INF/lib/app.jar!BOOT-INF/classes/application.properties');
+    expect(places).toContain('dist/release.tar.gz!./etc/.env');
+    const outsideTar = scanJson([env.root, '--exclude', 'dist/release.tar.gz/etc/**']).report;
+    expect(outsideTar.findings.flatMap((finding) => finding.occurrences.map(({ path }) => path))).not.toContain('dist/release.tar.gz');
+  });
+
   it('unpacks only as deep as --archive-depth, and none with 0', () => {
     const shallow = scanJson([env.root, '--archive-depth', '1']).report;
     expect(shallow.skipped).toContainEqual({ path: 'deploy/app.war!WEB-INF/lib/app.jar', reason: 'binary', detail: 'a zip archive, nested 1 deep, past --archive-depth 1' });
