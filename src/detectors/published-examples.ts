@@ -54,6 +54,16 @@ const PUBLISHED_EXAMPLE_HASHES = new Set<string>([
   '3c14aab79351be94e9c4202d8f6d28c4a5d73cfb2e6e302d2d2478159ef57f9f',
   // systemd.netdev(5)'s example WireGuard private key (its Examples section).
   '08136314cc06d4f2e8e9bf82cb999595f0a3ef7f9ffc0e2960cf849e1f5c09d2',
+  // The AWS IAM API Reference's example passwords (ChangePassword, CreateLoginProfile, UpdateLoginProfile),
+  // which botocore ships in its examples-1.json and so sits in every Python environment with boto3.
+  '6caa448826c11cd39c78a3a223c3ddb55358c975c0456e37058ccfbc559c86ce',
+  'e6c2d3455587c47ccdd3df1271882656bc27be85f8eb6576eea35fe1aafa172a',
+  'd8ccc3c547c850170a24a46dceca05861438dca7b115589739d526d2df404b66',
+  'ce4c9cdcf4277d15792dfdb6671dd96f67d2b12b35ee3e79ced10e4ef4f318cc',
+  // The AWS Storage Gateway API Reference's example local console password (SetLocalConsolePassword).
+  '143a54d093f18549a88e5a50e8c6d21fa28454031a4dbda0d0c0cadf45b6cfad',
+  // The presigned URL's signature in the Elastic Beanstalk API Reference's RetrieveEnvironmentInfo example.
+  'd2270e152abea353702abe08190653ee44269d642ebfcab2fe4e3049aff0bb13',
   // The Azure Storage emulator's (Azurite) well-known account key for `devstoreaccount1`
   // (https://learn.microsoft.com/en-us/azure/storage/common/storage-use-azurite#connection-strings).
   '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',

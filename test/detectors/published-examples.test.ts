@@ -81,5 +81,14 @@ describe('published example values', () => {
     const other = Array.from({ length: 16 }, () => 'abcdefghjkmnpqrstuvwxyz23456789'[random.int(0, 30)]).join('');
     expect(findMatches(header(other), ruleset).map((match) => match.secret)).toContain(other);
   });
+
+  it('drops the AWS API references` example passwords that botocore ships, and keeps another password there', () => {
+    const ruleset = compileRuleset(loadBuiltinRules());
+    const passwordsIn = (value: string) => findMatches(Buffer.from(`        "input": {\n          "NewPassword": "${value}",\n`), ruleset).map((match) => match.secret);
+    for (const example of [[']35d/{', 'pB9Fo9wJ'], ['3s0K_;', 'xh4~8XXI'], ['SomeKindOf', 'Password123!@#']]) expect(passwordsIn(example.join(''))).toEqual([]);
+    const random = new SeededRandom('aws-example');
+    const other = `${Array.from({ length: 10 }, () => 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'[random.int(0, 54)]).join('')}]{~`;
+    expect(passwordsIn(other)).toEqual([other]);
+  });
 });
 
