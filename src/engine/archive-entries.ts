@@ -102,15 +102,6 @@ const STORED = 0;
 const DEFLATED = 8;
 
 /**
- * An entry's name as reports show it: control characters (an escape sequence that would colour or clear a
- * terminal, a newline that would fake a line of the report) become U+FFFD, as a file name that is not
- * valid UTF-8 does. An archive's names are whatever its maker wrote.
- */
-function displayName(name: string): string {
-  return name.replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
-}
-
-/**
  * The most files a zip may list to be unpacked. adm-zip holds about 11 KB of objects per file while the
  * archive is open (a 5,626-file wheel: 61 MB), and a worker thread's heap is capped (worker-pool.ts).
  */
@@ -145,7 +136,7 @@ function forEachZipEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: A
   }
   for (const entry of entries) {
     if (entry.isDirectory) continue;
-    const name = displayName(entry.entryName);
+    const name = entry.entryName;
     const { method, size, flags } = entry.header;
     // Bit 0 of the flags: encrypted (ZipCrypto or, with method 99, AES).
     if ((flags & 1) !== 0) visit({ name, problem: 'encrypted' });
@@ -210,7 +201,7 @@ function forEachTarEntry(archive: Buffer, budget: UnpackBudget, visit: (entry: A
         entry.resume();
         return;
       }
-      const name = displayName(entry.path);
+      const name = entry.path;
       lastFile = name;
       // Decided at the first piece of data (the opening, for `wants`); an empty file is wanted.
       let verdict: 'collect' | 'passed-over' | { problem: string } | undefined;

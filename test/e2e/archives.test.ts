@@ -237,10 +237,21 @@ describe('the archive reader', () => {
 });
 
 describe('the archive reader on hostile archives', () => {
-  it('shows control characters in a name as U+FFFD, so a name cannot colour the terminal or fake a line', () => {
-    const names: string[] = [];
-    forEachArchiveEntry('zip', zipOf({ 'evil\u001b[31mred\nname.env': 'x\n' }), (entry) => names.push(entry.name));
-    expect(names).toEqual(['evil\ufffd[31mred\ufffdname.env']);
+  it('keeps a name as the archive wrote it; the text report shows its control characters as U+FFFD', () => {
+    const env = new ScanEnv('sprawl-archive-names-');
+    try {
+      const name = 'evil\u001b[31mred\nname.env';
+      const names: string[] = [];
+      const zip = zipOf({ [name]: `TOKEN=${fakeMaker('archive-names').fake('github.pat.classic')}\n` });
+      forEachArchiveEntry('zip', zip, (entry) => names.push(entry.name));
+      expect(names).toEqual([name]);
+      env.write('names.zip', zip);
+      const { stdout } = runCli(['scan', env.root]);
+      expect(stdout).not.toContain('\u001b');
+      expect(stdout).toContain('names.zip!evil\ufffd[31mred\ufffdname.env:1:7');
+    } finally {
+      env.cleanup();
+    }
   });
 
   it('scans a tar cut short as far as it goes, and names the file it ends inside', () => {
