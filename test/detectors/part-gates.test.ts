@@ -41,6 +41,20 @@ describe('which parts a keyword wakes', () => {
   });
 });
 
+describe('keyword entries', () => {
+  const made = value(3).toLowerCase().replace(/[^a-f0-9]/g, 'a');
+  it('wake a rule that alone names its keyword only where its literal prefix and continuation occur', () => {
+    const ruleset = compileRuleset([spec('test.zqa', String.raw`\b(zqa_[a-f0-9]{20})\b`, ['zqa_'])]);
+    expect(ruleset.keywordSet!.match(Buffer.from('the zqa_loader and zqa_config modules'))).toEqual([]);
+    expect(ruleset.keywordSet!.match(Buffer.from(`key: ZQA_${made.padEnd(20, '0')}`))).toEqual([0]);
+  });
+
+  it('stay the plain keyword where two rules name it, so that each rule is woken wherever it can match', () => {
+    const ruleset = compileRuleset([spec('test.zqa', String.raw`\b(zqa_[a-f0-9]{20})\b`, ['zqa_']), spec('test.zqa-loose', String.raw`zqa_(\w{6,})`, ['zqa_'])]);
+    expect(ruleset.keywordSet!.match(Buffer.from('the zqa_loader module'))).toEqual([0]);
+  });
+});
+
 describe('part gates', () => {
   it('gives parts with the same opening literal one gate, which refuses a window where none of them matches', () => {
     const ruleset = compileRuleset(passRules, { gateAfterWakes: 0 });
@@ -53,6 +67,21 @@ describe('part gates', () => {
     expect(shared.gated).toBe(true);
     expect(shared.admits(Buffer.from(`config:\n  passphrase: ${value(1)}\n`))).toBe(true);
     expect(shared.admits(Buffer.from(`password = "${value(2)}"\n`))).toBe(true);
+  });
+
+  it('gives the parts without an opening literal one gate too, which refuses a window where none of them matches', () => {
+    const loose = [
+      spec('test.loose-quoted', String.raw`(?i)[^a-z]pass\s*=\s*"(?P<secret>[A-Za-z0-9]{12,})"`, ['pass']),
+      spec('test.loose-bare', String.raw`(?i)[^a-z]pass\s*:\s*(?P<secret>[A-Za-z0-9]{12,})`, ['pass']),
+    ];
+    const ruleset = compileRuleset(loose, { gateAfterWakes: 0 });
+    const [group, ...others] = ruleset.groupsOfKeyword(0);
+    expect(others).toEqual([]);
+    expect(group!.parts.map((part) => part.rule.spec.id).sort()).toEqual(['test.loose-bare', 'test.loose-quoted']);
+    expect(group!.admits(Buffer.from('// the pass is handed to the vault, see passport.js\n'))).toBe(false);
+    expect(group!.gated).toBe(true);
+    expect(group!.admits(Buffer.from(` pass: ${value(4)}\n`))).toBe(true);
+    expect(findMatches(Buffer.from(`x pass = "${value(6)}"\n`), ruleset).map((match) => match.ruleId)).toEqual(['test.loose-quoted']);
   });
 
   it('compiles a gate only after the keyword has woken its parts often', () => {
