@@ -13,9 +13,9 @@ import type { Rule } from './rule.js';
 
 /**
  * Raised whenever what a cached rule holds changes (2: rules carry their pattern's `plan`; 3: plans carry
- * `openings`; 4: rules leave their examples out; 5: plans carry `continuation`).
+ * `openings`; 4: rules leave their examples out).
  */
-const CACHE_FORMAT = 5;
+const CACHE_FORMAT = 4;
 const CACHE_PATH = path.join(BUILTIN_RULES_DIR, '..', 'dist', 'builtin-rules.json');
 
 interface CacheFile {

@@ -8,7 +8,7 @@ import { structuralDetectorNamed } from '../detectors/structural/index.js';
 import type { StructuralDetector } from '../detectors/structural/structural-detector.js';
 import { validatorNamed } from '../detectors/validators/index.js';
 import { DEFAULT_VALIDATOR_SETTINGS, type Validator, type ValidatorSettings } from '../detectors/validators/validator.js';
-import { partOfPlan, planPattern, precededByPattern, relaxedPattern, splitLeadingAlternation, wholePatternPart, type BeforeCheck, type PatternPart } from './fast-pattern.js';
+import { partOfPlan, precededByPattern, relaxedPattern, splitLeadingAlternation, wholePatternPart, type BeforeCheck, type PatternPart } from './fast-pattern.js';
 import { matcherSpecOf, type RuleMatcherSpec } from './rule.js';
 
 /**
@@ -128,7 +128,8 @@ export function compileRuleset(givenSpecs: readonly RuleMatcherSpec[], options: 
       for (const part of partsWokenBy(rule, normalised)) if (!woken.includes(part)) woken.push(part);
     }
   }
-  const keywordSet = keywordSetOf([...keywordIndex.keys()], specs);
+  const keywordPatterns = [...keywordIndex.keys()].map(escapeForRe2);
+  const keywordSet = keywordPatterns.length > 0 ? new RE2.Set(keywordPatterns, 'iu') : undefined;
   const specificityOf = new Map(specs.map((spec) => [spec.id, !spec.generic ? 0 : spec.id.startsWith('generic.') ? 2 : 1]));
   const splitRuleIds = new Set(rules.filter((rule) => rule.parts.length > 1).map((rule) => rule.spec.id));
   const groupsByKeyword: (PartGroup[] | undefined)[] = [];
@@ -147,33 +148,6 @@ export function compileRuleset(givenSpecs: readonly RuleMatcherSpec[], options: 
     structural,
     settings: options.settings ?? DEFAULT_VALIDATOR_SETTINGS,
   };
-}
-
-/**
- * One case-insensitive entry per keyword, in the keywords' order: the keyword itself, or, where a single
- * rule of one single-line part names it and its pattern opens with it, the pattern's literal prefix and
- * what every match has next (see `continuationOf`). That wakes the rule only where a match can start: on
- * the benchmark tree, a quarter fewer wakes, and `pat` wakes one window where it woke two thousand.
- */
-function keywordSetOf(keywords: readonly string[], specs: readonly RuleMatcherSpec[]): KeywordSet | undefined {
-  if (keywords.length === 0) return undefined;
-  const plain = keywords.map(escapeForRe2);
-  const owners = new Map<string, RuleMatcherSpec[]>();
-  for (const spec of specs) for (const keyword of new Set(spec.keywords.map((each) => each.toLowerCase()))) owners.set(keyword, [...(owners.get(keyword) ?? []), spec]);
-  const entries = keywords.map((keyword, index) => {
-    const only = owners.get(keyword);
-    const owner = only?.length === 1 && !only[0]!.multiline ? only[0]! : undefined;
-    // A spec made in code (the primer's, a test's) has no plan yet: planned here, once.
-    const plan = owner === undefined ? undefined : (owner.plan ?? planPattern(owner.pattern));
-    const part = plan?.length === 1 ? plan[0]! : undefined;
-    if (part?.continuation === undefined || !part.literalPrefix.startsWith(keyword)) return plain[index]!;
-    return escapeForRe2(part.literalPrefix) + part.continuation;
-  });
-  try {
-    return new RE2.Set(entries, 'iu');
-  } catch {
-    return new RE2.Set(plain, 'iu'); // an entry RE2 will not take in a set: the plain keywords wake every rule they name
-  }
 }
 
 /**

@@ -168,58 +168,6 @@ function literalText(literal: string): string {
   return literal.length === 2 ? literal[1]! : literal;
 }
 
-/** How many characters past its literal prefix a part's keyword entry may require (see `continuationOf`). */
-export const MAX_CONTINUATION = 16;
-
-/**
- * What every match of `pattern` has right after its literal prefix, as RE2 source of at most
- * `MAX_CONTINUATION` characters: plain characters, classes and `\d`/`\w`/`\s`, each as often as its
- * quantifier requires at least (`[a-f0-9]{64}` gives `[a-f0-9]{16}`; `+` one). It stops at anything
- * else (a group, an optional piece, a boundary), and after a piece whose length varies. Undefined when
- * there is no literal prefix or nothing follows it that qualifies.
- *
- * Why: the keyword set wakes a rule wherever its keyword occurs, and a short keyword occurs everywhere
- * (`pat` in path and pattern: 43 % of the benchmark tree's windows; `re_` in `are_`). Where one rule owns
- * the keyword, the set's entry can be the prefix and this continuation instead (`pat[A-Za-z0-9]{14}\.`):
- * every match of the rule still holds it, and RE2.Set runs at the same speed over the bytes.
- */
-export function continuationOf(pattern: string): string | undefined {
-  const flags = /^\(\?[a-zA-Z]+\)/.exec(pattern)?.[0] ?? '';
-  const body = pattern.slice(flags.length);
-  const { prefix, end } = literalPrefixAndEnd(body);
-  if (prefix === '') return undefined;
-  let continuation = '';
-  let characters = 0;
-  for (let at = end; at < body.length && characters < MAX_CONTINUATION; ) {
-    const atom = continuationAtomAt(body, at);
-    if (atom === undefined) break;
-    const quantifier = /^(?:\{(\d+)(,\d*)?\}|\+)/.exec(body.slice(atom.end));
-    if (quantifier === null && /^[?*]/.test(body.slice(atom.end))) break;
-    const least = quantifier === null ? 1 : quantifier[0] === '+' ? 1 : Number(quantifier[1]);
-    if (least === 0) break;
-    const taken = Math.min(least, MAX_CONTINUATION - characters);
-    continuation += taken === 1 ? atom.source : `${atom.source}{${taken}}`;
-    characters += taken;
-    // A piece that may run longer than it must: what follows it is at no fixed place.
-    const fixed = quantifier === null || (quantifier[2] === undefined && quantifier[0] !== '+');
-    if (!fixed || taken < least) break;
-    at = atom.end + (quantifier?.[0].length ?? 0);
-  }
-  return continuation === '' ? undefined : continuation;
-}
-
-/** A plain character, a class or `\d`/`\w`/`\s` at `at` (each one character of the text), as written. */
-function continuationAtomAt(pattern: string, at: number): { source: string; end: number } | undefined {
-  const rest = pattern.slice(at);
-  const shorthand = /^\\[dws]/.exec(rest);
-  if (shorthand) return { source: shorthand[0], end: at + 2 };
-  const literal = LITERAL_CHARACTER.exec(rest);
-  if (literal) return { source: literal[0], end: at + literal[0].length };
-  if (!rest.startsWith('[')) return undefined;
-  const close = classEnd(pattern, at);
-  return close < pattern.length ? { source: pattern.slice(at, close + 1), end: close + 1 } : undefined;
-}
-
 /** Past this many openings the list stops growing: each is compared with every keyword of the rule. */
 const MAX_OPENINGS = 16;
 
@@ -433,15 +381,12 @@ export interface PlannedPart {
   allowedBytes?: string;
   /** `BeforeCheck.multiline`, where there are `allowedBytes`. */
   multiline?: boolean;
-  /** `continuationOf(pattern)`, where there is one. */
-  continuation?: string;
 }
 
 /** The plan of a rule's pattern: one part, or one per branch of a leading alternation. */
 export function planPattern(pattern: string): PlannedPart[] {
   return fastPatternParts(pattern).map((part) => {
     const { before } = part;
-    const continuation = continuationOf(part.pattern);
     return {
       pattern: part.pattern,
       relaxed: relaxedPattern(part.pattern),
@@ -450,7 +395,6 @@ export function planPattern(pattern: string): PlannedPart[] {
       ...(part.exactPrefix !== undefined ? { exactPrefix: part.exactPrefix } : {}),
       ...(before?.wordBoundary ? { wordBoundary: true as const } : {}),
       ...(before?.allowedBytes ? { allowedBytes: bitsToHex(before.allowedBytes), multiline: before.multiline ?? false } : {}),
-      ...(continuation !== undefined ? { continuation } : {}),
     };
   });
 }
