@@ -1,13 +1,18 @@
 /**
  * Which commits added and removed the blobs that hold findings: one `git log --raw` pass over the scanned
  * history (merges included with `-m`), keeping only the rows that touch those blobs. Asked only when a
- * scan finds something, so a clean history costs nothing here. The log is read beside the scan, before
- * the findings are all known, so it is kept whole (about 0.5 KB a commit) up to a limit; a longer
- * history is asked again once the scan is done, for just the blobs with findings (`--find-object`), so
- * memory does not grow with the number of commits.
+ * scan finds something, so a clean history costs nothing here. The log runs beside the scan, before the
+ * findings are all known, and git writes it to a temporary file (about 0.5 KB a commit) that is read once
+ * the findings are known, a piece at a time: memory does not grow with the number of commits. Kept in
+ * memory instead, the log of an 8,000-commit history held 17 MB of the main thread's heap to the end.
+ * A history whose log outgrows the file limit is asked again once the scan is done, for just the blobs
+ * with findings (`--find-object`).
  */
+import { closeSync, fstatSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { BlobEvent, CommitRef } from '../findings/exposure.js';
-import type { GitRepository } from './git.js';
+import { recordsOfFile, type GitRepository } from './git.js';
 import { rawRowIdsOf, rawRowOf } from './git-raw-row.js';
 
 const ZERO_ID = /^0+$/;
@@ -19,42 +24,80 @@ const COMMIT_MARK = '\x01';
  * ASCII (`café.env` came out as `"caf\303\251.env"`, in findings too).
  */
 const LOG_ARGS = ['log', '-z', '--format=%x01%H%x09%cI%x09%an%x09%P', '--raw', '--no-abbrev', '-m', '--no-renames'];
-/** How much raw log is kept in memory (`SPRAWL_TEST_LOG_LIMIT_BYTES` lowers it for the tests). */
-const LOG_LIMIT_BYTES = Number(process.env.SPRAWL_TEST_LOG_LIMIT_BYTES) || 64 * 1024 * 1024;
+/** How large the log's file may grow (about a million commits; `SPRAWL_TEST_LOG_LIMIT_BYTES` lowers it for the tests). */
+const LOG_LIMIT_BYTES = Number(process.env.SPRAWL_TEST_LOG_LIMIT_BYTES) || 512 * 1024 * 1024;
+/** How often the file's size is looked at while git writes it. */
+const LOG_SIZE_CHECK_MS = 100;
 /** Blob ids per `git log --find-object` call, well within any command-line limit (`SPRAWL_TEST_FIND_OBJECT_BATCH` lowers it for the tests). */
 const FIND_OBJECT_BATCH = Number(process.env.SPRAWL_TEST_FIND_OBJECT_BATCH) || 500;
 
-/** The raw log's records, or `too-large` when the history's log outgrew the limit and was let go. */
-export type HistoryLog = string[] | 'too-large';
+/** The raw log, in a temporary file until `blobEventsOf` has read it; or `too-large` when it outgrew the limit and was let go. */
+export type HistoryLog = { file: string } | 'too-large';
 
 /**
  * The raw log of the scanned history: every commit with the blobs it added and removed. Started as soon
  * as a scan finds something, while it goes on, and read by `blobEventsOf` once the findings are known.
  */
 export async function historyLog(repository: GitRepository, revisionArgs: readonly string[]): Promise<HistoryLog> {
-  const records: string[] = [];
-  let bytes = 0;
-  for await (const batch of repository.records([...LOG_ARGS, ...revisionArgs])) {
-    for (const record of batch) {
-      bytes += record.length + 1;
-      if (bytes > LOG_LIMIT_BYTES) return 'too-large'; // leaving the loop stops git
-      records.push(record);
+  const file = temporaryLogFile();
+  const fd = openSync(file, 'w');
+  let outgrown = false;
+  try {
+    const git = repository.writeOutput([...LOG_ARGS, ...revisionArgs], fd);
+    const watch = setInterval(() => {
+      if (fstatSync(fd).size <= LOG_LIMIT_BYTES) return;
+      outgrown = true;
+      git.stop();
+    }, LOG_SIZE_CHECK_MS);
+    try {
+      await git.done;
+    } finally {
+      clearInterval(watch);
     }
+    if (outgrown || fstatSync(fd).size > LOG_LIMIT_BYTES) {
+      removeLogFile(file);
+      return 'too-large';
+    }
+    return { file };
+  } catch (error) {
+    removeLogFile(file);
+    throw error;
+  } finally {
+    closeSync(fd);
   }
-  return records;
+}
+
+/** Temporary folders of logs not yet read and removed: removed at exit whatever happened (a scan that failed never reads its log). */
+const logFolders = new Set<string>();
+
+function temporaryLogFile(): string {
+  if (logFolders.size === 0) process.once('exit', () => logFolders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+  const folder = mkdtempSync(path.join(tmpdir(), 'sprawl-log-'));
+  logFolders.add(folder);
+  return path.join(folder, 'log');
+}
+
+function removeLogFile(file: string): void {
+  const folder = path.dirname(file);
+  rmSync(folder, { recursive: true, force: true });
+  logFolders.delete(folder);
 }
 
 /** The adds and removals of these blobs, from the log kept whole or, for a history too long for that, asked again. */
 export async function blobEventsOf(log: HistoryLog, repository: GitRepository, revisionArgs: readonly string[], blobIds: ReadonlySet<string>): Promise<BlobEvent[]> {
-  if (log !== 'too-large') return blobEventsIn(log, blobIds);
+  if (log !== 'too-large') {
+    try {
+      return await blobEventsIn(recordsOfFile(log.file), blobIds);
+    } finally {
+      removeLogFile(log.file);
+    }
+  }
   const ids = [...blobIds];
   const events: BlobEvent[] = [];
   for (let start = 0; start < ids.length; start += FIND_OBJECT_BATCH) {
     const batch = ids.slice(start, start + FIND_OBJECT_BATCH);
-    const records: string[] = [];
-    for await (const found of repository.records([...LOG_ARGS, ...batch.map((id) => `--find-object=${id}`), ...revisionArgs])) records.push(...found);
     // This batch's blobs only: a commit that also touched another batch's blob is read there too.
-    events.push(...blobEventsIn(records, new Set(batch)));
+    events.push(...(await blobEventsIn(repository.records([...LOG_ARGS, ...batch.map((id) => `--find-object=${id}`), ...revisionArgs]), new Set(batch))));
   }
   // Each batch was a run of git log of its own, whose order says nothing of another's: one listing of the
   // scanned commits orders them all (for commits made in the same second; see `BlobEvent.logOrder`).
@@ -81,13 +124,13 @@ async function commitOrder(repository: GitRepository, revisionArgs: readonly str
 }
 
 /**
- * The rows of a raw log that add or remove these blobs. Its records: a commit's header (`COMMIT_MARK`, id,
- * date, author, parents), then per changed path a row (`:modes ids status`, the first after a header
- * preceded by a newline) and the path.
+ * The rows of a raw log that add or remove these blobs, read as it comes, records in batches. Its records:
+ * a commit's header (`COMMIT_MARK`, id, date, author, parents), then per changed path a row (`:modes ids
+ * status`, the first after a header preceded by a newline) and the path, which may come in the next batch.
  */
-function blobEventsIn(log: readonly string[], blobIds: ReadonlySet<string>): BlobEvent[] {
-  if (blobIds.size === 0) return [];
+async function blobEventsIn(log: AsyncIterable<readonly string[]>, blobIds: ReadonlySet<string>): Promise<BlobEvent[]> {
   const events: BlobEvent[] = [];
+  if (blobIds.size === 0) return events;
   const seen = new Set<string>();
   // The commit a row belongs to, read from its header only for a row about one of the blobs: most commits
   // touch none of them, and reading every header (a date to parse) was most of the work here.
@@ -96,37 +139,46 @@ function blobEventsIn(log: readonly string[], blobIds: ReadonlySet<string>): Blo
   let firstParent: string | undefined;
   // Within one run of `git log` (the kept log, or one batch of `--find-object`).
   let logOrder = -1;
-  for (let index = 0; index < log.length; index++) {
-    const entry = log[index]!;
-    if (entry.startsWith(COMMIT_MARK)) {
-      header = entry;
-      commit = undefined;
-      logOrder++;
-      continue;
+  // After a row, the next record is its path: the row while it waits for it (null: a row about none of the blobs).
+  let rowAwaitingPath: string | null | undefined;
+  const record = (event: BlobEvent) => {
+    const key = `${event.kind}\0${event.blobId}\0${event.commit.id}\0${event.path}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      events.push(event);
     }
-    const ids = rawRowIdsOf(entry);
-    if (!ids || header === undefined) continue;
-    const path = log[++index] ?? '';
-    if (!blobIds.has(ids[0]) && !blobIds.has(ids[1])) continue;
+  };
+  const readRow = (entry: string, path: string) => {
     const row = rawRowOf(entry);
-    if (!row) continue;
+    if (!row || header === undefined) return;
     const { newMode, oldId, newId, status } = row;
-    if (newMode === '160000') continue; // a submodule commit, not a blob
+    if (newMode === '160000') return; // a submodule commit, not a blob
     if (commit === undefined) {
       const [id = '', date = '', author = '', parents = ''] = header.slice(1).split('\t');
       commit = { id, date: new Date(date).toISOString(), author }; // UTC, so dates compare and read the same everywhere
       firstParent = parents.split(' ')[0] || undefined;
     }
-    const record = (event: BlobEvent) => {
-      const key = `${event.kind}\0${event.blobId}\0${event.commit.id}\0${event.path}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        events.push(event);
-      }
-    };
     if (blobIds.has(newId) && !ZERO_ID.test(newId) && status !== 'D') record({ blobId: newId, kind: 'added', commit, path, logOrder });
     if (blobIds.has(oldId) && oldId !== newId && status !== 'A') {
       record({ blobId: oldId, kind: 'removed', commit, path, ...(firstParent ? { parentId: firstParent } : {}), logOrder });
+    }
+  };
+  for await (const batch of log) {
+    for (const entry of batch) {
+      if (rowAwaitingPath !== undefined) {
+        if (rowAwaitingPath !== null) readRow(rowAwaitingPath, entry);
+        rowAwaitingPath = undefined;
+        continue;
+      }
+      if (entry.startsWith(COMMIT_MARK)) {
+        header = entry;
+        commit = undefined;
+        logOrder++;
+        continue;
+      }
+      const ids = rawRowIdsOf(entry);
+      if (!ids || header === undefined) continue;
+      rowAwaitingPath = blobIds.has(ids[0]) || blobIds.has(ids[1]) ? entry : null;
     }
   }
   return events;

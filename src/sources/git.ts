@@ -5,7 +5,7 @@
  * is only ever asked to read, never to write.
  */
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { simpleGit, type SimpleGit } from 'simple-git';
@@ -204,6 +204,23 @@ export class GitRepository {
     }
   }
 
+  /**
+   * Runs a read-only git command whose output goes straight into the open file `fd` (this process never
+   * holds it); resolves when git is done, rejects with git's complaint. `stop` ends git early.
+   */
+  writeOutput(args: readonly string[], fd: number): { done: Promise<void>; stop: () => void } {
+    const child = spawn('git', [...args], { cwd: this.root, stdio: ['ignore', fd, 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (data: Buffer) => {
+      stderr += data.toString();
+    });
+    const done = new Promise<void>((resolve, reject) => {
+      child.on('error', (error) => reject(gitError(this.root, error)));
+      child.on('close', (code) => (code === 0 || child.killed ? resolve() : reject(gitError(this.root, new Error(stderr || `git ${args[0]} exited ${code}`)))));
+    });
+    return { done, stop: () => child.kill() };
+  }
+
   /** Starts git in the repository, collecting what it says on stderr; `exited` settles with its exit code. */
   private spawnGit(args: readonly string[]) {
     const child = spawn('git', [...args], { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -278,6 +295,11 @@ export class GitRepository {
 
 const NEWLINE = 0x0a;
 const NUL = 0x00;
+
+/** The records of a file whose records each end in a NUL byte (git's `-z` output written to it), as `records` yields them. */
+export function recordsOfFile(file: string): AsyncIterable<string[]> {
+  return terminatedRecords(createReadStream(file), NUL);
+}
 
 /**
  * The records of a stream whose records each end in `terminator` (a newline or a NUL byte), as text: the

@@ -59,6 +59,14 @@ describe('a secret added, renamed and deleted', () => {
     expect(askedAgain.findings[0].exposure.removedIn.id).toBe(deleted);
   });
 
+  it('reads the log from a temporary file of its own, and leaves none behind', () => {
+    const temporary = env.path('log-tmp');
+    execFileSync('mkdir', ['-p', temporary]);
+    const found = scanGit([repo.root], { env: { TMPDIR: temporary } });
+    expect(found.report.findings[0].exposure.firstCommit.id).toBe(added);
+    expect(readdirSync(temporary)).toEqual([]);
+  });
+
   it('says so in text and SARIF: removed, still in history', () => {
     const text = runCli(['git', repo.root, '--format', 'text']);
     expect(text.stdout).toContain(`exposure  first committed in ${added.slice(0, 7)} (2024-02-01, alice), removed in ${deleted.slice(0, 7)} (2024-04-11), still in history, 70 days exposed`);
