@@ -31,16 +31,25 @@ const LOG_SIZE_CHECK_MS = 100;
 /** Blob ids per `git log --find-object` call, well within any command-line limit (`SPRAWL_TEST_FIND_OBJECT_BATCH` lowers it for the tests). */
 const FIND_OBJECT_BATCH = Number(process.env.SPRAWL_TEST_FIND_OBJECT_BATCH) || 500;
 
-/** The raw log, in a temporary file until `blobEventsOf` has read it; or `too-large` when it outgrew the limit and was let go. */
-export type HistoryLog = { file: string } | 'too-large';
+/**
+ * The raw log, in a temporary file until `blobEventsOf` has read it; or `ask-again` when there is none to
+ * read: it outgrew the limit and was let go, or no temporary file could be made (a read-only disk).
+ */
+export type HistoryLog = { file: string } | 'ask-again';
 
 /**
  * The raw log of the scanned history: every commit with the blobs it added and removed. Started as soon
  * as a scan finds something, while it goes on, and read by `blobEventsOf` once the findings are known.
  */
 export async function historyLog(repository: GitRepository, revisionArgs: readonly string[]): Promise<HistoryLog> {
-  const file = temporaryLogFile();
-  const fd = openSync(file, 'w');
+  let file: string;
+  let fd: number;
+  try {
+    file = temporaryLogFile();
+    fd = openSync(file, 'w');
+  } catch {
+    return 'ask-again';
+  }
   let outgrown = false;
   try {
     const git = repository.writeOutput([...LOG_ARGS, ...revisionArgs], fd);
@@ -56,7 +65,7 @@ export async function historyLog(repository: GitRepository, revisionArgs: readon
     }
     if (outgrown || fstatSync(fd).size > LOG_LIMIT_BYTES) {
       removeLogFile(file);
-      return 'too-large';
+      return 'ask-again';
     }
     return { file };
   } catch (error) {
@@ -69,10 +78,12 @@ export async function historyLog(repository: GitRepository, revisionArgs: readon
 
 /** Temporary folders of logs not yet read and removed: removed at exit whatever happened (a scan that failed never reads its log). */
 const logFolders = new Set<string>();
+let removedAtExit = false;
 
 function temporaryLogFile(): string {
-  if (logFolders.size === 0) process.once('exit', () => logFolders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
   const folder = mkdtempSync(path.join(tmpdir(), 'sprawl-log-'));
+  if (!removedAtExit) process.once('exit', () => logFolders.forEach((each) => rmSync(each, { recursive: true, force: true })));
+  removedAtExit = true;
   logFolders.add(folder);
   return path.join(folder, 'log');
 }
@@ -85,7 +96,7 @@ function removeLogFile(file: string): void {
 
 /** The adds and removals of these blobs, from the log kept whole or, for a history too long for that, asked again. */
 export async function blobEventsOf(log: HistoryLog, repository: GitRepository, revisionArgs: readonly string[], blobIds: ReadonlySet<string>): Promise<BlobEvent[]> {
-  if (log !== 'too-large') {
+  if (log !== 'ask-again') {
     try {
       return await blobEventsIn(recordsOfFile(log.file), blobIds);
     } finally {

@@ -65,6 +65,9 @@ describe('a secret added, renamed and deleted', () => {
     const found = scanGit([repo.root], { env: { TMPDIR: temporary } });
     expect(found.report.findings[0].exposure.firstCommit.id).toBe(added);
     expect(readdirSync(temporary)).toEqual([]);
+    // With nowhere to write it, the log is asked again for the blobs with findings: the same exposure.
+    const nowhere = scanGit([repo.root], { env: { TMPDIR: path.join(temporary, 'missing') } });
+    expect(nowhere.report.findings).toEqual(found.report.findings);
   });
 
   it('says so in text and SARIF: removed, still in history', () => {
