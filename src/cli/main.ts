@@ -119,8 +119,11 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--since <date>', 'only commits after this date')
       .option('--until <date>', 'only commits before this date'),
   ).action(async (repositoryPath: string, options: GitCommandOptions) => {
-    await startEarlyPool(options.threads);
-    setExitCode(await (await import('./commands/git.js')).runGit(repositoryPath, options));
+    // Git starts listing the history before the worker threads start: the listing is the longest wait at
+    // the start of a history scan, and the threads would only wait for its first blobs.
+    const { runGit } = await import('./commands/git.js');
+    const [, code] = await Promise.all([startEarlyPool(options.threads).then(() => undefined), runGit(repositoryPath, options)]);
+    setExitCode(code);
   });
 
   const baseline = program.command('baseline').description('accept what exists today; report only what is new');
