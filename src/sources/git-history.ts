@@ -82,11 +82,14 @@ export async function listHistory(directory: string, selection: HistorySelection
  */
 function startedNow<T>(items: AsyncIterable<T>): { items: AsyncIterable<T>; stop: () => Promise<void> } {
   const iterator = items[Symbol.asyncIterator]();
-  const first = iterator.next();
+  // Let go once read: held to the end, it kept the first window of blobs (16,384 items) for the whole scan.
+  let first: Promise<IteratorResult<T>> | undefined = iterator.next();
   first.catch(() => undefined); // a failure is the engine's to report, when it reads the first item
   async function* continued(): AsyncIterable<T> {
     try {
-      for (let next = await first; next.done !== true; next = await iterator.next()) yield next.value;
+      let next = await first!;
+      first = undefined;
+      for (; next.done !== true; next = await iterator.next()) yield next.value;
     } finally {
       await iterator.return?.();
     }
@@ -94,7 +97,7 @@ function startedNow<T>(items: AsyncIterable<T>): { items: AsyncIterable<T>; stop
   return {
     items: continued(),
     stop: async () => {
-      await first.catch(() => undefined);
+      await first?.catch(() => undefined);
       await iterator.return?.();
     },
   };
@@ -194,9 +197,15 @@ const VERSIONS_WINDOW = Number(process.env.SPRAWL_TEST_VERSIONS_WINDOW) || 16 * 
  * sizes are known soon after the last id of the window: the first window waits for the whole listing of
  * up to 16,384 blobs, and the worker threads for the first window.
  */
-async function* inScanOrder(repository: GitRepository, listed: AsyncIterable<ListedObject[]>): AsyncIterable<ListedObject[]> {
+async function* inScanOrder<Item>(repository: GitRepository, listed: AsyncIterable<ListedObject[]>, itemsOf: (window: ListedObject[]) => Promise<Item[]>): AsyncIterable<Item[]> {
   let window: ListedObject[] = [];
   let sizer = startSizing(repository);
+  // Only the items of a window are held while they are scanned, not its listing too.
+  const ordered = async (sizes: Map<string, number>) => {
+    const items = await itemsOf(scanOrder(window, sizes));
+    window = [];
+    return items;
+  };
   try {
     for await (const objects of listed) {
       let ids = '';
@@ -208,14 +217,13 @@ async function* inScanOrder(repository: GitRepository, listed: AsyncIterable<Lis
           ids = '';
           const sizes = await sizer.finish();
           sizer = startSizing(repository);
-          yield scanOrder(window, sizes);
-          window = [];
+          yield await ordered(sizes);
         }
       }
       sizer.write(ids);
     }
     const sizes = await sizer.finish();
-    if (window.length > 0) yield scanOrder(window, sizes);
+    if (window.length > 0) yield await ordered(sizes);
   } finally {
     // A listing left early (the scan failed) ends its sizing git too; its answer is not wanted.
     sizer.finish().catch(() => undefined);
@@ -328,10 +336,7 @@ async function* historyItems(
   leftOutReady.catch(() => undefined); // awaited below; a failure then is the listing's
   let leftOut: ((blobPath: string | undefined) => boolean) | undefined;
   const kept = (objects: readonly ListedObject[], leftOut: (blobPath: string | undefined) => boolean) => objects.filter((object) => !leftOut(object.path)).map(blobItem);
-  for await (const window of inScanOrder(repository, listObjects(repository, revisionArgs, unknown))) {
-    leftOut ??= await leftOutReady;
-    yield kept(window, leftOut);
-  }
+  yield* inScanOrder(repository, listObjects(repository, revisionArgs, unknown), async (window) => kept(window, (leftOut ??= await leftOutReady)));
   leftOut ??= await leftOutReady;
   yield kept(await blobsAmong(repository, unknown), leftOut);
   if (selection.range) {
