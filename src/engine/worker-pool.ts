@@ -23,6 +23,14 @@ function piscinaLibrary(): typeof PiscinaLibrary {
 
 /** Memory cap per worker thread; a file that needs more fails alone instead of taking the process down. */
 const WORKER_HEAP_MB = 256;
+/**
+ * The young generation of each worker's heap, where V8 puts new objects: a third of V8's default here.
+ * With the default it grew through a long scan, so peak RSS rose from 141 MB on the 200 MB benchmark tree
+ * to 180 MB on the 800 MB one (and stayed there at 1.6 GB); with 12 MB it is 164, and the scans are no
+ * slower (the 800 MB tree 3.54 s against 3.78, the 200 MB tree and a 2,000-commit history even),
+ * as the young objects stay in the processor's caches.
+ */
+const WORKER_YOUNG_GENERATION_MB = 12;
 
 /** Threads to use; defaults to the available cores. */
 export function threadCount(threads: number | undefined): number {
@@ -42,7 +50,7 @@ export class WorkerPool {
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 60_000,
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
   }
 
