@@ -33,7 +33,8 @@ const FIND_OBJECT_BATCH = Number(process.env.SPRAWL_TEST_FIND_OBJECT_BATCH) || 5
 
 /**
  * The raw log, in a temporary file until `blobEventsOf` has read it; or `ask-again` when there is none to
- * read: it outgrew the limit and was let go, or no temporary file could be made (a read-only disk).
+ * read: it outgrew the limit and was let go, or no temporary file could be made or written whole (a
+ * read-only or full disk).
  */
 export type HistoryLog = { file: string } | 'ask-again';
 
@@ -68,9 +69,11 @@ export async function historyLog(repository: GitRepository, revisionArgs: readon
       return 'ask-again';
     }
     return { file };
-  } catch (error) {
+  } catch {
+    // The log could not be written whole (a full disk): the blobs with findings are asked again, and a
+    // git that fails there too says why.
     removeLogFile(file);
-    throw error;
+    return 'ask-again';
   } finally {
     closeSync(fd);
   }

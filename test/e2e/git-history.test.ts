@@ -95,6 +95,27 @@ describe('a secret still at HEAD', () => {
   });
 });
 
+describe('a log that cannot be written whole (a full disk)', () => {
+  const repo = new GitRepo(env.path('full-disk'));
+  const token = fakes.fake('github.pat.classic');
+  const first = repo.write('deploy.py', `TOKEN = "${token}"\n`).commit('deploy', '2025-06-01T12:00:00Z');
+  // Enough commits that their log outgrows the 1 KB files may have below.
+  for (let index = 0; index < 24; index++) repo.write(`notes/${index}.txt`, `note ${index}\n`).commit(`note ${index}`, '2025-06-02T12:00:00Z');
+
+  it('is asked again for the blobs with findings: the same exposure, no failure, no file left', () => {
+    const whole = scanGit([repo.root]).report;
+    const temporary = env.path('full-disk-tmp');
+    execFileSync('mkdir', ['-p', temporary]);
+    // Files may grow to 1 KB: git writing the log is stopped by the limit (node only reads, and writes to a pipe).
+    const limited = spawnSync('bash', ['-c', `ulimit -f 1; exec "${process.execPath}" "${CLI_PATH}" git "${repo.root}" --format json`], { encoding: 'utf8', env: { ...process.env, TMPDIR: temporary } });
+    expect(limited.status, limited.stderr).toBe(1);
+    const report = JSON.parse(limited.stdout);
+    expect(report.findings).toEqual(whole.findings);
+    expect(report.findings[0].exposure.firstCommit.id).toBe(first);
+    expect(readdirSync(temporary)).toEqual([]);
+  });
+});
+
 describe('commits made in the same second (a script, a rebase)', () => {
   // Commit dates have whole seconds; of two commits in one, git lists the child first. The first commit
   // was the newest of the second before, and a later edit could be reported as the one that added it.
