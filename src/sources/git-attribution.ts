@@ -97,7 +97,7 @@ function removeLogFile(file: string): void {
   logFolders.delete(folder);
 }
 
-/** The adds and removals of these blobs, from the log kept whole or, for a history too long for that, asked again. */
+/** The adds and removals of these blobs: from the log's file (removed once read), or asked again for just these blobs. */
 export async function blobEventsOf(log: HistoryLog, repository: GitRepository, revisionArgs: readonly string[], blobIds: ReadonlySet<string>): Promise<BlobEvent[]> {
   if (log !== 'ask-again') {
     try {
