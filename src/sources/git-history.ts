@@ -80,7 +80,7 @@ export async function listHistory(directory: string, selection: HistorySelection
  * the worker threads start. Listed lazily, the first batch of a 2,000-commit history reached the threads
  * 70-100 ms after they were ready. `stop` ends git if the scan does not read to the end (it failed first).
  */
-function startedNow<T>(items: AsyncIterable<T>): { items: AsyncIterable<T>; stop: () => Promise<void> } {
+export function startedNow<T>(items: AsyncIterable<T>): { items: AsyncIterable<T>; stop: () => Promise<void> } {
   const iterator = items[Symbol.asyncIterator]();
   // Let go once read: held to the end, it kept the first window of blobs (16,384 items) for the whole scan.
   let first: Promise<IteratorResult<T>> | undefined = iterator.next();
