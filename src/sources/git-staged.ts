@@ -10,14 +10,13 @@
  * from the index when it is staged there, else from the working copy). `.gitignore` does not: a staged
  * file is committed whether or not it is git-ignored (`git add -f`), so its secrets are committed too.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SkippedInput } from '../engine/scan-stats.js';
 import type { ScanInput } from '../engine/scan.js';
 import { UserError } from '../user-error.js';
 import { excludeMatcher } from './exclude-globs.js';
-import { GitRepository } from './git.js';
+import { gitError, gitOutput, GitRepository } from './git.js';
 import type { Provenance } from './provenance.js';
 import type { ScanItem } from './scan-item.js';
 import { SPRAWLIGNORE, FolderIgnores } from './folder-ignores.js';
@@ -53,7 +52,11 @@ export async function listStaged(directory: string, options: StagedOptions = {})
   // repository, the check's error is the one reported.
   const [opened, listed] = await Promise.allSettled([
     GitRepository.open(absolute),
-    gitOutput(absolute, ['-c', 'diff.relative=false', 'diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--diff-filter=ACMRT']),
+    // `gitOutput`, not `GitRepository.run`: simple-git drops the ambient `GIT_*` variables, and in a hook
+    // `GIT_INDEX_FILE` names the index being committed.
+    gitOutput(absolute, ['-c', 'diff.relative=false', 'diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--diff-filter=ACMRT']).catch((error: unknown) => {
+      throw gitError(absolute, error);
+    }),
   ]);
   if (opened.status === 'rejected') throw opened.reason;
   const repository = opened.value;
@@ -96,32 +99,6 @@ async function* readEntries(repository: GitRepository, entries: readonly StagedE
       else yield { kind: 'bytes', id: stagedPath, bytes };
     }
   }
-}
-
-/**
- * Runs a read-only git command in the repository with this process's environment, and returns its
- * output. Not `GitRepository.run`: simple-git drops every ambient `GIT_*` variable, and in a hook
- * `GIT_INDEX_FILE` is the index being committed (`git commit -a` and `git commit PATH` use a temporary
- * one), so the staged listing must see it. (`readBlobs` spawns git directly, so it sees it too.)
- */
-function gitOutput(root: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', [...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    const output: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (data: Buffer) => output.push(data));
-    child.stderr.on('data', (data: Buffer) => {
-      stderr += data.toString();
-    });
-    child.on('error', (error) => reject(new UserError('git-error', `${root}: git failed (${error.message})`)));
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(output).toString('utf8'));
-      else {
-        const firstLine = stderr.split('\n').find((line) => line.trim() !== '') ?? `exit code ${code}`;
-        reject(new UserError('git-error', `${root}: git failed: ${firstLine.replace(/^fatal:\s*/, '').trim()}`));
-      }
-    });
-  });
 }
 
 interface RawChange {

@@ -85,7 +85,7 @@ export class GitRepository {
       // One process: --show-cdup (the way up to the work tree's top) prints a line, perhaps empty, in a
       // work tree and nothing in a bare repository, where --show-toplevel would fail; then HEAD's commit,
       // which --revs-only leaves out, without failing, before the first commit.
-      lines = (await outputOf(absolute, ['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--show-cdup', '--revs-only', 'HEAD^{commit}'])).split('\n');
+      lines = (await gitOutput(absolute, ['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--show-cdup', '--revs-only', 'HEAD^{commit}'])).split('\n');
     } catch (error) {
       throw gitError(directory, error);
     }
@@ -301,10 +301,12 @@ const NEWLINE = 0x0a;
 const NUL = 0x00;
 
 /**
- * Runs a read-only git command in `cwd` and returns its output; rejects with what git said on stderr,
- * or with the error of a git that could not start (`ENOENT`), for `gitError` to word.
+ * Runs a read-only git command in `cwd`, with this process's environment, and returns its output; rejects
+ * with what git said on stderr, or with the error of a git that could not start (`ENOENT`), for `gitError`
+ * to word. Unlike simple-git, it passes on every `GIT_*` variable: in a hook, `GIT_INDEX_FILE` is the
+ * index being committed (`git commit -a` and `git commit PATH` use a temporary one).
  */
-function outputOf(cwd: string, args: readonly string[]): Promise<string> {
+export function gitOutput(cwd: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: Buffer[] = [];
