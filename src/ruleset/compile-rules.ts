@@ -355,7 +355,7 @@ function groupsOf(parts: readonly CompiledPart[], gateAfterWakes: number): PartG
   return groups;
 }
 
-/** The group of parts without an opening literal of `GATE_OPENING` characters (no literal is this long and empty). */
+/** The key of the group of parts whose opening literal is shorter than `GATE_OPENING` characters (every other key is that long). */
 const NO_OPENING = '';
 
 function gateFor(parts: readonly CompiledPart[]): RE2 | undefined {
