@@ -457,6 +457,21 @@ interface GitBlobItem {
 const WHOLE_VERSION_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
+ * The thread's two buffers for versions read whole: the one being read and the one before it. Reused,
+ * grown only to the largest version met, because a fresh buffer per version left the allocator holding
+ * freed buffers of every size, and the process's memory rose with the length of the history.
+ */
+const MIB = 1024 * 1024;
+const wholeVersionBuffers: [Buffer, Buffer] = [Buffer.alloc(0), Buffer.alloc(0)];
+
+/** A buffer of `size` bytes, in whichever of the thread's two is not holding `kept`. */
+function wholeVersionBuffer(size: number, kept: Buffer | undefined): Buffer {
+  const slot = kept !== undefined && kept.buffer === wholeVersionBuffers[0].buffer ? 1 : 0;
+  if (wholeVersionBuffers[slot].length < size) wholeVersionBuffers[slot] = Buffer.allocUnsafeSlow(Math.min(WHOLE_VERSION_MAX_BYTES, Math.ceil(size / MIB) * MIB));
+  return wholeVersionBuffers[slot].subarray(0, size);
+}
+
+/**
  * Scans each blob as git prints it (see `ObjectReader`). Most go piece by piece into a `ChunkedScan`,
  * in the memory of one chunk whatever their size. A blob whose neighbour in the batch is another version
  * of the same file (the history lists a file's versions together) is read whole instead: the newer one is
@@ -483,7 +498,7 @@ class GitBlobScanner implements ObjectReader {
     const path = this.items[index]!.path;
     const hasVersionBeside = path !== undefined && (this.previous !== undefined || this.items[index + 1]?.path === path);
     if (hasVersionBeside && size <= WHOLE_VERSION_MAX_BYTES && this.ruleset.decodeDepth === 0) {
-      this.whole = Buffer.allocUnsafe(size);
+      this.whole = wholeVersionBuffer(size, this.previous?.bytes);
       this.wholeFilled = 0;
       this.scan = undefined;
     } else {
