@@ -8,6 +8,7 @@ export type UserErrorCode =
   | 'rule-invalid'
   | 'rules-not-found'
   | 'path-not-found'
+  | 'path-unreadable'
   | 'config-invalid'
   | 'output-not-writable'
   | 'git-error';

@@ -3,6 +3,7 @@
  * User errors (UserError, bad flags) are one line and exit 2; anything else is a bug in sprawl: one line
  * and exit 3, with the stack only under `--debug` (or SPRAWL_DEBUG=1).
  */
+import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isUserError } from '../user-error.js';
 import { enableDebugLog } from './debug-log.js';
@@ -64,7 +65,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .version(toolVersion())
     .option('--debug', 'show stack traces for internal errors')
     .exitOverride()
-    .showHelpAfterError('(run sprawl --help for usage)')
+    // Usage errors read as sprawl's own do: one line, `sprawl: ` and what is wrong (commander's own say `error: `).
+    .configureOutput({ outputError: (message, write) => write(`sprawl: ${message.trim().replace(/^error: /, '')} (run sprawl --help for usage)\n`) })
     .addHelpText(
       'after',
       '\nExit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error, 3 internal error.',
@@ -187,7 +189,7 @@ export function addScanOptions(command: Command): Command {
     .option('-c, --config <file>', 'use this config file instead of the .sprawl.yml at the scan root')
     .option('-d, --decode <levels>', 'look inside base64, percent, hex and \\u-escaped text, this many levels deep (default: 2 for logs and stdin, else 0)', parseDepth)
     .option('--archive-depth <levels>', 'unpack zip, jar and tar archives (nested ones too) this many levels deep and scan their files; 0 counts them as binary (default: 3)', parseDepth)
-    .option('-j, --threads <n>', 'worker threads (default: available cores)', parsePositiveInt)
+    .option('-j, --threads <n>', `worker threads (default: available cores; at most ${maxThreads()})`, parseThreadCount)
     .option('-e, --exclude <glob...>', 'leave out paths matching these globs (relative to the scan root)')
     .option('-r, --rules <path...>', 'also load rules from these files or directories')
     .option('--no-builtin-rules', 'use only the rules given with --rules')
@@ -203,6 +205,20 @@ function parseDepth(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0 || number > 4) throw new InvalidArgumentError('expected 0 to 4 levels.');
   return number;
+}
+
+/**
+ * Each thread holds its own compiled rules and buffers (about 20 MB) and competes for the same cores: past
+ * a few per core, more only cost memory, and thousands exhaust it. Four per core, and at least 16.
+ */
+function maxThreads(): number {
+  return Math.max(16, 4 * availableParallelism());
+}
+
+function parseThreadCount(value: string): number {
+  const count = parsePositiveInt(value);
+  if (count > maxThreads()) throw new InvalidArgumentError(`at most ${maxThreads()} (four per core here).`);
+  return count;
 }
 
 function parsePositiveInt(value: string): number {

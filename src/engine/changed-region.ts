@@ -75,7 +75,8 @@ export function scanChangedRegion(previous: PreviousVersion, current: Buffer, ru
 
   const matches: LocatedMatch[] = previous.matches.filter((match) => endOf(match) <= carryBefore);
   if (found.length > 0) {
-    const locator = new MatchLocator(view, { fileOffset: viewStart, linesBefore: countNewlines(current, 0, viewStart), columnBefore: 0 });
+    const others = [...scanned].sort((a, b) => a.secretStart - b.secretStart);
+    const locator = new MatchLocator(view, { fileOffset: viewStart, linesBefore: countNewlines(current, 0, viewStart), columnBefore: 0 }, others);
     for (const match of found) matches.push(locator.locate(match));
   }
   const after = previous.matches.filter((match) => match.byteOffset >= carryFromBefore);

@@ -61,6 +61,8 @@ export interface ChunkedScanResult {
 export class ChunkedScan {
   private filled = 0; // bytes in `buffer`, the first of them carried over from the previous chunk
   private position: ChunkPosition = { fileOffset: 0, linesBefore: 0, columnBefore: 0 };
+  /** How far into this chunk a secret of the chunk before reaches: its snippets show nothing before that. */
+  private secretReach = 0;
   private totalBytes = 0;
   private isFirstChunk = true;
   private isBinary = false;
@@ -309,9 +311,11 @@ export class ChunkedScan {
     const acceptBefore = isLastChunk ? filled : filled - OVERLAP_BYTES;
     const plain = findMatches(chunk, this.ruleset, { acceptBefore, skipRules: this.limit.rulesToSkip });
     const found = [...plain, ...newEncodedMatches(chunk, this.ruleset, this.ruleset.decodeDepth, acceptBefore, plain)].sort((a, b) => a.secretStart - b.secretStart);
-    const locator = new MatchLocator(chunk, this.position);
+    const locator = new MatchLocator(chunk, this.position, found, { from: this.secretReach, to: acceptBefore });
     for (const match of found) if (this.limit.admit(match.ruleId, match.secret)) this.matches.push(locator.locate(match));
     if (isLastChunk) return;
+    this.secretReach = 0;
+    for (const match of found) this.secretReach = Math.max(this.secretReach, match.secretEnd - acceptBefore);
     const { linesBefore, columnBefore, fileOffset } = this.position;
     // A line longer than a chunk continues into the next one: carry its column forward.
     const lastNewline = acceptBefore === 0 ? -1 : chunk.lastIndexOf(NEWLINE, acceptBefore - 1);
@@ -582,23 +586,42 @@ function withStructuralMatches(outcome: ItemOutcome, ruleset: CompiledRuleset, f
  * (each worker recompiled `scanFile`, the detector inlined, twice per scan for it).
  */
 function addStructuralMatches(outcome: Extract<ItemOutcome, { kind: 'scanned' }>, ruleset: CompiledRuleset, fileName: string, bytes: Buffer): ItemOutcome {
-  const applicable = ruleset.structural.filter(({ spec, detector }) => detector.appliesTo(fileName, spec.id));
   const isGeneric = (ruleId: string) => (ruleset.specificityOf.get(ruleId) ?? 0) > 0;
-  const providerOffsets = new Set(outcome.matches.filter((match) => !isGeneric(match.ruleId)).map((match) => match.byteOffset));
-  const found = applicable
-    .flatMap(({ spec, detector }) => detector.detect(bytes, spec.id))
-    .filter((match) => !providerOffsets.has(match.secretStart))
-    .sort((a, b) => a.secretStart - b.secretStart);
-  if (found.length === 0) return outcome;
+  const detected: RawMatch[] = [];
+  // Pattern rules whose matches give way here: a detector that read the file judges those values itself.
+  const superseded = new Set<string>();
+  for (const { spec, detector } of ruleset.structural) {
+    if (!detector.appliesTo(fileName, spec.id)) continue;
+    const matches = detector.detect(bytes, spec.id);
+    if (matches === undefined) continue;
+    detected.push(...matches);
+    for (const ruleId of detector.supersedes ?? []) superseded.add(ruleId);
+  }
+  const standing = superseded.size === 0 ? outcome.matches : outcome.matches.filter((match) => !superseded.has(match.ruleId));
+  const providerOffsets = new Set(standing.filter((match) => !isGeneric(match.ruleId)).map((match) => match.byteOffset));
+  const found = detected.filter((match) => !providerOffsets.has(match.secretStart)).sort((a, b) => a.secretStart - b.secretStart);
+  if (found.length === 0) return standing === outcome.matches ? outcome : { ...outcome, matches: standing };
   const structuralOffsets = new Set(found.map((match) => match.secretStart));
-  const locator = new MatchLocator(bytes, { fileOffset: 0, linesBefore: 0, columnBefore: 0 });
-  return {
-    ...outcome,
-    matches: [
-      ...outcome.matches.filter((match) => !(isGeneric(match.ruleId) && structuralOffsets.has(match.byteOffset))),
-      ...found.map((match) => locator.locate(match)),
-    ],
-  };
+  const kept = standing.filter((match) => !(isGeneric(match.ruleId) && structuralOffsets.has(match.byteOffset)));
+  // The snippets are made again for the whole file, so that none shows another's value raw: the scan's
+  // snippets were made before these values were known. (A match found in decoded text, or in a file inside
+  // an archive, keeps its own: its offsets are not offsets in these bytes.)
+  const relocated = [
+    ...found.map((raw) => ({ raw, scanned: undefined as LocatedMatch | undefined })),
+    ...kept
+      .filter(isInBytes)
+      .map((match) => ({ raw: { ...match, secretStart: match.byteOffset, secretEnd: match.byteOffset + Buffer.byteLength(match.secret) }, scanned: match })),
+  ].sort((a, b) => a.raw.secretStart - b.raw.secretStart);
+  const locator = new MatchLocator(bytes, { fileOffset: 0, linesBefore: 0, columnBefore: 0 }, relocated.map(({ raw }) => raw));
+  const located = relocated.map(({ raw, scanned }) => {
+    const fresh = locator.locate(raw);
+    return scanned ? { ...scanned, before: fresh.before, after: fresh.after } : fresh;
+  });
+  return { ...outcome, matches: [...kept.filter((match) => !isInBytes(match)), ...located] };
+}
+
+function isInBytes(match: LocatedMatch): boolean {
+  return match.decodedVia === undefined && match.entry === undefined;
 }
 
 function outcomeOf(id: string, result: ChunkedScanResult): ItemOutcome {

@@ -3,6 +3,7 @@
  * the secret. Shared by the chunked scan and the scan of a file's changed lines (changed-region.ts).
  */
 import type { RawMatch } from '../detectors/pattern.js';
+import { redact } from '../findings/secret.js';
 import type { LocatedMatch } from './worker-protocol.js';
 
 const SNIPPET_CONTEXT_CHARS = 80;
@@ -13,6 +14,16 @@ export interface ChunkPosition {
   fileOffset: number;
   linesBefore: number;
   columnBefore: number;
+}
+
+/**
+ * What of the chunk a snippet may show: from `from` (past the end of a secret found in the chunk before,
+ * whose last bytes this one repeats) up to `to` (the start of the overlap with the next chunk, whose
+ * secrets are that chunk's to find). Both are offsets in the chunk.
+ */
+export interface ContextBounds {
+  from: number;
+  to: number;
 }
 
 /**
@@ -27,11 +38,22 @@ export class MatchLocator {
   /** The column cursor: UTF-16 units from the line start to `columnOffset`. */
   private columnOffset = 0;
   private column: number;
+  private readonly reach: number[];
 
+  /**
+   * `others`: every match found in the chunk, sorted by offset (those not reported too, such as lines with
+   * `sprawl:allow`). A snippet shows the line around its own secret, and another secret on that line is
+   * shown redacted, never raw, whatever `--show-secrets` says of the snippet's own.
+   */
   constructor(
     private readonly chunk: Buffer,
     private readonly position: ChunkPosition,
+    private readonly others: readonly RawMatch[] = [],
+    private readonly bounds: ContextBounds = { from: 0, to: chunk.length },
   ) {
+    // How far the secrets reach: the largest end among the first i + 1 of `others`, never decreasing.
+    let reach = 0;
+    this.reach = others.map((other) => (reach = Math.max(reach, other.secretEnd)));
     this.line = position.linesBefore + 1;
     this.column = position.columnBefore;
   }
@@ -47,12 +69,11 @@ export class MatchLocator {
       newlinesInSecret === 0
         ? column + chunk.toString('utf8', secretStart, secretEnd).length
         : chunk.toString('utf8', chunk.lastIndexOf(NEWLINE, secretEnd - 1) + 1, secretEnd).length + 1;
-    const snippetStart = Math.max(this.lineStart, secretStart - SNIPPET_CONTEXT_CHARS * 4, 0);
-    const afterWindow = chunk.subarray(secretEnd, Math.min(chunk.length, secretEnd + SNIPPET_CONTEXT_CHARS * 4));
+    const snippetStart = Math.min(secretStart, Math.max(this.lineStart, secretStart - SNIPPET_CONTEXT_CHARS * 4, this.bounds.from));
+    const afterWindow = chunk.subarray(secretEnd, Math.max(secretEnd, Math.min(this.bounds.to, secretEnd + SNIPPET_CONTEXT_CHARS * 4)));
     const newlineAfter = afterWindow.indexOf(NEWLINE);
-    const before = chunk.toString('utf8', snippetStart, secretStart).slice(-SNIPPET_CONTEXT_CHARS);
-    const after = afterWindow
-      .toString('utf8', 0, newlineAfter < 0 ? afterWindow.length : newlineAfter)
+    const before = this.context(snippetStart, secretStart, match).slice(-SNIPPET_CONTEXT_CHARS);
+    const after = this.context(secretEnd, secretEnd + (newlineAfter < 0 ? afterWindow.length : newlineAfter), match)
       .replace(/\r$/, '')
       .slice(0, SNIPPET_CONTEXT_CHARS);
     return {
@@ -69,6 +90,38 @@ export class MatchLocator {
       ...(match.allowed ? { allowed: match.allowed } : {}),
       ...(match.decodedVia ? { decodedVia: match.decodedVia } : {}),
     };
+  }
+
+  /**
+   * The text of `chunk` from `start` to `end` with the other matches in it redacted: a secret wholly inside
+   * shows as its redacted form, one cut by either end as `…` (its visible part could be most of it).
+   */
+  private context(start: number, end: number, self: RawMatch): string {
+    const { chunk, others } = this;
+    let text = '';
+    let at = start;
+    for (let index = this.firstReaching(start); index < others.length && others[index]!.secretStart < end; index++) {
+      const other = others[index]!;
+      if (other === self || other.secretEnd <= at || (other.secretStart === self.secretStart && other.secretEnd === self.secretEnd)) continue;
+      const from = Math.max(at, other.secretStart);
+      text += chunk.toString('utf8', at, from);
+      text += other.secretStart >= start && other.secretEnd <= end ? redact(other.secret) : '…';
+      at = Math.min(end, other.secretEnd);
+    }
+    return text + chunk.toString('utf8', at, end);
+  }
+
+  /** The first index of `others` from which a secret may reach past `offset`. */
+  private firstReaching(offset: number): number {
+    const { reach } = this;
+    let low = 0;
+    let high = reach.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (reach[middle]! <= offset) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   /** Moves the line and column cursors forward to `target` (offsets only ever grow). */

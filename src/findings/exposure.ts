@@ -33,6 +33,11 @@ export interface GitExposure {
   /** The commit that removed it from the history being scanned, when it is no longer at HEAD. */
   removedIn?: CommitRef;
   atHead: boolean;
+  /**
+   * Not at HEAD yet never removed: the refs whose history holds the commit that added it (a branch
+   * not merged, a tag, `refs/stash`), where it is still to be found. Filled in by `sprawl git`.
+   */
+  stillOn?: string[];
   /** From the first commit to the removal, or to now while still at HEAD. */
   daysExposed: number;
   /** Every path it was committed under, sorted. */

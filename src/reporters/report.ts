@@ -58,6 +58,8 @@ export function describeExposure(finding: Finding): string | undefined {
   const first = `first committed in ${exposure.firstCommit.id.slice(0, 7)} (${exposure.firstCommit.date.slice(0, 10)}, ${exposure.firstCommit.author})`;
   const now = exposure.atHead
     ? 'still at HEAD'
-    : `removed in ${exposure.removedIn?.id.slice(0, 7) ?? 'a later commit'}${exposure.removedIn ? ` (${exposure.removedIn.date.slice(0, 10)})` : ''}, still in history`;
+    : exposure.removedIn
+      ? `removed in ${exposure.removedIn.id.slice(0, 7)} (${exposure.removedIn.date.slice(0, 10)}), still in history`
+      : `not at HEAD but never removed: still on ${exposure.stillOn?.length ? exposure.stillOn.join(', ') : 'a ref other than HEAD'}`;
   return `${first}, ${now}, ${exposure.daysExposed} days exposed`;
 }

@@ -100,7 +100,7 @@ function checkStructuralExamples(rule: Rule, allRules: ReadonlyMap<string, Rule>
     if (!file) return 'a structural rule\'s example needs a file name (file: .mcp.json)';
     // A file of another kind is never read: fine for a negative example, a mistake for a positive one.
     if (!detector.appliesTo(file, rule.id)) return mustApply ? `the ${detector.name} detector does not read files named ${file}` : [];
-    return detector.detect(Buffer.from(text), rule.id).map((match) => match.secret);
+    return (detector.detect(Buffer.from(text), rule.id) ?? []).map((match) => match.secret);
   };
   const results: ExampleResult[] = [];
   for (const example of rule.examples) {

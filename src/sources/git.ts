@@ -75,11 +75,13 @@ export class GitRepository {
 
   static async open(directory: string): Promise<GitRepository> {
     const absolute = path.resolve(directory);
+    let isDirectory: boolean;
     try {
-      if (!statSync(absolute).isDirectory()) throw new Error('not a directory');
+      isDirectory = statSync(absolute).isDirectory();
     } catch {
       throw new UserError('path-not-found', `${directory}: no such directory`);
     }
+    if (!isDirectory) throw new UserError('path-not-found', `${directory}: not a directory (give the repository's folder)`);
     let lines: string[];
     try {
       // One process: --show-cdup (the way up to the work tree's top) prints a line, perhaps empty, in a

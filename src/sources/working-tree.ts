@@ -17,7 +17,7 @@
  * holds one folder's entries and the folders still to visit, however large the tree. A listing blocks
  * the main thread for the few milliseconds it takes; the workers have batches queued meanwhile.
  */
-import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { SkippedInput } from '../engine/scan-stats.js';
 import { UserError } from '../user-error.js';
@@ -49,8 +49,17 @@ export function listWorkingTree(rootArgument: string, options: WorkingTreeOption
   let rootStats;
   try {
     rootStats = statSync(root);
-  } catch {
-    throw new UserError('path-not-found', `${rootArgument}: no such file or directory`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new UserError('path-not-found', `${rootArgument}: no such file or directory`);
+    throw new UserError('path-unreadable', `${rootArgument}: cannot be read (${code ?? 'error'}), so nothing would be scanned`);
+  }
+  // The path the user named must be readable: a scan of nothing would report "no findings" and pass.
+  // (What cannot be read below it is counted and reported instead, and the scan goes on.)
+  try {
+    accessSync(root, rootStats.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
+  } catch (error) {
+    throw new UserError('path-unreadable', `${rootArgument}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}), so nothing would be scanned`);
   }
   if (rootStats.isFile()) {
     return { root: path.dirname(root), items: singleFile(root), skipped: [], provenanceOf: fileProvenance };

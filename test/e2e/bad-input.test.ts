@@ -2,11 +2,15 @@
  * Hostile and broken inputs: each must end the scan cleanly, report the problem and exit with the
  * documented code (0 clean, 1 findings, 2 usage or input error), never with a stack trace.
  */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHUNK_BYTES, OVERLAP_BYTES } from '../../src/engine/chunked-scan.js';
 import { MAX_MATCHES_PER_RULE, MAX_VALUES_PER_RULE } from '../../src/engine/match-limit.js';
 import { fakeMaker } from '../support/fakes.js';
-import { runCli, ScanEnv, scanJson } from '../support/scan-env.js';
+import { CLI_PATH, runCli, ScanEnv, scanJson } from '../support/scan-env.js';
 
 const env = new ScanEnv();
 const fakes = fakeMaker('bad-input');
@@ -22,7 +26,42 @@ describe('usage and input errors exit 2 with one line naming the problem', () =>
   it('an unknown option', () => {
     const result = runCli(['scan', '--no-such-flag']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr.split('\n')[0]).toBe("error: unknown option '--no-such-flag'");
+    expect(result.stderr).toBe("sprawl: unknown option '--no-such-flag' (run sprawl --help for usage)\n");
+  });
+
+  it('more threads than the machine can use (each holds its own rules), named with the limit', () => {
+    const result = runCli(['scan', env.path('.'), '--threads', '100000']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^sprawl: option '-j, --threads <n>' argument '100000' is invalid\. at most \d+ \(four per core here\)\. \(run sprawl --help for usage\)\n$/);
+  });
+
+  // Root reads everything: as root, the CLI runs as `nobody` for this (setpriv, util-linux).
+  const asUnprivileged = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+  const canDropPrivileges = asUnprivileged.length === 0 || spawnSync('setpriv', ['--version']).status === 0;
+  it.skipIf(!canDropPrivileges)('a path the user cannot read: exit 2 and why, not a clean scan of nothing', () => {
+    const shared = mkdtempSync(path.join(tmpdir(), 'sprawl-locked-'));
+    try {
+      chmodSync(shared, 0o755);
+      mkdirSync(path.join(shared, 'locked'));
+      writeFileSync(path.join(shared, 'locked', 'app.env'), 'x\n');
+      chmodSync(path.join(shared, 'locked'), 0o000);
+      for (const target of [path.join(shared, 'locked'), path.join(shared, 'locked', 'app.env')]) {
+        const [command, ...prefix] = [...asUnprivileged, process.execPath];
+        const result = spawnSync(command!, [...prefix, CLI_PATH, 'scan', target], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+        expect(result.status).toBe(2);
+        expect(result.stderr).toBe(`sprawl: ${target}: cannot be read (EACCES), so nothing would be scanned\n`);
+      }
+    } finally {
+      chmodSync(path.join(shared, 'locked'), 0o755);
+      rmSync(shared, { recursive: true, force: true });
+    }
+  });
+
+  it('a file, not a repository folder, given to sprawl git', () => {
+    const file = env.write('plain.txt', 'x\n');
+    const result = runCli(['git', file]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`sprawl: ${file}: not a directory (give the repository's folder)\n`);
   });
 
   it('a rule whose pattern RE2 cannot compile names the file, line and rule', () => {

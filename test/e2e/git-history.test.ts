@@ -270,9 +270,18 @@ describe('branches, tags, merges and ranges', () => {
     const { report } = scanGit([repo.root]);
     expect(ruleFindings(report)).toEqual(['conflict.txt', 'new.env', 'side.env', 'tagged.env']);
     const side = report.findings.find((finding: any) => finding.occurrences[0].path === 'side.env');
-    expect(side.exposure).toMatchObject({ firstCommit: { id: sideCommit }, atHead: false });
+    expect(side.exposure).toMatchObject({ firstCommit: { id: sideCommit }, atHead: false, stillOn: ['side'] });
+    expect(side.exposure.removedIn).toBeUndefined();
+    const tagged = report.findings.find((finding: any) => finding.occurrences[0].path === 'tagged.env');
+    expect(tagged.exposure).toMatchObject({ atHead: false, stillOn: ['v1'] });
     const merged = report.findings.find((finding: any) => finding.occurrences[0].path === 'conflict.txt');
     expect(merged.exposure).toMatchObject({ firstCommit: { id: merge }, atHead: true });
+  });
+
+  it('says in text that a secret never removed is still on the refs that hold it, not that it was removed', () => {
+    const result = spawnSync(process.execPath, [CLI_PATH, 'git', repo.root], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
+    expect(result.stdout).toContain(`first committed in ${sideCommit.slice(0, 7)} (2024-01-02, Dev), not at HEAD but never removed: still on side`);
+    expect(result.stdout).not.toContain('removed in a later commit');
   });
 
   it('attributes side branches, tags and merges the same when the log is asked again per blob', () => {

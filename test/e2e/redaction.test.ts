@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fakeMaker } from '../support/fakes.js';
+import { GitRepo } from '../support/git-repo.js';
 import { REPO_ROOT, runCli, ScanEnv } from '../support/scan-env.js';
 
 describe('redaction', () => {
@@ -36,5 +37,82 @@ describe('redaction', () => {
   it('--show-secrets prints them, on request only', () => {
     const result = runCli(['scan', env.path('app'), '--format', 'json', '--show-secrets']);
     expect(leaked(result.stdout)).toEqual(values);
+  });
+});
+
+describe('another secret on the line of a finding', () => {
+  // Each finding's snippet shows the line around its own value; any other value on that line is shown
+  // redacted, in every format, even with --show-secrets (which reveals a finding's own value only).
+  const env = new ScanEnv();
+  const fakes = fakeMaker('redaction-same-line');
+  const [first, second, allowedA, allowedB, before, after, straddling, next] = Array.from({ length: 8 }, () => fakes.fake('github.pat.classic'));
+  env.write('app/two.py', `tokens = ["${first}", "${second}"]\n`);
+  env.write('app/allowed.py', `tokens = ["${allowedA}", "${allowedB}"]  # sprawl:allow fixture\n`);
+  // One line longer than a chunk (1 MiB, with 16 KiB of overlap): a value ending just before the first
+  // chunk's end with another in the overlap after it, and a value across the end with another after it.
+  const MIB = 1024 * 1024;
+  const filler = (length: number) => 'abc '.repeat(Math.ceil(length / 4)).slice(0, length);
+  const placed = (parts: [number, string][]) => {
+    let line = '';
+    for (const [at, value] of parts) line += filler(at - line.length) + `"${value}"`;
+    // Past the first chunk's buffer (a chunk and its overlap), so that the end of the first chunk is a cut.
+    return `${line}${filler(64 * 1024)}\n`;
+  };
+  env.write('app/boundary-after.txt', placed([[MIB - 60, before], [MIB + 8, after]]));
+  env.write('app/boundary-across.txt', placed([[MIB - 20, straddling], [MIB + 40, next]]));
+  afterAll(() => env.cleanup());
+
+  const values = [first, second, allowedA, allowedB, before, after, straddling, next];
+  const snippetsOf = (report: any) =>
+    report.findings.flatMap((finding: any) => finding.occurrences.map((occurrence: any) => ({ secret: finding.secret, snippet: occurrence.snippet as string })));
+
+  it.each(['text', 'json', 'sarif'])('%s output shows none of them raw', (format) => {
+    const result = runCli(['scan', env.path('app'), '--format', format]);
+    expect(result.exitCode).toBe(1);
+    expect(values.filter((value) => (result.stdout + result.stderr).includes(value))).toEqual([]);
+  });
+
+  it('with --show-secrets, a snippet shows its own value raw and the others on its line redacted', () => {
+    const report = JSON.parse(runCli(['scan', env.path('app'), '--format', 'json', '--show-secrets']).stdout);
+    const snippets = snippetsOf(report);
+    expect(new Set(snippets.map((each: any) => each.secret))).toEqual(new Set(values));
+    // Not whole, and not in part either: no run of 12 characters of another value (a value cut by the
+    // snippet's width or by a chunk's start would otherwise show most of itself).
+    const pieces = (value: string) => Array.from({ length: value.length - 11 }, (_, at) => value.slice(at, at + 12));
+    for (const { secret, snippet } of snippets) {
+      expect(values.filter((value) => value !== secret && pieces(value).some((piece) => snippet.includes(piece)))).toEqual([]);
+    }
+    const twoLine = snippets.find((each: any) => each.secret === first)!.snippet;
+    expect(twoLine).toBe(`tokens = ["${first}", "${second.slice(0, 4)}…${second.slice(-4)}"]`);
+  });
+});
+
+describe('another secret on the line of a finding in history', () => {
+  // A version scanned only where it changed (changed-region.ts) and a file a structural detector reads
+  // (an MCP config) locate their matches apart from the chunked scan: the same rule holds there.
+  const env = new ScanEnv();
+  const fakes = fakeMaker('redaction-history');
+  const [first, second, mcpToken] = Array.from({ length: 3 }, () => fakes.fake('github.pat.classic'));
+  // A value only the MCP detector reports (no rule reads `…_PAT` as a secret's name), beside a token a provider rule reports.
+  const flagValue = 'Xk9fQ2mZ7pL4vR8tW3nB6yH1sD5gJ0cV';
+  const repo = new GitRepo(env.path('repo'));
+  const code = Array.from({ length: 400 }, (_, index) => `const value${index} = compute(${index});`);
+  // The newer version is scanned whole, the older one only where it differs from it: the tokens' line.
+  repo.write('src/app.ts', `${[...code.slice(0, 200), `const tokens = ["${first}", "${second}"];`, ...code.slice(200)].join('\n')}\n`).commit('two tokens', '2024-01-01T00:00:00Z');
+  repo.write('src/app.ts', `${code.join('\n')}\n`).commit('no tokens', '2024-01-02T00:00:00Z');
+  repo.write('.mcp.json', `{"mcpServers": {"search": {"command": "npx", "env": {"SEARCH_PAT": "${flagValue}", "GITHUB_TOKEN": "${mcpToken}"}}}}\n`).commit('mcp', '2024-01-03T00:00:00Z');
+  afterAll(() => env.cleanup());
+
+  it('shows the other values on the line redacted, even with --show-secrets', () => {
+    const result = runCli(['git', repo.root, '--format', 'json', '--show-secrets']);
+    const report = JSON.parse(result.stdout);
+    expect(report.summary.bytesCarriedOver).toBeGreaterThan(0);
+    const values = [first, second, mcpToken, flagValue];
+    const snippets = report.findings.flatMap((finding: any) => finding.occurrences.map((occurrence: any) => ({ secret: finding.secret, snippet: occurrence.snippet as string })));
+    expect(new Set(snippets.map((each: any) => each.secret))).toEqual(new Set(values));
+    const pieces = (value: string) => Array.from({ length: value.length - 11 }, (_, at) => value.slice(at, at + 12));
+    for (const { secret, snippet } of snippets) {
+      expect(values.filter((value) => value !== secret && pieces(value).some((piece) => snippet.includes(piece)))).toEqual([]);
+    }
   });
 });

@@ -50,10 +50,29 @@ export async function runGit(repositoryPath: string, options: GitCommandOptions)
           if (exposure) finding.exposure = exposure;
           finding.occurrences = spreadOverPaths(finding.occurrences, events);
         }
+        await nameRefsStillHolding(findings, (args) => history.repository.run(args));
       },
     },
     options,
   );
+}
+
+/**
+ * A secret not at HEAD and never removed lives on in another ref: a branch not merged, a tag, a stash.
+ * Says which, by the refs that contain the commit that added it (one `for-each-ref` per such commit; most
+ * scans have none).
+ */
+async function nameRefsStillHolding(findings: readonly Finding[], git: (args: readonly string[]) => Promise<string>): Promise<void> {
+  const refsByCommit = new Map<string, Promise<string[]>>();
+  for (const finding of findings) {
+    const exposure = finding.exposure;
+    if (!exposure || exposure.atHead || exposure.removedIn) continue;
+    const commit = exposure.firstCommit.id;
+    if (!refsByCommit.has(commit)) {
+      refsByCommit.set(commit, git(['for-each-ref', '--contains', commit, '--format=%(refname:short)']).then((output) => output.split('\n').filter(Boolean)));
+    }
+    exposure.stillOn = await refsByCommit.get(commit)!;
+  }
 }
 
 function blobIdOf(occurrence: Occurrence): string[] {

@@ -3,9 +3,10 @@
  */
 import { agentConfigDetector } from './agent-config.js';
 import { ciIdentityDetector } from './ci-identity.js';
+import { kubernetesSecretDetector } from './kubernetes-secret.js';
 import type { StructuralDetector } from './structural-detector.js';
 
-const DETECTORS: readonly StructuralDetector[] = [agentConfigDetector, ciIdentityDetector];
+const DETECTORS: readonly StructuralDetector[] = [agentConfigDetector, ciIdentityDetector, kubernetesSecretDetector];
 const BY_NAME = new Map(DETECTORS.map((detector) => [detector.name, detector]));
 
 export function structuralDetectorNamed(name: string): StructuralDetector | undefined {

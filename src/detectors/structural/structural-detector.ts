@@ -10,6 +10,14 @@ export interface StructuralDetector {
   name: string;
   /** Whether a file at this path (relative, `/`-separated) is of the kind this detector parses for the rule `ruleId`. */
   appliesTo(path: string, ruleId: string): boolean;
-  /** Matches for the rule `ruleId` in the whole text of the file. Malformed files yield none. */
-  detect(bytes: Buffer, ruleId: string): RawMatch[];
+  /**
+   * Matches for the rule `ruleId` in the whole text of the file. Malformed files yield none; undefined
+   * says the file could not be read as its kind at all, so the rules it `supersedes` keep their matches.
+   */
+  detect(bytes: Buffer, ruleId: string): RawMatch[] | undefined;
+  /**
+   * Pattern rules for the same credentials that this detector judges better where it can read the file:
+   * their matches in such a file give way to its verdicts (they still report what it cannot read).
+   */
+  supersedes?: readonly string[];
 }

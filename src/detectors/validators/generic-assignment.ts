@@ -100,6 +100,15 @@ const PASSWORD_HASH =
   /^(?:\{(?:S?SHA(?:256|384|512)?|S?MD5|CRYPT|PBKDF2(?:-SHA(?:1|256|512))?|ARGON2|BCRYPT)\}\S+|(?:argon2|bcrypt(?:_sha256)?|pbkdf2_sha(?:1|256|512)|sha1|md5|unsalted_(?:md5|sha1)|scrypt)\$\S+|\$(?:1|5|6|2[abxy]|apr1|argon2(?:id|i|d)|scrypt|y|7)\$\S+|\*[0-9A-F]{40})$/;
 
 /**
+ * A placeholder, a reference or a masked value (`changeme`, `${DB_PASSWORD}`, `****`): no value at all,
+ * whatever the context says. For callers whose context already says "secret" (a Secret manifest's
+ * `password`), where a short or plain value still counts.
+ */
+export function isPlaceholderValue(value: string): boolean {
+  return REFERENCE_SHAPES.test(value) || MASKED.test(value) || PLACEHOLDER_WORDS.test(value) || PLACEHOLDER_EXACT.has(value.toLowerCase());
+}
+
+/**
  * The hex digests (MD5, SHA-1, SHA-256, SHA-512) of the words that stand in for a password: test tables
  * of hashing libraries pair `password` with its digest. Computed once, on first need.
  */
