@@ -324,3 +324,32 @@ describe('the text report in a terminal', () => {
     expect(stdout).toContain('\ufffd[32mINFO\ufffd[0m GITHUB_TOKEN=');
   });
 });
+
+describe('Kubernetes Secret manifests', () => {
+  // Every value of a Secret is judged in YAML and JSON (the pattern rules saw only the first key under
+  // `data:`); elsewhere (Markdown) the pattern rules still report what they see.
+  const env = new ScanEnv();
+  const fakes = fakeMaker('kubernetes-secrets');
+  const base64 = (text: string) => Buffer.from(text).toString('base64');
+  const token = fakes.fake('github.pat.classic');
+  const password = 'Vq7#xR2!mK9pLw4z';
+  const host = base64('postgres.default.svc.cluster.local');
+  env.write('k8s/app.yaml', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  host: ${host}\n  username: ${base64('admin')}\n  password: ${base64(password)}\n  token: ${base64(token)}\n`);
+  env.write('k8s/only-host.yaml', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  host: ${host}\n`);
+  env.write('docs/secret.md', `Example:\n\nkind: Secret\ndata:\n  password: ${base64(password)}\n`);
+  afterAll(() => env.cleanup());
+
+  it('reports each secret value of a Secret in YAML, and leaves out its host and username', () => {
+    const { report } = scanJson([env.path('k8s')]);
+    const found = report.findings.flatMap((finding: any) => finding.occurrences.map((o: any) => [finding.ruleId, o.path, o.line]));
+    expect(found.sort()).toEqual([
+      ['kubernetes.secret-manifest', 'app.yaml', 8],
+      ['kubernetes.secret-manifest', 'app.yaml', 9],
+    ]);
+  });
+
+  it('still reports a Secret written in Markdown, where only the pattern reads it', () => {
+    const { report } = scanJson([env.path('docs')]);
+    expect(report.findings.map((finding: any) => finding.ruleId)).toEqual(['kubernetes.secret-manifest.in-text']);
+  });
+});
