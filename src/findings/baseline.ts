@@ -108,7 +108,7 @@ export function readBaseline(file: string): Baseline {
       if (scope !== undefined && (!Array.isArray(scope) || !scope.every((pattern) => typeof pattern === 'string'))) fail(`${where}.scope`, 'expected a list of path patterns');
       if (reason !== undefined && typeof reason !== 'string') fail(`${where}.reason`, 'expected text');
       if (by !== undefined && typeof by !== 'string') fail(`${where}.by`, 'expected text');
-      if (until !== undefined && (typeof until !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(until) || Number.isNaN(Date.parse(until)))) {
+      if (until !== undefined && (typeof until !== 'string' || !isCalendarDate(until))) {
         fail(`${where}.until`, 'expected a date as YYYY-MM-DD');
       }
       return {
@@ -151,4 +151,11 @@ export function applyBaseline(findings: Finding[], baseline: Baseline, now: Date
     finding.suppressed = finding.occurrences.every((occurrence) => occurrence.allowed !== undefined || occurrence.baselined !== undefined);
   }
   return { unused: baseline.entries.filter((entry) => !used.has(entry.fingerprint)), expired };
+}
+
+/** YYYY-MM-DD naming a day that exists: `Date.parse` takes 2027-02-30 for 2027-03-02. */
+export function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }

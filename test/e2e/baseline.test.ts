@@ -92,8 +92,14 @@ describe('sprawl ignore', () => {
     expect(expired.stderr).toContain(`baseline entry ${fingerprint} expired on 2020-01-01: its finding is reported again`);
   });
 
-  it('rejects what is not a fingerprint, and a broken baseline names the file and field', () => {
+  it('rejects what is not a fingerprint, a day that does not exist, and a broken baseline names the file and field', () => {
     expect(runCli(['ignore', 'abc', '--reason', 'x'])).toMatchObject({ exitCode: 2, stderr: 'sprawl: abc: not a sprawl/v1 fingerprint (copy it from a report)\n' });
+    const fingerprint = `sprawl/v1:${'0'.repeat(40)}`;
+    const file = env.path('dates.json');
+    expect(runCli(['ignore', fingerprint, '--reason', 'x', '--expires', '2027-02-30', '--baseline', file])).toMatchObject({ exitCode: 2, stderr: 'sprawl: --expires 2027-02-30: expected a date as YYYY-MM-DD\n' });
+    const impossible = env.write('impossible.json', JSON.stringify({ version: 1, entries: [{ fingerprint, seenAt: [], until: '2027-13-01' }] }));
+    env.write('clean/readme.md', 'nothing\n');
+    expect(runCli(['scan', env.path('clean'), '--baseline', impossible])).toMatchObject({ exitCode: 2, stderr: `sprawl: ${impossible}: entries[0].until: expected a date as YYYY-MM-DD\n` });
     const broken = env.write('broken.json', JSON.stringify({ version: 1, entries: [{ fingerprint: 'nope', seenAt: [] }] }));
     env.write('clean/readme.md', 'nothing\n');
     expect(runCli(['scan', env.path('clean'), '--baseline', broken])).toMatchObject({ exitCode: 2, stderr: `sprawl: ${broken}: entries[0].fingerprint: expected a sprawl/v1 fingerprint\n` });
@@ -143,5 +149,29 @@ describe('baselines survive history and machines', () => {
     } finally {
       env.cleanup();
     }
+  });
+});
+
+describe('where baseline create writes, and prune reads', () => {
+  // The file \`sprawl scan PATH\` reads: the config's \`baseline:\` (relative to the config), else
+  // .sprawl-baseline.json at the scanned root, never the current directory's.
+  const env = new ScanEnv();
+  afterAll(() => env.cleanup());
+  const token = fakes.fake('github.pat.classic');
+  env.write('project/.sprawl.yml', 'baseline: config/accepted.json\n');
+  env.write('project/config/README.md', 'accepted findings live here\n');
+  env.write('project/app.env', `TOKEN=${token}\n`);
+  env.write('plain/app.env', `TOKEN=${token}\n`);
+
+  it("uses the config's baseline, so that the next scan of the path finds it", () => {
+    const elsewhere = env.path('.');
+    expect(runCli(['baseline', 'create', env.path('project')], { cwd: elsewhere })).toMatchObject({ exitCode: 0, stderr: `sprawl: ${env.path('project/config/accepted.json')}: 1 finding accepted\n` });
+    expect(runCli(['scan', env.path('project')], { cwd: elsewhere }).exitCode).toBe(0);
+    expect(runCli(['baseline', 'prune', env.path('project')], { cwd: elsewhere }).stderr).toBe(`sprawl: ${env.path('project/config/accepted.json')}: 0 unused entries dropped, 1 kept\n`);
+  });
+
+  it('without a config, writes .sprawl-baseline.json at the scanned root', () => {
+    expect(runCli(['baseline', 'create', env.path('plain')], { cwd: env.path('.') }).exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(env.path('plain/.sprawl-baseline.json'), 'utf8')).entries).toHaveLength(1);
   });
 });

@@ -3,7 +3,9 @@
  * (`findings/baseline.ts`), atomically, never touching anything else the user has.
  */
 import { existsSync } from 'node:fs';
-import { baselineFromFindings, readBaseline, serialiseBaseline, type Baseline } from '../../findings/baseline.js';
+import path from 'node:path';
+import type { SprawlConfig } from '../../config/load-config.js';
+import { baselineFromFindings, isCalendarDate, readBaseline, serialiseBaseline, type Baseline } from '../../findings/baseline.js';
 import { importTriage } from '../../findings/import-baseline.js';
 import { listHistory } from '../../sources/git-history.js';
 import { stdinSource } from '../../sources/stdin.js';
@@ -17,10 +19,20 @@ export const DEFAULT_BASELINE_FILE = '.sprawl-baseline.json';
 
 export type BaselineCommandOptions = ScanCommandOptions & { git?: boolean };
 
+/**
+ * The baseline a command writes or prunes: the one named (`--output`, `--baseline`), else the one the
+ * project's config names (the file `sprawl scan` of that path reads), else `.sprawl-baseline.json` at the
+ * root of what was scanned, whatever the current directory.
+ */
+function baselineFileFor(result: ScanResult & { config: SprawlConfig }, named: string | undefined): string {
+  return named ?? result.config.baseline ?? path.join(result.root, DEFAULT_BASELINE_FILE);
+}
+
 export async function runBaselineCreate(scanPath: string, options: BaselineCommandOptions): Promise<number> {
-  const file = options.output ?? options.baseline ?? DEFAULT_BASELINE_FILE;
+  const scanned = await scanForBaseline(scanPath, options);
+  const { findings } = scanned;
+  const file = baselineFileFor(scanned, options.output ?? options.baseline);
   const previous = existsSync(file) ? readBaseline(file) : undefined;
-  const { findings } = await scanForBaseline(scanPath, options);
   const baseline = baselineFromFindings(findings.filter((finding) => !finding.suppressed), previous);
   writeOutput(serialiseBaseline(baseline), file);
   process.stderr.write(`sprawl: ${file}: ${baseline.entries.length} finding${baseline.entries.length === 1 ? '' : 's'} accepted\n`);
@@ -28,9 +40,10 @@ export async function runBaselineCreate(scanPath: string, options: BaselineComma
 }
 
 export async function runBaselinePrune(scanPath: string, options: BaselineCommandOptions): Promise<number> {
-  const file = options.baseline ?? DEFAULT_BASELINE_FILE;
+  const scanned = await scanForBaseline(scanPath, options);
+  const { findings } = scanned;
+  const file = baselineFileFor(scanned, options.baseline);
   const baseline = readBaseline(file);
-  const { findings } = await scanForBaseline(scanPath, options);
   const found = new Set<string>(findings.map((finding) => finding.fingerprint));
   const kept = baseline.entries.filter((entry) => found.has(entry.fingerprint));
   writeOutput(serialiseBaseline({ ...baseline, entries: kept }), file);
@@ -40,9 +53,10 @@ export async function runBaselinePrune(scanPath: string, options: BaselineComman
 
 /** `sprawl baseline import FILE [PATH]`: another scanner's accepted findings, re-found and baselined. */
 export async function runBaselineImport(importFile: string, scanPath: string, options: BaselineCommandOptions): Promise<number> {
-  const file = options.output ?? options.baseline ?? DEFAULT_BASELINE_FILE;
+  const scanned = await scanForBaseline(scanPath, options);
+  const { findings } = scanned;
+  const file = baselineFileFor(scanned, options.output ?? options.baseline);
   const previous = existsSync(file) ? readBaseline(file) : undefined;
-  const { findings } = await scanForBaseline(scanPath, options);
   const { accepted, unmapped } = importTriage(importFile, findings);
   const imported = baselineFromFindings(findings.filter((finding) => accepted.has(finding.fingerprint)));
   const byFingerprint = new Map((previous?.entries ?? []).map((entry) => [entry.fingerprint, entry]));
@@ -64,7 +78,7 @@ export interface IgnoreCommandOptions {
 
 export function runIgnore(fingerprint: string, options: IgnoreCommandOptions): number {
   if (!/^sprawl\/v1:[0-9a-f]{40}$/.test(fingerprint)) throw new UserError('usage', `${fingerprint}: not a sprawl/v1 fingerprint (copy it from a report)`);
-  if (options.expires !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(options.expires) || Number.isNaN(Date.parse(options.expires)))) {
+  if (options.expires !== undefined && !isCalendarDate(options.expires)) {
     throw new UserError('usage', `--expires ${options.expires}: expected a date as YYYY-MM-DD`);
   }
   const baseline: Baseline = existsSync(options.baseline) ? readBaseline(options.baseline) : { version: 1, entries: [] };
@@ -84,7 +98,7 @@ export function runIgnore(fingerprint: string, options: IgnoreCommandOptions): n
   return EXIT.clean;
 }
 
-async function scanForBaseline(scanPath: string, options: BaselineCommandOptions & { stdinName?: string }): Promise<ScanResult> {
+async function scanForBaseline(scanPath: string, options: BaselineCommandOptions & { stdinName?: string }): Promise<ScanResult & { config: SprawlConfig }> {
   if (scanPath === '-') return scanForFindings(stdinSource(options.stdinName ?? 'stdin'), options);
   if (options.git) return scanForFindings(await listHistory(scanPath, {}, { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore }), options);
   return scanForFindings(listWorkingTree(scanPath, { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore }), options);
