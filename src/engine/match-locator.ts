@@ -39,6 +39,8 @@ export class MatchLocator {
   private columnOffset = 0;
   private column: number;
   private readonly reach: number[];
+  /** The first byte a snippet may show (see `ContextBounds.from`, and a byte-order mark). */
+  private readonly contextFrom: number;
 
   /**
    * `others`: every match found in the chunk, sorted by offset (those not reported too, such as lines with
@@ -56,6 +58,11 @@ export class MatchLocator {
     this.reach = others.map((other) => (reach = Math.max(reach, other.secretEnd)));
     this.line = position.linesBefore + 1;
     this.column = position.columnBefore;
+    // A UTF-8 byte-order mark is no character of the first line: editors and code scanning count columns
+    // after it (a UTF-16 file's mark is gone already, decoded away), and a snippet does not show it.
+    const bomBytes = position.fileOffset === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0;
+    this.columnOffset = bomBytes;
+    this.contextFrom = Math.max(bounds.from, bomBytes);
   }
 
   locate(match: RawMatch): LocatedMatch {
@@ -69,7 +76,7 @@ export class MatchLocator {
       newlinesInSecret === 0
         ? column + chunk.toString('utf8', secretStart, secretEnd).length
         : chunk.toString('utf8', chunk.lastIndexOf(NEWLINE, secretEnd - 1) + 1, secretEnd).length + 1;
-    const snippetStart = Math.min(secretStart, Math.max(this.lineStart, secretStart - SNIPPET_CONTEXT_CHARS * 4, this.bounds.from));
+    const snippetStart = Math.min(secretStart, Math.max(this.lineStart, secretStart - SNIPPET_CONTEXT_CHARS * 4, this.contextFrom));
     const afterWindow = chunk.subarray(secretEnd, Math.max(secretEnd, Math.min(this.bounds.to, secretEnd + SNIPPET_CONTEXT_CHARS * 4)));
     const newlineAfter = afterWindow.indexOf(NEWLINE);
     const before = this.context(snippetStart, secretStart, match).slice(-SNIPPET_CONTEXT_CHARS);

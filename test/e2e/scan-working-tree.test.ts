@@ -227,6 +227,22 @@ describe('UTF-16 text (a byte-order mark, then a NUL in every other byte)', () =
     ]);
   });
 
+  it('counts columns after a byte-order mark, in UTF-8 as in UTF-16, and shows no mark in the snippet', () => {
+    const token = fakes.fake('github.pat.classic');
+    const text = `T=${token}\nT=${token}\n`;
+    env.write('marked/utf8.env', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+    env.write('marked/utf16.env', utf16le(text));
+    const { report } = scanJson([env.path('marked')]);
+    const occurrences = report.findings.flatMap((finding) => finding.occurrences);
+    expect(occurrences.map((o) => [o.path, o.line, o.column]).sort()).toEqual([
+      ['utf16.env', 1, 3],
+      ['utf16.env', 2, 3],
+      ['utf8.env', 1, 3],
+      ['utf8.env', 2, 3],
+    ]);
+    expect(occurrences.every((o: any) => !o.snippet.includes('\ufeff'))).toBe(true);
+  });
+
   it('is decoded across chunk boundaries, with the line numbers right', () => {
     const tokens = [fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic')];
     const filler = 'Set-Variable -Name x -Value 1\r\n'.repeat(Math.ceil((0.7 * CHUNK_BYTES) / 31));
