@@ -94,7 +94,7 @@ describe('another secret on the line of a finding in history', () => {
   const fakes = fakeMaker('redaction-history');
   const [first, second, mcpToken] = Array.from({ length: 3 }, () => fakes.fake('github.pat.classic'));
   // A value only the MCP detector reports (no rule reads `…_PAT` as a secret's name), beside a token a provider rule reports.
-  const flagValue = 'Xk9fQ2mZ7pL4vR8tW3nB6yH1sD5gJ0cV';
+  const flagValue = fakes.fake('github.pat.classic').slice(4);
   const repo = new GitRepo(env.path('repo'));
   const code = Array.from({ length: 400 }, (_, index) => `const value${index} = compute(${index});`);
   // The newer version is scanned whole, the older one only where it differs from it: the tokens' line.

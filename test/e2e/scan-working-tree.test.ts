@@ -348,7 +348,8 @@ describe('Kubernetes Secret manifests', () => {
   const fakes = fakeMaker('kubernetes-secrets');
   const base64 = (text: string) => Buffer.from(text).toString('base64');
   const token = fakes.fake('github.pat.classic');
-  const password = 'Vq7#xR2!mK9pLw4z';
+  // A password of 16 random characters, made at test time (the repository holds no key-shaped strings).
+  const password = fakes.fake('github.pat.classic').slice(4, 20);
   const host = base64('postgres.default.svc.cluster.local');
   env.write('k8s/app.yaml', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  host: ${host}\n  username: ${base64('admin')}\n  password: ${base64(password)}\n  token: ${base64(token)}\n`);
   env.write('k8s/only-host.yaml', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  host: ${host}\n`);

@@ -11,7 +11,7 @@ import type { Node } from 'jsonc-parser';
 import { jsoncLibrary, tomlLibrary } from '../../parsers.js';
 import type { RawMatch } from '../pattern.js';
 import { looksLikeRealSecret } from '../validators/generic-assignment.js';
-import type { StructuralDetector } from './structural-detector.js';
+import { matchInText, type StructuralDetector } from './structural-detector.js';
 
 const CONFIG_FILES = /(?:^|\/)(?:\.mcp\.json|mcp\.json|mcp_config\.json|claude_desktop_config\.json|\.(?:claude|gemini|cursor|vscode|windsurf|continue|zed)\/[^/]*\.json)$/;
 /** Codex keeps its MCP servers in TOML: `[mcp_servers.name]` with `env = { … }`. */
@@ -35,18 +35,8 @@ export const agentConfigDetector: StructuralDetector = {
       for (const [field, valueNode] of credentialFields(server)) {
         const found = literalCredential(valueNode, text);
         if (!found) continue;
-        const secretStart = Buffer.byteLength(text.slice(0, found.start));
-        matches.push({
-          ruleId,
-          secretStart,
-          secretEnd: secretStart + Buffer.byteLength(found.value),
-          secret: found.value,
-          verdict: {
-            kind: 'valid',
-            evidence: `a literal value in MCP server "${serverName}", field ${field}, where a reference such as \${env:…} belongs`,
-            attributes: { mcpServer: serverName, field },
-          },
-        });
+        const evidence = `a literal value in MCP server "${serverName}", field ${field}, where a reference such as \${env:…} belongs`;
+        matches.push(matchInText(text, found.start, found.value, ruleId, evidence, { mcpServer: serverName, field }));
       }
     }
     return matches;
@@ -78,18 +68,8 @@ function detectInToml(text: string, ruleId: string): RawMatch[] {
         if (REFERENCE.test(literal) || literal.includes('${') || !looksLikeRealSecret(literal).ok) continue;
         const at = text.indexOf(literal, Math.max(0, header));
         if (at < 0) continue;
-        const secretStart = Buffer.byteLength(text.slice(0, at));
-        matches.push({
-          ruleId,
-          secretStart,
-          secretEnd: secretStart + Buffer.byteLength(literal),
-          secret: literal,
-          verdict: {
-            kind: 'valid',
-            evidence: `a literal value in MCP server "${serverName}", field ${section}.${key}, where a reference to an environment variable belongs`,
-            attributes: { mcpServer: serverName, field: `${section}.${key}` },
-          },
-        });
+        const evidence = `a literal value in MCP server "${serverName}", field ${section}.${key}, where a reference to an environment variable belongs`;
+        matches.push(matchInText(text, at, literal, ruleId, evidence, { mcpServer: serverName, field: `${section}.${key}` }));
       }
     }
   }

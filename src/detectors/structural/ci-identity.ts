@@ -11,7 +11,7 @@
 import type { Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { yamlLibrary } from '../../parsers.js';
 import type { RawMatch } from '../pattern.js';
-import type { StructuralDetector } from './structural-detector.js';
+import { matchInText, type StructuralDetector } from './structural-detector.js';
 
 export const GITHUB_STATIC_BESIDE_OIDC = 'github-actions.static-key-beside-oidc';
 export const GITLAB_STATIC_CLOUD_KEY = 'gitlab-ci.static-cloud-key';
@@ -86,7 +86,7 @@ function gitlabStaticKeys(pipeline: YAMLMap, text: string, ruleId: string): RawM
         const start = sourceStart(text, scalar, found[0]);
         if (start === undefined) continue;
         matches.push(
-          rawMatch(text, start, found[0], ruleId, federated
+          matchInText(text, start, found[0], ruleId, federated
             ? `job ${String(jobPair.key.value)} has id_tokens yet still reads the stored key ${found[1]}: the static key stays as a fallback`
             : `job ${String(jobPair.key.value)} signs in with the stored key ${found[1]} instead of id_tokens (OIDC)`),
         );
@@ -150,10 +150,5 @@ function sourceStart(text: string, node: Node, fragment: string): number | undef
 function referenceMatch(text: string, reference: Reference, ruleId: string, evidence: string): RawMatch {
   const start = sourceStart(text, reference.node, reference.matched) ?? reference.node.range?.[0] ?? 0;
   const nameStart = start + reference.matched.indexOf(reference.name, reference.matched.indexOf('secrets.'));
-  return rawMatch(text, nameStart, reference.name, ruleId, evidence);
-}
-
-function rawMatch(text: string, start: number, value: string, ruleId: string, evidence: string): RawMatch {
-  const secretStart = Buffer.byteLength(text.slice(0, start));
-  return { ruleId, secretStart, secretEnd: secretStart + Buffer.byteLength(value), secret: value, verdict: { kind: 'valid', evidence } };
+  return matchInText(text, nameStart, reference.name, ruleId, evidence);
 }

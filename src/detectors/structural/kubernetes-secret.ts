@@ -21,7 +21,7 @@ import type { Document, Node, Pair, Scalar } from 'yaml';
 import { yamlLibrary } from '../../parsers.js';
 import type { RawMatch } from '../pattern.js';
 import { isPlaceholderValue, looksLikeRealSecret } from '../validators/generic-assignment.js';
-import type { StructuralDetector } from './structural-detector.js';
+import { matchInText, type StructuralDetector } from './structural-detector.js';
 
 export const SECRET_DATA_RULE = 'kubernetes.secret-manifest';
 export const SECRET_STRING_DATA_RULE = 'kubernetes.secret-manifest.string-data';
@@ -75,14 +75,8 @@ export const kubernetesSecretDetector: StructuralDetector = {
           if (!judged) continue;
           const written = writtenText(text, value);
           if (!written) continue;
-          const secretStart = Buffer.byteLength(text.slice(0, written.start));
-          matches.push({
-            ruleId,
-            secretStart,
-            secretEnd: secretStart + Buffer.byteLength(written.text),
-            secret: written.text,
-            verdict: { kind: 'valid', evidence: `${section} key "${key}" of Secret "${name}": ${judged}`, attributes: { secretName: name, key } },
-          });
+          const evidence = `${section} key "${key}" of Secret "${name}": ${judged}`;
+          matches.push(matchInText(text, written.start, written.text, ruleId, evidence, { secretName: name, key }));
         }
       }
     }

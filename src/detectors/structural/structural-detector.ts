@@ -21,3 +21,18 @@ export interface StructuralDetector {
    */
   supersedes?: readonly string[];
 }
+
+/**
+ * The match for `value`, which stands at character `start` of the file's text: offsets in bytes, as the
+ * pattern detector gives them, and the detector's reasons as a valid verdict.
+ */
+export function matchInText(text: string, start: number, value: string, ruleId: string, evidence: string, attributes?: Record<string, string>): RawMatch {
+  const secretStart = Buffer.byteLength(text.slice(0, start));
+  return {
+    ruleId,
+    secretStart,
+    secretEnd: secretStart + Buffer.byteLength(value),
+    secret: value,
+    verdict: { kind: 'valid', evidence, ...(attributes ? { attributes } : {}) },
+  };
+}
