@@ -387,7 +387,11 @@ export function scanFile(id: string, absolutePath: string | Buffer, ruleset: Com
     if (!stats.isFile()) return { id, kind: 'skipped', reason: 'special-file' };
     const scan = new ChunkedScan(ruleset, buffer);
     scan.readFrom(fd, stats.size);
-    return withStructuralMatches(outcomeOf(id, scan.end()), ruleset, id, () => readFileSync(absolutePath));
+    // A file within one chunk is still whole in the buffer after its scan: a structural detector (every
+    // YAML and JSON file has one) reads it there rather than from the disk again.
+    const whole = scan.wholeInput();
+    const result = scan.end();
+    return withStructuralMatches(outcomeOf(id, result), ruleset, id, () => whole ?? readFileSync(absolutePath));
   } catch (error) {
     return { id, kind: 'skipped', reason: 'unreadable', detail: errorCode(error) };
   } finally {
