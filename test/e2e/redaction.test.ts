@@ -45,7 +45,8 @@ describe('another secret on the line of a finding', () => {
   // redacted, in every format, even with --show-secrets (which reveals a finding's own value only).
   const env = new ScanEnv();
   const fakes = fakeMaker('redaction-same-line');
-  const [first, second, allowedA, allowedB, before, after, straddling, next] = Array.from({ length: 8 }, () => fakes.fake('github.pat.classic'));
+  const token = () => fakes.fake('github.pat.classic');
+  const [first, second, allowedA, allowedB, before, after, straddling, next] = [token(), token(), token(), token(), token(), token(), token(), token()];
   env.write('app/two.py', `tokens = ["${first}", "${second}"]\n`);
   env.write('app/allowed.py', `tokens = ["${allowedA}", "${allowedB}"]  # sprawl:allow fixture\n`);
   // One line longer than a chunk (1 MiB, with 16 KiB of overlap): a value ending just before the first
@@ -92,7 +93,8 @@ describe('another secret on the line of a finding in history', () => {
   // (an MCP config) locate their matches apart from the chunked scan: the same rule holds there.
   const env = new ScanEnv();
   const fakes = fakeMaker('redaction-history');
-  const [first, second, mcpToken] = Array.from({ length: 3 }, () => fakes.fake('github.pat.classic'));
+  const token = () => fakes.fake('github.pat.classic');
+  const [first, second, mcpToken] = [token(), token(), token()];
   // A value only the MCP detector reports (no rule reads `…_PAT` as a secret's name), beside a token a provider rule reports.
   const flagValue = fakes.fake('github.pat.classic').slice(4);
   const repo = new GitRepo(env.path('repo'));
