@@ -354,6 +354,9 @@ describe('Kubernetes Secret manifests', () => {
   env.write('k8s/app.yaml', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  host: ${host}\n  username: ${base64('admin')}\n  password: ${base64(password)}\n  token: ${base64(token)}\n`);
   env.write('k8s/only-host.yaml', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  host: ${host}\n`);
   env.write('docs/secret.md', `Example:\n\nkind: Secret\ndata:\n  password: ${base64(password)}\n`);
+  // A Helm template: the Secret's placeholders do not parse as YAML (the ConfigMap before it does), so
+  // the pattern rules keep the file.
+  env.write('chart/secret.yaml', `apiVersion: v1\nkind: ConfigMap\ndata:\n  mode: fast\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}\n  labels: {{- include "labels" . | nindent 4 }}\ndata:\n  password: ${base64(password)}\n`);
   afterAll(() => env.cleanup());
 
   it('reports each secret value of a Secret in YAML, and leaves out its host and username', () => {
@@ -365,8 +368,10 @@ describe('Kubernetes Secret manifests', () => {
     ]);
   });
 
-  it('still reports a Secret written in Markdown, where only the pattern reads it', () => {
-    const { report } = scanJson([env.path('docs')]);
-    expect(report.findings.map((finding: any) => finding.ruleId)).toEqual(['kubernetes.secret-manifest.in-text']);
+  it('still reports a Secret written in Markdown, or in a template that does not parse, where only the pattern reads it', () => {
+    for (const folder of ['docs', 'chart']) {
+      const { report } = scanJson([env.path(folder)]);
+      expect(report.findings.map((finding: any) => finding.ruleId)).toEqual(['kubernetes.secret-manifest.in-text']);
+    }
   });
 });

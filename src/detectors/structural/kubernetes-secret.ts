@@ -57,11 +57,12 @@ export const kubernetesSecretDetector: StructuralDetector = {
     } catch {
       return undefined;
     }
-    if (!Array.isArray(documents) || documents.length === 0 || documents.every((document) => document.errors.length > 0)) return undefined;
+    // A document that does not parse (a Helm template) may hold a Secret only the pattern rules can see:
+    // they keep the whole file then, as they did before this detector.
+    if (!Array.isArray(documents) || documents.length === 0 || documents.some((document) => document.errors.length > 0)) return undefined;
     const section = ruleId === SECRET_STRING_DATA_RULE ? 'stringData' : 'data';
     const matches: RawMatch[] = [];
     for (const document of documents) {
-      if (document.errors.length > 0) continue;
       for (const secret of secretsIn(document.contents, 0)) {
         const entries = valueOf(secret, section);
         if (!entries || !yamlLibrary().isMap(entries)) continue;
@@ -115,7 +116,7 @@ function judgeDataValue(key: string, written: string): string | undefined {
   const text = decoded.toString('utf8');
   if (text.startsWith('-----BEGIN CERTIFICATE')) return undefined;
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) return 'a private key, base64-encoded';
-  if (!isText(decoded)) return `${decoded.length} bytes of binary key material, base64-encoded`;
+  if (!isText(text)) return `${decoded.length} bytes of binary key material, base64-encoded`;
   return judgeText(key, text.trim(), 'base64-encoded ');
 }
 
@@ -133,10 +134,9 @@ function judgeText(key: string, value: string, how: string): string | undefined 
   return looksLikeRealSecret(value).ok ? `a ${how}high-entropy value` : undefined;
 }
 
-/** Printable UTF-8 text (with line breaks and tabs), not binary bytes. */
-function isText(bytes: Buffer): boolean {
-  const text = bytes.toString('utf8');
-  return !text.includes('\ufffd') && !/[\u0000-\u0008\u000e-\u001f\u007f]/.test(text);
+/** Printable UTF-8 text (with line breaks and tabs), not binary bytes decoded. */
+function isText(decoded: string): boolean {
+  return !decoded.includes('\ufffd') && !/[\u0000-\u0008\u000e-\u001f\u007f]/.test(decoded);
 }
 
 /**
