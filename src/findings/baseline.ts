@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import ignore from 'ignore';
 import { UserError } from '../user-error.js';
-import type { Finding } from './finding.js';
+import { isSuppressed, type Finding } from './finding.js';
 
 export const BASELINE_VERSION = 1;
 
@@ -148,7 +148,7 @@ export function applyBaseline(findings: Finding[], baseline: Baseline, now: Date
         occurrence.baselined = { reason: entry.reason ?? 'accepted in the baseline' };
       }
     }
-    finding.suppressed = finding.occurrences.every((occurrence) => occurrence.allowed !== undefined || occurrence.baselined !== undefined);
+    finding.suppressed = finding.occurrences.every(isSuppressed);
   }
   return { unused: baseline.entries.filter((entry) => !used.has(entry.fingerprint)), expired };
 }

@@ -32,6 +32,16 @@ export interface Occurrence {
   baselined?: { reason: string };
   /** In git history: the commit that first added this blob under this path. */
   introducedIn?: CommitRef;
+  /**
+   * `sprawl staged`: the same text is in this file's committed version (HEAD's, under `path`), so the
+   * commit does not add it; reported as suppressed (see sources/staged-already-committed.ts).
+   */
+  inHead?: { path: string };
+}
+
+/** Allowed inline, accepted in the baseline, or already committed: reported, but not a failure. */
+export function isSuppressed(occurrence: Occurrence): boolean {
+  return occurrence.allowed !== undefined || occurrence.baselined !== undefined || occurrence.inHead !== undefined;
 }
 
 /** What offline checks said about the value. */
@@ -58,7 +68,7 @@ export interface Finding {
   attributes: Record<string, string>;
   /** Every place it was seen, sorted by path then line: `occurrences.length` is the sprawl count. */
   occurrences: Occurrence[];
-  /** True when every occurrence is allowed inline or baselined: reported as suppressed, not as a failure. */
+  /** True when every occurrence `isSuppressed`: reported as suppressed, not as a failure. */
   suppressed: boolean;
   /** In git history: how long it has been exposed, and where it lived. */
   exposure?: GitExposure;

@@ -4,7 +4,7 @@
  */
 import type { MatchAt } from '../engine/scan.js';
 import type { Rule } from '../ruleset/rule.js';
-import type { Finding, Occurrence, Validation } from './finding.js';
+import { isSuppressed, type Finding, type Occurrence, type Validation } from './finding.js';
 import { fingerprintOf, secretHashOf, type Fingerprint } from './fingerprint.js';
 import { assessLifetime } from './lifetime.js';
 import { Secret } from './secret.js';
@@ -73,7 +73,7 @@ export function groupFindings(matches: Iterable<MatchAt>, options: GroupOptions)
   const findings = [...byFingerprint.values()];
   for (const finding of findings) {
     finding.occurrences.sort(byLocation);
-    finding.suppressed = finding.occurrences.every((occurrence) => occurrence.allowed !== undefined);
+    finding.suppressed = finding.occurrences.every(isSuppressed);
   }
   return findings.sort(bySeverityThenLocation);
 }

@@ -220,7 +220,9 @@ function sarifResult(finding: Finding, occurrence: Occurrence, ruleIndex: Readon
       ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: occurrence.allowed.reason || 'sprawl:allow comment' }] }
       : occurrence.baselined
         ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `baseline: ${occurrence.baselined.reason}` }] }
-        : {}),
+        : occurrence.inHead
+          ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `already committed (in HEAD as ${occurrence.inHead.path}); the staged changes do not add it` }] }
+          : {}),
     properties: {
       fingerprint: finding.fingerprint,
       secretHash: finding.secretHash,

@@ -22,7 +22,7 @@ export function writeText(report: Report, options: { color: boolean }): string {
     low: colors.cyan,
   };
   const lines: string[] = [];
-  // Suppressed findings (allowed inline, or in the baseline) are counted in the summary, not listed:
+  // Suppressed findings (allowed inline, in the baseline, or already committed) are counted in the summary, not listed:
   // the text report is for what needs doing. JSON and SARIF carry them, marked as suppressed.
   for (const finding of report.findings.filter((candidate) => !candidate.suppressed)) {
     const label = severityColor[finding.severity](finding.severity.toUpperCase().padEnd(9));
@@ -40,7 +40,9 @@ export function writeText(report: Report, options: { color: boolean }): string {
         ? colors.dim(` (allowed${occurrence.allowed.reason ? `: ${printable(occurrence.allowed.reason)}` : ''})`)
         : occurrence.baselined
           ? colors.dim(' (in the baseline)')
-          : '';
+          : occurrence.inHead
+            ? colors.dim(' (already in HEAD: not added by these changes)')
+            : '';
       const commit = occurrence.introducedIn ? colors.dim(` (since ${occurrence.introducedIn.id.slice(0, 7)}, ${occurrence.introducedIn.date.slice(0, 10)})`) : '';
       const decoded = occurrence.decodedVia ? colors.dim(` (inside ${occurrence.decodedVia.join(' > ')})`) : '';
       lines.push(`            ${printable(placeOf(occurrence))}:${occurrence.line}:${occurrence.column}${decoded}${commit}${allowed}`);
@@ -72,7 +74,7 @@ function summaryLine(report: Report, colors: ReturnType<typeof createColors>): s
   const seconds = (report.stats.durationMs / 1000).toFixed(2);
   const parts = [
     active.length === 0 ? colors.green('no findings') : colors.bold(`${active.length} finding${active.length === 1 ? '' : 's'} (${occurrences} occurrence${occurrences === 1 ? '' : 's'})`),
-    ...(suppressed > 0 ? [`${suppressed} suppressed (allowed inline or in the baseline)`] : []),
+    ...(suppressed > 0 ? [`${suppressed} suppressed (${suppressionKinds(report.findings)})`] : []),
     `${report.stats.filesScanned} files, ${megabytes} MB${carriedOver(report.stats.bytesCarriedOver)} in ${seconds}s`,
   ];
   const counts = Object.entries(countSkipsByReason(report.stats.skipped)) as [SkipReason, number][];
@@ -87,6 +89,12 @@ function summaryLine(report: Report, colors: ReturnType<typeof createColors>): s
   });
   if (problems.length > 10) details.push(colors.yellow(`  … and ${problems.length - 10} more not scanned, or scanned in part`));
   return [`sprawl: ${parts.join('; ')}`, ...details].join('\n');
+}
+
+/** What the suppressed findings are: "allowed inline or in the baseline", plus "already in HEAD" for `staged`. */
+function suppressionKinds(findings: readonly Finding[]): string {
+  const inHead = findings.some((finding) => finding.suppressed && finding.occurrences.some((occurrence) => occurrence.inHead));
+  return inHead ? 'allowed inline, in the baseline, or already in HEAD' : 'allowed inline or in the baseline';
 }
 
 /** History: how much of the bytes were versions' unchanged lines, whose matches were carried over from the version before. */

@@ -10,7 +10,7 @@ export interface RawRow {
   newMode: string;
   oldId: string;
   newId: string;
-  /** `A`dded, `D`eleted, `M`odified, `T`ype changed… (with `--no-renames`, no `R` or `C` score). */
+  /** `A`dded, `D`eleted, `M`odified, `T`ype changed, `R`enamed, `C`opied (the similarity score dropped). */
   status: string;
 }
 

@@ -1,10 +1,14 @@
 /**
  * The staged source: what `git commit` would record, read from the index, never from the working copy.
  * One `git diff --cached --raw` lists the added, copied, modified, renamed and type-changed paths with
- * their staged blob ids and modes (it works before the first commit too: an unborn HEAD diffs against
+ * their staged (and committed) blob ids and modes (it works before the first commit too: an unborn HEAD diffs against
  * the empty tree); the blobs stream through one `git cat-file --batch`. Deleted paths have nothing to
  * scan; submodules (mode 160000), symbolic links (120000) and Git LFS pointers are counted as skipped,
  * and binary content is left to the engine, as in `scan`.
+ *
+ * A modified or renamed file's committed version (HEAD's) is kept in mind: what the commit does not add
+ * is reported without blocking it (see staged-already-committed.ts). Renames are git's own
+ * (`--find-renames`), so a moved file is compared with the file it was.
  *
  * Ignores: `--exclude` globs and `.sprawlignore` files apply as in `scan` (each `.sprawlignore` read
  * from the index when it is staged there, else from the working copy). `.gitignore` does not: a staged
@@ -17,7 +21,9 @@ import type { ScanInput } from '../engine/scan.js';
 import { UserError } from '../user-error.js';
 import { excludeMatcher } from './exclude-globs.js';
 import { gitError, gitOutput, GitRepository } from './git.js';
+import type { Finding } from '../findings/finding.js';
 import type { Provenance } from './provenance.js';
+import { markAlreadyCommitted, type StagedVersion } from './staged-already-committed.js';
 import type { ScanItem } from './scan-item.js';
 import { SPRAWLIGNORE, FolderIgnores } from './folder-ignores.js';
 import { rawRowOf } from './git-raw-row.js';
@@ -37,12 +43,13 @@ export interface StagedOptions {
 export interface StagedListing extends ScanInput {
   /** The repository's top folder; staged paths are relative to it. */
   root: string;
+  /** Marks the occurrences the commit does not add (already in HEAD), as suppressed. */
+  enrich: (findings: Finding[]) => Promise<void>;
 }
 
 /** One staged path whose content is a regular file's. */
-interface StagedEntry {
+interface StagedEntry extends StagedVersion {
   path: string;
-  blobId: string;
 }
 
 export async function listStaged(directory: string, options: StagedOptions = {}): Promise<StagedListing> {
@@ -54,7 +61,7 @@ export async function listStaged(directory: string, options: StagedOptions = {})
     GitRepository.open(absolute),
     // `gitOutput`, not `GitRepository.run`: simple-git drops the ambient `GIT_*` variables, and in a hook
     // `GIT_INDEX_FILE` names the index being committed.
-    gitOutput(absolute, ['-c', 'diff.relative=false', 'diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--diff-filter=ACMRT']).catch((error: unknown) => {
+    gitOutput(absolute, ['-c', 'diff.relative=false', 'diff', '--cached', '--raw', '-z', '--no-abbrev', '--find-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--diff-filter=ACMRT']).catch((error: unknown) => {
       throw gitError(absolute, error);
     }),
   ]);
@@ -73,14 +80,15 @@ export async function listStaged(directory: string, options: StagedOptions = {})
     if (/^0+$/.test(change.blobId)) continue; // `git add -N`: nothing of it is staged yet
     if (change.mode === MODE_GITLINK) skipped.push({ path: change.path, reason: 'submodule' });
     else if (change.mode === MODE_SYMLINK) skipped.push({ path: change.path, reason: 'symlink' });
-    else entries.push({ path: change.path, blobId: change.blobId });
+    else entries.push({ path: change.path, blobId: change.blobId, ...(change.previous ? { previous: change.previous } : {}) });
   }
-  const blobIdOf = new Map(entries.map((entry) => [entry.path, entry.blobId]));
+  const versionOf = new Map(entries.map((entry) => [entry.path, entry]));
   return {
     root: repository.root,
     items: readEntries(repository, entries, skipped),
     skipped,
-    provenanceOf: (id: string): Provenance[] => [{ kind: 'staged', path: id, blobId: blobIdOf.get(id) ?? '' }],
+    provenanceOf: (id: string): Provenance[] => [{ kind: 'staged', path: id, blobId: versionOf.get(id)?.blobId ?? '' }],
+    enrich: (findings) => markAlreadyCommitted(findings, repository, versionOf),
   };
 }
 
@@ -105,16 +113,27 @@ interface RawChange {
   mode: string;
   blobId: string;
   path: string;
+  /** The committed version this one replaces: a modified, type-changed or renamed file's (not a copy's). */
+  previous?: { blobId: string; path: string };
 }
 
-/** Parses `git diff --raw -z` without renames: `:oldmode newmode oldid newid status` NUL `path` NUL. */
+/**
+ * Parses `git diff --raw -z`: `:oldmode newmode oldid newid status` NUL `path` NUL, where a rename or
+ * copy (`R86`, `C100`) names two paths, the old one first.
+ */
 export function parseRawDiff(raw: string): RawChange[] {
   const fields = raw.split('\0');
   const changes: RawChange[] = [];
-  for (let at = 0; at + 1 < fields.length; at += 2) {
+  for (let at = 0; at + 1 < fields.length; ) {
     const row = rawRowOf(fields[at]!);
     if (!row) break;
-    changes.push({ mode: row.newMode, blobId: row.newId, path: fields[at + 1]! });
+    const twoPaths = row.status === 'R' || row.status === 'C';
+    const oldPath = fields[at + 1]!;
+    const newPath = twoPaths ? fields[at + 2] : oldPath;
+    if (newPath === undefined) break;
+    const replaces = row.status === 'M' || row.status === 'T' || row.status === 'R';
+    changes.push({ mode: row.newMode, blobId: row.newId, path: newPath, ...(replaces ? { previous: { blobId: row.oldId, path: oldPath } } : {}) });
+    at += twoPaths ? 3 : 2;
   }
   return changes;
 }

@@ -6,6 +6,7 @@ import { symlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fakeMaker } from '../support/fakes.js';
 import { GitScanEnv, trackedEnvs } from '../support/git-repo.js';
+import { schemaErrors } from '../support/sarif-validation.js';
 import { runCli, ScanEnv, scanJson, type JsonReport } from '../support/scan-env.js';
 
 class StagedEnv extends GitScanEnv {
@@ -138,18 +139,81 @@ describe('sprawl staged', () => {
     env.git('add', 'link.env');
     const head = env.git('rev-parse', 'HEAD').trim();
     env.git('update-index', '--add', '--cacheinfo', `160000,${head},vendor/lib`);
-    const { exitCode, report } = env.staged();
+    const { exitCode, report, stderr } = env.staged();
     expect(exitCode).toBe(1);
     expect(places(report)).toEqual([
       { ruleId: 'github.pat.classic', path: 'new-name.env', line: 1, column: 14, endColumn: 14 + token.length },
       { ruleId: 'github.pat.classic', path: 'secrets/prod.env', line: 1, column: 14, endColumn: 14 + token.length },
     ]);
+    // The rename carries a committed secret along (not blocking); the force-added copy is new (blocking).
+    expect(report.findings[0]!.occurrences.map((occurrence) => occurrence.inHead)).toEqual([{ path: 'old-name.env' }, undefined]);
+    expect(stderr).toContain('sprawl: 1 secret in the staged changes; the commit is blocked:\n  secrets/prod.env:1:14');
     expect(report.skipped).toEqual([
       { path: 'image.bin', reason: 'binary' },
       { path: 'link.env', reason: 'symlink' },
       { path: 'vendor/lib', reason: 'submodule' },
     ]);
     expect(report.summary.filesScanned).toBe(3); // .gitignore, new-name.env, secrets/prod.env
+  });
+
+  it('does not block a commit for a secret already in HEAD that it leaves in place, moves or renames; a new copy blocks', () => {
+    const env = repo();
+    const token = fakes.fake('github.pat.classic');
+    const encoded = Buffer.from(`GITHUB_TOKEN=${fakes.fake('github.pat.classic')}`).toString('base64');
+    env.stage('app.env', `# settings\nGITHUB_TOKEN=${token}\nDEBUG=0\n`);
+    env.stage('deploy.yml', `env:\n  BLOB: ${encoded}\n`);
+    env.git('commit', '-q', '--no-verify', '-m', 'base');
+
+    // Another line of the file changes: the secret is reported, suppressed, and named in a note.
+    env.stage('app.env', `# settings\nGITHUB_TOKEN=${token}\nDEBUG=1\n`);
+    const untouched = env.staged();
+    expect(untouched.exitCode).toBe(0);
+    expect(untouched.report.summary).toMatchObject({ findings: 0, suppressed: 1 });
+    expect(untouched.report.findings[0]!.occurrences).toMatchObject([{ path: 'app.env', line: 2, column: 14, inHead: { path: 'app.env' } }]);
+    expect(untouched.stderr).toBe(
+      [
+        'sprawl: note: 1 secret is already committed in files these changes touch (not blocking: the commit does not add it):',
+        '  app.env:2:14  github.pat.classic (critical)',
+        '  Committed secrets stay in history: rotate it, then remove it (sprawl git shows since when).',
+        '',
+      ].join('\n'),
+    );
+    const sarif = runCli(['staged', '--format', 'sarif'], { cwd: env.root });
+    expect(sarif.exitCode).toBe(0);
+    const sarifLog = JSON.parse(sarif.stdout);
+    expect(schemaErrors(sarifLog)).toEqual([]);
+    expect(sarifLog.runs[0].results[0].suppressions).toEqual([
+      { kind: 'external', status: 'accepted', justification: 'already committed (in HEAD as app.env); the staged changes do not add it' },
+    ]);
+    const text = runCli(['staged'], { cwd: env.root });
+    expect(text.stdout).toContain('no findings; 1 suppressed (allowed inline, in the baseline, or already in HEAD)');
+
+    // Moved to another line and re-indented, and encoded text re-wrapped into a list: the same text, not blocking.
+    env.stage('app.env', `DEBUG=1\n  GITHUB_TOKEN=${token}\n`);
+    env.stage('deploy.yml', `env:\n  - ${encoded}\n`);
+    const moved = env.staged('--decode', '1');
+    expect(moved.exitCode).toBe(0);
+    expect(moved.report.findings.map((finding) => finding.occurrences.map((occurrence) => `${occurrence.path}:${occurrence.line} ${occurrence.inHead?.path}`))).toEqual([['app.env:2 app.env'], ['deploy.yml:2 deploy.yml']]);
+
+    // A second copy in the same file is new: both places are listed, and the commit is blocked.
+    env.stage('app.env', `GITHUB_TOKEN=${token}\nDEBUG=1\nBACKUP_TOKEN=${token}\n`);
+    const copied = env.staged();
+    expect(copied.exitCode).toBe(1);
+    expect(copied.stderr).toContain('sprawl: 2 secrets in the staged changes; the commit is blocked:\n  app.env:1:14  github.pat.classic (critical)\n  app.env:3:14');
+
+    // Renamed with an edit: compared with the file it was.
+    env.git('checkout', '-q', 'HEAD', '--', 'app.env');
+    env.git('mv', 'app.env', 'config.env');
+    env.stage('config.env', `# settings\nGITHUB_TOKEN=${token}\nDEBUG=0\nLOG=1\n`);
+    const renamed = env.staged();
+    expect(renamed.exitCode).toBe(0);
+    expect(renamed.report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => `${occurrence.path} ${occurrence.inHead?.path}`))).toEqual(['config.env app.env']);
+
+    // The same secret committed to a new file is new sprawl, whatever HEAD holds elsewhere.
+    env.stage('other.env', `GITHUB_TOKEN=${token}\n`);
+    const spread = env.staged();
+    expect(spread.exitCode).toBe(1);
+    expect(spread.stderr).toContain('the commit is blocked:\n  other.env:1:14  github.pat.classic (critical)\n  Remove it');
   });
 
   it('honours .sprawlignore (the staged version) and --exclude', () => {

@@ -3,8 +3,10 @@
  * pre-commit hooks. A commit holds a few files, so it is scanned in this thread with only the rules its
  * keywords call for, without starting the worker pool (unless `--threads` asks for the pool). When it
  * fails, a short message after the report names each place, its rule, and how to allow a false positive.
+ * A secret the commit does not add (already in HEAD, see sources/staged-already-committed.ts) does not
+ * block it, but is named in a note: it needs rotating whoever committed it.
  */
-import type { Finding } from '../../findings/finding.js';
+import { isSuppressed, type Finding } from '../../findings/finding.js';
 import { severityRank } from '../../findings/severity.js';
 import type { Severity } from '../../ruleset/rule.js';
 import { placeOf, printable } from '../../reporters/report.js';
@@ -18,17 +20,20 @@ const MAX_LISTED = 10;
 export async function runStaged(directory: string, options: ScanCommandOptions): Promise<number> {
   const listing = await listStaged(directory, { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore });
   let blocked = '';
+  let committed = '';
   const exitCode = await scanAndReport(
     {
       ...listing,
       inProcess: options.threads === undefined,
       afterReport: ({ findings, failOn }) => {
         blocked = blockedMessage(findings, failOn);
+        committed = alreadyCommittedNote(findings);
       },
     },
     options,
   );
   if (exitCode === EXIT.findings) process.stderr.write(blocked);
+  process.stderr.write(committed);
   return exitCode;
 }
 
@@ -38,7 +43,7 @@ export function blockedMessage(findings: readonly Finding[], failOn: Severity | 
   const places = findings
     .filter((finding) => !finding.suppressed && severityRank(finding.severity) >= threshold)
     .flatMap((finding) =>
-      finding.occurrences.filter((occurrence) => !occurrence.allowed && !occurrence.baselined).map((occurrence) => `  ${printable(placeOf(occurrence))}:${occurrence.line}:${occurrence.column}  ${finding.rule.id} (${finding.severity})`),
+      finding.occurrences.filter((occurrence) => !isSuppressed(occurrence)).map((occurrence) => `  ${printable(placeOf(occurrence))}:${occurrence.line}:${occurrence.column}  ${finding.rule.id} (${finding.severity})`),
     )
     .sort();
   const count = places.length;
@@ -48,6 +53,26 @@ export function blockedMessage(findings: readonly Finding[], failOn: Severity | 
     ...(count > MAX_LISTED ? [`  … and ${count - MAX_LISTED} more`] : []),
     '  Remove it from the staged file (and rotate it if it is real). A false positive: add a `sprawl:allow`',
     '  comment on its line (e.g. `# sprawl:allow test fixture`) and stage the file again.',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Secrets the commit leaves where they were: not its fault, but committed already, so worth a line. */
+export function alreadyCommittedNote(findings: readonly Finding[]): string {
+  const places = findings
+    .flatMap((finding) =>
+      finding.occurrences
+        .filter((occurrence) => occurrence.inHead && !occurrence.allowed && !occurrence.baselined)
+        .map((occurrence) => `  ${printable(placeOf(occurrence))}:${occurrence.line}:${occurrence.column}  ${finding.rule.id} (${finding.severity})`),
+    )
+    .sort();
+  if (places.length === 0) return '';
+  const count = places.length;
+  const lines = [
+    `sprawl: note: ${count} secret${count === 1 ? ' is' : 's are'} already committed in files these changes touch (not blocking: the commit does not add ${count === 1 ? 'it' : 'them'}):`,
+    ...places.slice(0, MAX_LISTED),
+    ...(count > MAX_LISTED ? [`  … and ${count - MAX_LISTED} more`] : []),
+    `  Committed secrets stay in history: rotate ${count === 1 ? 'it' : 'them'}, then remove ${count === 1 ? 'it' : 'them'} (sprawl git shows since when).`,
   ];
   return `${lines.join('\n')}\n`;
 }

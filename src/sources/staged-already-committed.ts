@@ -1,0 +1,83 @@
+/**
+ * Which staged findings the commit does not add. A pre-commit hook scans whole staged files, so a file
+ * that already holds a committed secret would block every later commit that touches any other line of
+ * it, and the only ways out (rewrite history, or `--no-verify`) teach people to skip the hook. gitleaks'
+ * `protect --staged` answers with added lines only; that still blocks a commit that moves or re-indents
+ * the secret's line, and misses nothing more. sprawl compares text instead: an occurrence is already
+ * committed when its exact text (the secret, or the encoded run it was found in) is in the file's
+ * committed version (HEAD's, under the old name for a rename) at least as many times as the staged
+ * version holds it. A new copy, in the same file or another, is still new, and blocks.
+ *
+ * Such occurrences are still reported (`inHead`), as suppressed: they do not fail the run, and `sprawl
+ * staged` names them in a note, since a secret in HEAD needs rotating whoever committed it.
+ */
+import type { Finding, Occurrence } from '../findings/finding.js';
+import { isSuppressed } from '../findings/finding.js';
+import type { GitRepository } from './git.js';
+
+/** A staged path and, when it was in HEAD (modified, or renamed), the committed version to compare with. */
+export interface StagedVersion {
+  blobId: string;
+  previous?: { blobId: string; path: string };
+}
+
+export async function markAlreadyCommitted(findings: readonly Finding[], repository: GitRepository, versions: ReadonlyMap<string, StagedVersion>): Promise<void> {
+  // Occurrences that could be old: in a staged file that has a committed version, not inside an archive
+  // (an archive entry's line and column are the inner file's), not already suppressed.
+  const candidates: { finding: Finding; occurrence: Occurrence; version: StagedVersion & { previous: { blobId: string; path: string } } }[] = [];
+  for (const finding of findings) {
+    for (const occurrence of finding.occurrences) {
+      if (occurrence.provenance.kind !== 'staged' || occurrence.entry !== undefined || isSuppressed(occurrence)) continue;
+      const version = versions.get(occurrence.provenance.path);
+      if (version?.previous) candidates.push({ finding, occurrence, version: { ...version, previous: version.previous } });
+    }
+  }
+  if (candidates.length === 0) return;
+  const texts = new Map<string, string>();
+  const wanted = new Set(candidates.flatMap(({ version }) => [version.blobId, version.previous.blobId]));
+  for await (const { id, bytes } of repository.readBlobs([...wanted])) {
+    if (bytes !== null) texts.set(id, bytes.toString('utf8'));
+  }
+  // Per staged path and exact text: how many staged occurrences hold it, against the committed count.
+  const groups = new Map<string, { occurrences: Occurrence[]; previousText: string; span: string; previousPath: string }>();
+  for (const { occurrence, version } of candidates) {
+    const stagedText = texts.get(version.blobId);
+    const previousText = texts.get(version.previous.blobId);
+    if (stagedText === undefined || previousText === undefined) continue; // unreadable: new, to be safe
+    const span = textAt(stagedText, occurrence);
+    if (span === undefined || span.length === 0) continue;
+    const key = `${occurrence.provenance.path}\0${span}`;
+    const group = groups.get(key) ?? { occurrences: [], previousText, span, previousPath: version.previous.path };
+    group.occurrences.push(occurrence);
+    groups.set(key, group);
+  }
+  for (const group of groups.values()) {
+    if (countOf(group.previousText, group.span) < group.occurrences.length) continue;
+    for (const occurrence of group.occurrences) occurrence.inHead = { path: group.previousPath };
+  }
+  for (const { finding } of candidates) finding.suppressed = finding.occurrences.every(isSuppressed);
+}
+
+/** The text an occurrence covers, by its 1-based lines and UTF-16 columns (after a byte-order mark). */
+export function textAt(text: string, occurrence: Pick<Occurrence, 'line' | 'column' | 'endLine' | 'endColumn'>): string | undefined {
+  const start = offsetOf(text, occurrence.line, occurrence.column);
+  const end = offsetOf(text, occurrence.endLine, occurrence.endColumn);
+  return start === undefined || end === undefined || end < start ? undefined : text.slice(start, end);
+}
+
+function offsetOf(text: string, line: number, column: number): number | undefined {
+  let lineStart = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (let at = 1; at < line; at++) {
+    const newline = text.indexOf('\n', lineStart);
+    if (newline < 0) return undefined;
+    lineStart = newline + 1;
+  }
+  const offset = lineStart + column - 1;
+  return offset <= text.length ? offset : undefined;
+}
+
+function countOf(text: string, part: string): number {
+  let count = 0;
+  for (let at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length)) count++;
+  return count;
+}
