@@ -34,11 +34,11 @@ export interface GitExposure {
   removedIn?: CommitRef;
   atHead: boolean;
   /**
-   * Not at HEAD yet never removed: the refs whose history holds the commit that added it (a branch
-   * not merged, a tag, `refs/stash`), where it is still to be found. Filled in by `sprawl git`.
+   * Not at HEAD, but in the tip of these refs (a branch not merged, a tag, `stash`), whether or not
+   * HEAD's history removed it: where anyone who fetches can still read it today. Filled in by `sprawl git`.
    */
   stillOn?: string[];
-  /** From the first commit to the removal, or to now while still at HEAD. */
+  /** From the first commit to the removal, or to now while still at HEAD or on another ref's tip. */
   daysExposed: number;
   /** Every path it was committed under, sorted. */
   paths: string[];
@@ -61,9 +61,12 @@ export function exposureOf(
   const first = added[0];
   if (!first) return undefined;
   const atHead = [...blobIds].some((id) => head.blobIds.has(id));
+  // A commit that drops one version of the file and adds another that still holds the secret (an edit,
+  // a rename, a merge) did not remove it.
+  const stillAddingCommits = new Set(added.map((event) => event.commit.id));
   const lastRemoval = atHead
     ? undefined
-    : mine.filter((event) => event.kind === 'removed').sort((a, b) => olderFirst(b, a))[0];
+    : mine.filter((event) => event.kind === 'removed' && !stillAddingCommits.has(event.commit.id)).sort((a, b) => olderFirst(b, a))[0];
   const end = lastRemoval ? Date.parse(lastRemoval.commit.date) : now.getTime();
   return {
     firstCommit: { ...first.commit, path: first.path },
@@ -78,4 +81,23 @@ export function exposureOf(
 /** Orders events by when their commits were made, the older first; within one second, by git's log. */
 export function olderFirst(a: BlobEvent, b: BlobEvent): number {
   return Date.parse(a.commit.date) - Date.parse(b.commit.date) || b.logOrder - a.logOrder;
+}
+
+/** A ref's tip commit, with its committer date (ISO 8601). */
+export interface RefTip {
+  ref: string;
+  commitId: string;
+  date: string;
+}
+
+/**
+ * The secret is not at HEAD but in these refs' tips: it is exposed until now, and the newest tip is the
+ * last commit that holds it (whatever HEAD's history removed).
+ */
+export function stillHeldOn(exposure: GitExposure, tips: readonly RefTip[], now: Date = new Date()): void {
+  exposure.stillOn = tips.map((tip) => tip.ref);
+  const newest = [...tips].sort((a, b) => Date.parse(b.date) - Date.parse(a.date))[0];
+  if (!newest) return;
+  exposure.lastCommitId = newest.commitId;
+  exposure.daysExposed = Math.max(0, Math.floor((now.getTime() - Date.parse(exposure.firstCommit.date)) / MS_PER_DAY));
 }

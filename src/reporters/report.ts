@@ -56,10 +56,14 @@ export function describeExposure(finding: Finding): string | undefined {
   const exposure = finding.exposure;
   if (!exposure) return undefined;
   const first = `first committed in ${exposure.firstCommit.id.slice(0, 7)} (${exposure.firstCommit.date.slice(0, 10)}, ${exposure.firstCommit.author})`;
+  const removed = exposure.removedIn ? `removed in ${exposure.removedIn.id.slice(0, 7)} (${exposure.removedIn.date.slice(0, 10)})` : undefined;
+  // A ref's tip that still holds it is the news, whatever HEAD's history did.
   const now = exposure.atHead
     ? 'still at HEAD'
-    : exposure.removedIn
-      ? `removed in ${exposure.removedIn.id.slice(0, 7)} (${exposure.removedIn.date.slice(0, 10)}), still in history`
-      : `not at HEAD but never removed: still on ${exposure.stillOn?.length ? exposure.stillOn.join(', ') : 'a ref other than HEAD'}`;
+    : exposure.stillOn?.length
+      ? `${removed ? `${removed} but` : 'not at HEAD but never removed:'} still on ${exposure.stillOn.join(', ')}`
+      : removed
+        ? `${removed}, still in history`
+        : 'not at HEAD, in no ref\'s tip: still in history';
   return `${first}, ${now}, ${exposure.daysExposed} days exposed`;
 }

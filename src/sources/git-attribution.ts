@@ -16,6 +16,13 @@ import { recordsOfFile, type GitRepository } from './git.js';
 import { rawRowIdsOf, rawRowOf } from './git-raw-row.js';
 
 const ZERO_ID = /^0+$/;
+/**
+ * Dates have whole seconds, so of two commits made in the same second only git's order says which came
+ * first (`BlobEvent.logOrder`). By default git may list a parent before its child when their dates tie
+ * (`git stash` right after a commit: the stash's index commit came out after the commit it was made on,
+ * and took credit for its secret); `--date-order` never lists a parent before all its children.
+ */
+const ORDER_ARGS = ['--date-order'];
 /** Opens a commit's header record (a byte no id, date or name holds). */
 const COMMIT_MARK = '\x01';
 
@@ -23,7 +30,7 @@ const COMMIT_MARK = '\x01';
  * `-z`: records end in NUL and paths come as committed. Without it git quotes a path that is not plain
  * ASCII (`café.env` came out as `"caf\303\251.env"`, in findings too).
  */
-const LOG_ARGS = ['log', '-z', '--format=%x01%H%x09%cI%x09%an%x09%P', '--raw', '--no-abbrev', '-m', '--no-renames'];
+const LOG_ARGS = ['log', '-z', '--format=%x01%H%x09%cI%x09%an%x09%P', '--raw', '--no-abbrev', '-m', '--no-renames', ...ORDER_ARGS];
 /** How large the log's file may grow (about a million commits; `SPRAWL_TEST_LOG_LIMIT_BYTES` lowers it for the tests). */
 const LOG_LIMIT_BYTES = Number(process.env.SPRAWL_TEST_LOG_LIMIT_BYTES) || 512 * 1024 * 1024;
 /** How often the file's size is looked at while git writes it. */
@@ -127,7 +134,7 @@ async function commitOrder(repository: GitRepository, revisionArgs: readonly str
   const order = new Map<string, number>();
   if (commitIds.size === 0) return order;
   let position = 0;
-  listing: for await (const ids of repository.lines(['rev-list', ...revisionArgs])) {
+  listing: for await (const ids of repository.lines(['rev-list', ...ORDER_ARGS, ...revisionArgs])) {
     for (const id of ids) {
       if (commitIds.has(id)) order.set(id, position);
       if (order.size === commitIds.size) break listing;

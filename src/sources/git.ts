@@ -15,6 +15,7 @@ import { simpleGitLibrary } from '../parsers.js';
 import { UserError } from '../user-error.js';
 import { CatFileSession, type ObjectReader } from './git-cat-file.js';
 import { SPRAWLIGNORE } from './folder-ignores.js';
+import type { RefTip } from '../findings/exposure.js';
 
 /**
  * The variables git sets for hooks to say which repository and index are meant (`git commit -a` runs the
@@ -131,18 +132,46 @@ export class GitRepository {
     const { commitId } = await this.headTree();
     const atHead = new Set<string>();
     if (!commitId || places.length === 0) return atHead;
-    const distinct = [...new Map(places.map((place) => [`${place.blobId}\0${place.path}`, place])).values()];
-    // The protocol is a line per question; a path with a newline in it is asked on its own.
-    const asked = distinct.filter((place) => !place.path.includes('\n'));
-    const answers = (await this.runWithInput(['cat-file', '--batch-check=%(objectname)'], asked.map((place) => `${commitId}:${place.path}\n`).join(''))).split('\n');
-    asked.forEach((place, index) => {
-      if (answers[index] === place.blobId) atHead.add(place.blobId);
+    const distinct = [...new Map(places.map((place) => [`${place.blobId}\0${place.path}`, { ...place, commitId }])).values()];
+    const found = await this.blobIdsAt(distinct);
+    distinct.forEach((place, index) => {
+      if (found[index] === place.blobId) atHead.add(place.blobId);
     });
-    for (const place of distinct.filter((each) => each.path.includes('\n'))) {
-      const id = (await this.run(['rev-parse', '--verify', '--quiet', `${commitId}:${place.path}`]).catch(() => '')).trim();
-      if (id === place.blobId) atHead.add(place.blobId);
-    }
     return atHead;
+  }
+
+  /**
+   * What each commit's tree has at each path (an object id, or '' for nothing): one `cat-file
+   * --batch-check` for all of them (the protocol is a line per question, so a path with a newline in it
+   * is asked on its own).
+   */
+  async blobIdsAt(places: readonly { commitId: string; path: string }[]): Promise<string[]> {
+    const found = places.map(() => '');
+    const asked = places.flatMap((place, index) => (place.path.includes('\n') ? [] : [{ place, index }]));
+    if (asked.length > 0) {
+      const answers = (await this.runWithInput(['cat-file', '--batch-check=%(objectname)'], asked.map(({ place }) => `${place.commitId}:${place.path}\n`).join(''))).split('\n');
+      asked.forEach(({ index }, at) => {
+        const answer = answers[at] ?? '';
+        found[index] = /^[0-9a-f]+$/.test(answer) ? answer : ''; // else `<name> missing`
+      });
+    }
+    for (const [index, place] of places.entries()) {
+      if (place.path.includes('\n')) found[index] = (await this.run(['rev-parse', '--verify', '--quiet', `${place.commitId}:${place.path}`]).catch(() => '')).trim();
+    }
+    return found;
+  }
+
+  /** The refs (branches, tags, `stash`) whose history holds this commit, with their tip commits. */
+  async refsContaining(commitId: string): Promise<RefTip[]> {
+    // `*` peels an annotated tag to its commit; refnames cannot hold a tab.
+    const output = await this.run(['for-each-ref', '--contains', commitId, '--format=%(refname:short)%09%(objectname)%09%(*objectname)%09%(committerdate:iso-strict)%09%(*committerdate:iso-strict)']);
+    return output
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [ref = '', id = '', peeledId = '', date = '', peeledDate = ''] = line.split('\t');
+        return { ref, commitId: peeledId || id, date: peeledDate || date };
+      });
   }
 
   /**

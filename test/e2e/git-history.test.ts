@@ -144,6 +144,52 @@ describe('commits made in the same second (a script, a rebase)', () => {
   });
 });
 
+describe('a stash made in the same second as its commit; refs whose tip still holds a secret', () => {
+  // `git stash` just after a commit: its index and work-tree commits share the commit's second, and git's
+  // default order listed the index commit after the commit it was made on, so it took the credit.
+  const repo = new GitRepo(env.path('stash'));
+  const token = fakes.fake('github.pat.classic');
+  const onSide = fakes.fake('github.pat.classic');
+  const second = '2024-03-01T09:00:00Z';
+  repo.write('README.md', '# app\n').commit('base', '2024-02-01T00:00:00Z');
+  const added = repo.write('app.env', `TOKEN=${token}\n`).commit('add', second);
+  repo.write('app.env', `TOKEN=${token}\nDEBUG=1\n`).git('add', 'app.env');
+  execFileSync('git', ['stash', '-q'], { cwd: repo.root, env: { ...process.env, GIT_AUTHOR_DATE: second, GIT_COMMITTER_DATE: second } });
+  const stash = repo.git('rev-parse', 'stash').trim();
+  const removed = repo.remove('app.env').commit('remove', '2024-03-05T00:00:00Z');
+  // On a branch not merged: a secret edited (the new version still holds it), never removed.
+  repo.git('checkout', '-q', '-b', 'side');
+  const sideAdded = repo.write('side.env', `TOKEN=${onSide}\n`).commit('side', '2024-04-01T00:00:00Z');
+  const sideEdited = repo.write('side.env', `# edited\nTOKEN=${onSide}\n`).commit('side edit', '2024-04-02T00:00:00Z');
+  repo.git('checkout', '-q', 'main');
+  const daysSince = (iso: string) => Math.floor((Date.now() - Date.parse(iso)) / 86_400_000);
+
+  it('credits the commit, not its stash; a secret removed from HEAD but in the stash is still exposed there', () => {
+    const { report } = scanGit([repo.root]);
+    const stashed = report.findings.find((finding: any) => finding.exposure.paths.includes('app.env'));
+    expect(stashed.exposure).toMatchObject({ firstCommit: { id: added }, removedIn: { id: removed }, atHead: false, stillOn: ['stash'], lastCommitId: stash });
+    expect(Math.abs(stashed.exposure.daysExposed - daysSince(second))).toBeLessThanOrEqual(1);
+    // An edit that keeps the secret is no removal; the branch's tip is the last commit that holds it.
+    const side = report.findings.find((finding: any) => finding.exposure.paths.includes('side.env'));
+    expect(side.exposure).toMatchObject({ firstCommit: { id: sideAdded }, atHead: false, stillOn: ['side'], lastCommitId: sideEdited });
+    expect(side.exposure.removedIn).toBeUndefined();
+    expect(scanGit([repo.root], { env: { SPRAWL_TEST_LOG_LIMIT_BYTES: '64', SPRAWL_TEST_FIND_OBJECT_BATCH: '1' } }).report.findings).toEqual(report.findings);
+  });
+
+  it('says so in text', () => {
+    const { stdout } = runCli(['git', repo.root], { env: { NO_COLOR: '1' } });
+    expect(stdout).toContain(`first committed in ${added.slice(0, 7)} (2024-03-01, Dev), removed in ${removed.slice(0, 7)} (2024-03-05) but still on stash,`);
+    expect(stdout).toContain(`first committed in ${sideAdded.slice(0, 7)} (2024-04-01, Dev), not at HEAD but never removed: still on side,`);
+  });
+
+  it('once the stash is dropped, the secret is only in history: removed, and exposed until the removal', () => {
+    repo.git('stash', 'drop', '-q');
+    const stashed = scanGit([repo.root]).report.findings.find((finding: any) => finding.exposure.paths.includes('app.env'));
+    expect(stashed.exposure).toMatchObject({ firstCommit: { id: added }, removedIn: { id: removed }, lastCommitId: added, daysExposed: 3 });
+    expect(stashed.exposure.stillOn).toBeUndefined();
+  });
+});
+
 describe('paths that are not plain ASCII', () => {
   // Git quotes such paths in its logs unless asked for NUL-separated output (`café.env` came out as
   // `"caf\303\251.env"`, in the findings too).

@@ -3,8 +3,9 @@
  * once each, then the findings attributed to the commits that added and removed them.
  */
 import type { Finding, Occurrence } from '../../findings/finding.js';
-import type { BlobEvent } from '../../findings/exposure.js';
-import { exposureOf, olderFirst } from '../../findings/exposure.js';
+import type { BlobEvent, RefTip } from '../../findings/exposure.js';
+import { exposureOf, olderFirst, stillHeldOn } from '../../findings/exposure.js';
+import type { GitRepository } from '../../sources/git.js';
 import { blobEventsOf, historyLog, type HistoryLog } from '../../sources/git-attribution.js';
 import { listHistory, type HistorySelection } from '../../sources/git-history.js';
 import { scanAndReport, type ScanCommandOptions } from '../scan-pipeline.js';
@@ -44,13 +45,15 @@ export async function runGit(repositoryPath: string, options: GitCommandOptions)
         const unanswered = new Set([...blobIds].filter((id) => !atHead.has(id)));
         if (!history.wholeHistory && unanswered.size > 0) for (const id of await history.repository.blobsInHeadTree(unanswered)) atHead.add(id);
         const head = { commitId: (await history.repository.headTree()).commitId, blobIds: atHead };
+        const blobsOf = new Map<Finding, Set<string>>();
         for (const finding of findings) {
           const findingBlobs = new Set(finding.occurrences.flatMap(blobIdOf));
+          blobsOf.set(finding, findingBlobs);
           const exposure = exposureOf(findingBlobs, events, head);
           if (exposure) finding.exposure = exposure;
           finding.occurrences = spreadOverPaths(finding.occurrences, events);
         }
-        await nameRefsStillHolding(findings, (args) => history.repository.run(args));
+        await nameRefsStillHolding(findings, blobsOf, history.repository);
       },
     },
     options,
@@ -58,20 +61,24 @@ export async function runGit(repositoryPath: string, options: GitCommandOptions)
 }
 
 /**
- * A secret not at HEAD and never removed lives on in another ref: a branch not merged, a tag, a stash.
- * Says which, by the refs that contain the commit that added it (one `for-each-ref` per such commit; most
- * scans have none).
+ * A secret not at HEAD may live on in another ref: a branch not merged, a tag, a stash, whether or not
+ * HEAD's history removed it. The refs whose history holds the commit that added it are the candidates
+ * (one `for-each-ref --contains` per such commit); those whose tip still has one of its blobs at one of
+ * its paths hold it (one `cat-file --batch-check` for all of them). Most scans have no such secret.
  */
-async function nameRefsStillHolding(findings: readonly Finding[], git: (args: readonly string[]) => Promise<string>): Promise<void> {
-  const refsByCommit = new Map<string, Promise<string[]>>();
+async function nameRefsStillHolding(findings: readonly Finding[], blobsOf: ReadonlyMap<Finding, ReadonlySet<string>>, repository: GitRepository): Promise<void> {
+  const refsByCommit = new Map<string, Promise<RefTip[]>>();
   for (const finding of findings) {
     const exposure = finding.exposure;
-    if (!exposure || exposure.atHead || exposure.removedIn) continue;
+    if (!exposure || exposure.atHead) continue;
     const commit = exposure.firstCommit.id;
-    if (!refsByCommit.has(commit)) {
-      refsByCommit.set(commit, git(['for-each-ref', '--contains', commit, '--format=%(refname:short)']).then((output) => output.split('\n').filter(Boolean)));
-    }
-    exposure.stillOn = await refsByCommit.get(commit)!;
+    if (!refsByCommit.has(commit)) refsByCommit.set(commit, repository.refsContaining(commit));
+    const candidates = await refsByCommit.get(commit)!;
+    const asked = candidates.flatMap((tip) => exposure.paths.map((path) => ({ tip, commitId: tip.commitId, path })));
+    const found = await repository.blobIdsAt(asked);
+    const blobs = blobsOf.get(finding) ?? new Set();
+    const holders = [...new Set(asked.filter((_, index) => blobs.has(found[index]!)).map((question) => question.tip))];
+    if (holders.length > 0) stillHeldOn(exposure, holders);
   }
 }
 
