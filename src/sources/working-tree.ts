@@ -62,7 +62,13 @@ export function listWorkingTree(rootArgument: string, options: WorkingTreeOption
     throw new UserError('path-unreadable', `${rootArgument}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}), so nothing would be scanned`);
   }
   if (rootStats.isFile()) {
-    return { root: path.dirname(root), items: singleFile(root), skipped: [], provenanceOf: fileProvenance };
+    // A file is reported by the path it was named by: under the current folder (`sprawl scan
+    // config/prod.env` run at the top of a project, as pre-commit runs it) relative to that folder,
+    // which is then the root its config is found in; elsewhere relative to its own folder.
+    const fromHere = path.relative(process.cwd(), root);
+    const underHere = fromHere !== '' && !fromHere.startsWith(`..${path.sep}`) && fromHere !== '..' && !path.isAbsolute(fromHere);
+    const fileRoot = underHere ? process.cwd() : path.dirname(root);
+    return { root: fileRoot, items: singleFile(root, path.relative(fileRoot, root).split(path.sep).join('/')), skipped: [], provenanceOf: fileProvenance };
   }
   const skipped: SkippedInput[] = [];
   return { root, items: walk(root, options, skipped), skipped, provenanceOf: fileProvenance };
@@ -72,8 +78,8 @@ function fileProvenance(id: string): Provenance[] {
   return [{ kind: 'file', path: id }];
 }
 
-async function* singleFile(absolutePath: string): AsyncIterable<readonly ScanItem[]> {
-  yield [{ kind: 'file', id: path.basename(absolutePath), absolutePath }];
+async function* singleFile(absolutePath: string, id: string): AsyncIterable<readonly ScanItem[]> {
+  yield [{ kind: 'file', id, absolutePath }];
 }
 
 /*

@@ -55,6 +55,26 @@ describe('sprawl scan of a working tree', () => {
     ]);
   });
 
+  it('reports a single file by the path it was named by, from the folder it is scanned in, with that folder\'s config', () => {
+    const place = (report: { findings: { occurrences: { path: string }[] }[] }) => report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => occurrence.path));
+    expect(place(scanJson(['config/app.env'], { cwd: env.root }).report)).toEqual(['config/app.env']);
+    expect(place(scanJson(['./src/../config/app.env'], { cwd: env.root }).report)).toEqual(['config/app.env']);
+    // Outside the current folder, relative to its own folder (a path with `..` in a report helps nobody).
+    expect(place(scanJson(['../config/app.env'], { cwd: env.path('src') }).report)).toEqual(['app.env']);
+    expect(place(scanJson([env.path('config/app.env')], { cwd: env.path('src') }).report)).toEqual(['app.env']);
+    // The project's config where the scan is run applies, as it does to `sprawl scan .`.
+    const configured = new ScanEnv('sprawl-single-file-');
+    try {
+      configured.write('.sprawl.yml', 'fail_on: none\n');
+      configured.write('deploy/prod.env', `GITHUB_TOKEN=${token}\n`);
+      const result = scanJson(['deploy/prod.env'], { cwd: configured.root });
+      expect(result.exitCode).toBe(0);
+      expect(place(result.report)).toEqual(['deploy/prod.env']);
+    } finally {
+      configured.cleanup();
+    }
+  });
+
   it('honours nested .gitignore files, .git/info/exclude, .sprawlignore and --exclude; --no-ignore shows everything but .git', () => {
     const ignoring = scanJson([env.root, '--exclude', 'excluded/**']).report;
     const paths = ignoring.findings.flatMap((finding) => finding.occurrences.map((occurrence) => occurrence.path));
