@@ -10,6 +10,7 @@
 import path from 'node:path';
 import type { SkippedInput } from '../engine/scan-stats.js';
 import { UserError } from '../user-error.js';
+import { isCalendarDate } from '../findings/baseline.js';
 import { excludeMatcher } from './exclude-globs.js';
 import { GitRepository } from './git.js';
 import type { Provenance } from './provenance.js';
@@ -50,6 +51,7 @@ export interface HistoryListing {
 const MESSAGE_ID_PREFIX = 'commit-message:';
 
 export async function listHistory(directory: string, selection: HistorySelection, filters: HistoryFilters = {}): Promise<HistoryListing> {
+  checkRevisions(selection);
   const repository = await GitRepository.open(directory);
   for (const [flag, value] of [['--since', selection.since], ['--until', selection.until]] as const) {
     if (value !== undefined) await checkDate(repository, flag, value);
@@ -104,11 +106,27 @@ export function startedNow<T>(items: AsyncIterable<T>): { items: AsyncIterable<T
 }
 
 /**
+ * A range or branch goes to git among its arguments, where a value starting with `-` would be read as an
+ * option (`--output=FILE` makes git write a file). No revision starts with `-`; refuse one that does.
+ */
+function checkRevisions(selection: HistorySelection): void {
+  if (selection.range !== undefined && selection.branch !== undefined) {
+    throw new UserError('usage', '--range and --branch cannot be used together (a range names its own commits: --range main~5..main)');
+  }
+  for (const [flag, value] of [['--range', selection.range], ['--branch', selection.branch]] as const) {
+    if (value === undefined) continue;
+    if (value.trim() === '' || value.startsWith('-')) throw new UserError('usage', `${flag} ${JSON.stringify(value)}: not a ${flag === '--range' ? 'revision range (try main..HEAD)' : 'branch name'}`);
+  }
+}
+
+/**
  * Git reads any text as a date: what it cannot make sense of becomes "now", so a mistyped `--since`
  * would silently scan nothing. Ask git how it reads the date, and refuse one it read as this very moment
  * unless that is what was written.
  */
 async function checkDate(repository: GitRepository, flag: '--since' | '--until', value: string): Promise<void> {
+  // Git takes 2024-13-45 for some day; a date written as a calendar date must name one that exists.
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value) && !isCalendarDate(value)) throw new UserError('usage', `${flag} ${value}: no such day`);
   const answer = await repository.run(['rev-parse', `--since=${value}`]);
   const seconds = Number(/--max-age=(\d+)/.exec(answer)?.[1]);
   const readAsNow = Number.isFinite(seconds) && Math.abs(seconds - Date.now() / 1000) < 5;

@@ -525,6 +525,19 @@ describe('errors', () => {
     expect(runCli(['git', repo.root, '--since', '2023-12-01', '--until', '2 weeks ago']).exitCode).toBe(0);
   });
 
+  it('a range or branch that git would read as an option, a day that does not exist, --range with --branch: exit 2, nothing written', () => {
+    const repo = new GitRepo(env.path('option-values'));
+    repo.write('a.txt', 'one\n').commit('one', '2024-01-01T00:00:00Z');
+    const cases: [string[], string][] = [
+      [['--range=--output=written.txt'], 'sprawl: --range "--output=written.txt": not a revision range (try main..HEAD)\n'],
+      [['--branch=--output=written.txt'], 'sprawl: --branch "--output=written.txt": not a branch name\n'],
+      [['--range', 'main', '--branch', 'main'], 'sprawl: --range and --branch cannot be used together (a range names its own commits: --range main~5..main)\n'],
+      [['--until', '2024-13-45'], 'sprawl: --until 2024-13-45: no such day\n'],
+    ];
+    for (const [args, stderr] of cases) expect(runCli(['git', repo.root, ...args])).toMatchObject({ exitCode: 2, stdout: '', stderr });
+    expect(repo.git('status', '--porcelain')).toBe('');
+  });
+
   it('an error before the scan starts (a bad configuration) ends the command at once, on a history longer than one listing window', () => {
     // A listing started early and never read would keep git, and with it this process, waiting on a
     // full pipe: the error was printed, but the command did not end.
