@@ -5,7 +5,8 @@
  * Only the 4 KiB on either side of the secret are searched, so a megabyte-long minified line with
  * thousands of candidates costs linear time, not quadratic.
  */
-const MARKER = Buffer.from('sprawl:allow');
+export const ALLOW_MARKER = 'sprawl:allow';
+const MARKER = Buffer.from(ALLOW_MARKER);
 const NEWLINE = 0x0a;
 const SEARCH_WINDOW_BYTES = 4096;
 

@@ -351,7 +351,7 @@ function isGzip(bytes: Buffer): boolean {
  * The encoding of UTF-16 text, told by its byte-order mark and a NUL byte among its first characters (so
  * that Latin-1 text opening with `ÿþ` is not taken for it); undefined for anything else.
  */
-function utf16EncodingOf(bytes: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+export function utf16EncodingOf(bytes: Buffer): 'utf-16le' | 'utf-16be' | undefined {
   const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
   return encoding && bytes.subarray(2, Math.min(bytes.length, BINARY_SNIFF_BYTES)).includes(0) ? encoding : undefined;
 }
@@ -365,7 +365,7 @@ function isWantedWhole(opening: Buffer): boolean {
 }
 
 /** Git's own test for binary content: a NUL byte in the first 8,000 bytes. */
-function looksBinary(bytes: Buffer): boolean {
+export function looksBinary(bytes: Buffer): boolean {
   return bytes.subarray(0, Math.min(bytes.length, BINARY_SNIFF_BYTES)).includes(0);
 }
 

@@ -13,6 +13,8 @@
  */
 import type { Finding, Occurrence } from '../findings/finding.js';
 import { isSuppressed } from '../findings/finding.js';
+import { ALLOW_MARKER } from '../detectors/allow-comment.js';
+import { looksBinary, utf16EncodingOf } from '../engine/chunked-scan.js';
 import type { GitRepository } from './git.js';
 
 /** A staged path and, when it was in HEAD (modified, or renamed), the committed version to compare with. */
@@ -36,14 +38,15 @@ export async function markAlreadyCommitted(findings: readonly Finding[], reposit
   const texts = new Map<string, string>();
   const wanted = new Set(candidates.flatMap(({ version }) => [version.blobId, version.previous.blobId]));
   for await (const { id, bytes } of repository.readBlobs([...wanted])) {
-    if (bytes !== null) texts.set(id, bytes.toString('utf8'));
+    const text = bytes === null ? undefined : textOf(bytes);
+    if (text !== undefined) texts.set(id, text);
   }
   // Per staged path and exact text: how many staged occurrences hold it, against the committed count.
   const groups = new Map<string, { occurrences: Occurrence[]; previousText: string; span: string; previousPath: string }>();
   for (const { occurrence, version } of candidates) {
     const stagedText = texts.get(version.blobId);
     const previousText = texts.get(version.previous.blobId);
-    if (stagedText === undefined || previousText === undefined) continue; // unreadable: new, to be safe
+    if (stagedText === undefined || previousText === undefined) continue; // unreadable, compressed: new, to be safe
     const span = textAt(stagedText, occurrence);
     if (span === undefined || span.length === 0) continue;
     const key = `${occurrence.provenance.path}\0${span}`;
@@ -52,7 +55,7 @@ export async function markAlreadyCommitted(findings: readonly Finding[], reposit
     groups.set(key, group);
   }
   for (const group of groups.values()) {
-    if (countOf(group.previousText, group.span) < group.occurrences.length) continue;
+    if (countUnallowed(group.previousText, group.span) < group.occurrences.length) continue;
     for (const occurrence of group.occurrences) occurrence.inHead = { path: group.previousPath };
   }
   for (const { finding } of candidates) finding.suppressed = finding.occurrences.every(isSuppressed);
@@ -76,8 +79,24 @@ function offsetOf(text: string, line: number, column: number): number | undefine
   return offset <= text.length ? offset : undefined;
 }
 
-function countOf(text: string, part: string): number {
+/**
+ * The text the engine located the occurrence in: UTF-16 decoded (its byte-order mark gone, as the engine
+ * counts columns), UTF-8 as it is. Other content with NUL bytes (gzip, archives) is scanned decompressed,
+ * where these positions do not point into the blob: undefined, and the occurrence counts as new.
+ */
+function textOf(bytes: Buffer): string | undefined {
+  const encoding = utf16EncodingOf(bytes);
+  if (encoding) return new TextDecoder(encoding).decode(bytes);
+  return looksBinary(bytes) ? undefined : bytes.toString('utf8');
+}
+
+/** Copies of `part` in `text`, leaving out those on a `sprawl:allow` line: an allowed copy does not excuse a new one. */
+function countUnallowed(text: string, part: string): number {
   let count = 0;
-  for (let at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length)) count++;
+  for (let at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length)) {
+    const lineEnd = text.indexOf('\n', at + part.length);
+    const line = text.slice(text.lastIndexOf('\n', at) + 1, lineEnd < 0 ? text.length : lineEnd);
+    if (!line.includes(ALLOW_MARKER)) count++;
+  }
   return count;
 }

@@ -3,6 +3,7 @@
  * generated fakes. What is scanned is the index (what `git commit` would record), never the working copy.
  */
 import { symlinkSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { fakeMaker } from '../support/fakes.js';
 import { GitScanEnv, trackedEnvs } from '../support/git-repo.js';
@@ -214,6 +215,37 @@ describe('sprawl staged', () => {
     const spread = env.staged();
     expect(spread.exitCode).toBe(1);
     expect(spread.stderr).toContain('the commit is blocked:\n  other.env:1:14  github.pat.classic (critical)\n  Remove it');
+  });
+
+  it('compares UTF-16 text as decoded; an allowed copy in HEAD does not excuse a new one; compressed content counts as new', () => {
+    const env = repo();
+    const [kept, replaced, replacement] = [fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic')];
+    const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    env.stage('deploy.ps1', utf16(`$a = 1\r\n$Token = "${kept}"\r\n`));
+    env.stage('rotate.ps1', utf16(`$a = 1\r\n$Token = "${replaced}"\r\n`));
+    env.stage('settings.py', `FIXTURE = "${kept}"  # sprawl:allow test fixture\n`);
+    env.stage('dump.sql.gz', gzipSync(`-- dump\nINSERT INTO t VALUES ('${kept}');\n`));
+    env.git('commit', '-q', '--no-verify', '-m', 'base');
+
+    env.stage('deploy.ps1', utf16(`$a = 2\r\n$Token = "${kept}"\r\n`));
+    env.stage('rotate.ps1', utf16(`$a = 1\r\n$Token = "${replacement}"\r\n`));
+    const decoded = env.staged();
+    expect(decoded.exitCode).toBe(1);
+    expect(decoded.report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => `${occurrence.path}:${occurrence.line}:${occurrence.column} ${occurrence.inHead?.path}`)).sort()).toEqual([
+      'deploy.ps1:2:11 deploy.ps1',
+      'rotate.ps1:2:11 undefined',
+    ]);
+    env.git('reset', '-q');
+
+    env.stage('settings.py', `FIXTURE = "${kept}"  # sprawl:allow test fixture\nREAL_TOKEN = "${kept}"\n`);
+    const allowedCopy = env.staged();
+    expect(allowedCopy.exitCode).toBe(1);
+    expect(allowedCopy.stderr).toContain('the commit is blocked:\n  settings.py:2:15  github.pat.classic (critical)\n');
+    env.git('reset', '-q');
+
+    // Its lines are those of the decompressed text, which the blob's bytes do not show: new, to be safe.
+    env.stage('dump.sql.gz', gzipSync(`-- dump\nINSERT INTO t VALUES ('${kept}');\nINSERT INTO t VALUES ('x');\n`));
+    expect(env.staged().exitCode).toBe(1);
   });
 
   it('honours .sprawlignore (the staged version) and --exclude', () => {
