@@ -5,7 +5,7 @@
 import { MAX_MATCHES_PER_RULE, MAX_VALUES_PER_RULE } from './match-limit.js';
 
 /** Why an input was not (fully) scanned. */
-export type SkipReason = 'binary' | 'symlink' | 'unreadable' | 'worker-crash' | 'special-file' | 'lfs-pointer' | 'submodule' | 'shallow-history' | 'value-limit' | 'match-limit';
+export type SkipReason = 'binary' | 'symlink' | 'unreadable' | 'worker-crash' | 'special-file' | 'lfs-pointer' | 'submodule' | 'shallow-history' | 'not-downloaded' | 'value-limit' | 'match-limit';
 
 /** `10,000`, written by hand: `toLocaleString` loads the locale data, 12-45 ms of every run's start. */
 const withCommas = (count: number) => String(count).replace(/\B(?=(\d{3})+$)/g, ',');
@@ -19,6 +19,7 @@ export const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
   'lfs-pointer': 'a Git LFS pointer: the content lives on the LFS server, not in the repository',
   submodule: 'a submodule: scan its own repository',
   'shallow-history': 'history not visible',
+  'not-downloaded': 'not downloaded by a partial clone (fetch them, or clone without --filter, to scan them)',
   'value-limit': `more than ${withCommas(MAX_VALUES_PER_RULE)} different values of one rule (a credential dump): the first ${withCommas(MAX_VALUES_PER_RULE)} are reported, and the rest was not searched for that rule`,
   'match-limit': `more than ${withCommas(MAX_MATCHES_PER_RULE)} matches of one rule (a log that repeats a credential): past them, only values not met before in it are reported`,
 };
@@ -33,7 +34,7 @@ export function isScannedInPart(reason: SkipReason): boolean {
  * warnings in SARIF. The rest (binary files, links, LFS pointers…) are counted and noted.
  */
 export function isUnexpectedSkip(reason: SkipReason): boolean {
-  return reason === 'unreadable' || reason === 'worker-crash' || isScannedInPart(reason);
+  return reason === 'unreadable' || reason === 'worker-crash' || reason === 'not-downloaded' || isScannedInPart(reason);
 }
 
 export interface SkippedInput {

@@ -16,8 +16,10 @@ export interface BlobEvent {
   kind: 'added' | 'removed';
   commit: CommitRef;
   path: string;
-  /** For removals: the commit before (first parent), the last one the blob was present in. */
+  /** For removals: the commit before, the last one the blob was present in (a merge's first parent until told otherwise). */
   parentId?: string;
+  /** For removals in a merge: every parent, since git's log does not say which parent a row compares with. */
+  parentIds?: string[];
   /**
    * The commit's place in git's log, 0 the newest. Dates have whole seconds, and a script or a rebase
    * makes several commits in one: of two such, the one git lists later is the older (git lists a
@@ -53,20 +55,20 @@ const MS_PER_DAY = 86_400_000;
 export function exposureOf(
   blobIds: ReadonlySet<string>,
   events: readonly BlobEvent[],
-  head: { commitId: string; blobIds: ReadonlySet<string> },
+  head: {
+    commitId: string;
+    blobIds: ReadonlySet<string>;
+    /** Removal commits known to be in HEAD's history: where several branches removed it, HEAD's removal is the one that counts. */
+    history?: ReadonlySet<string>;
+  },
   now: Date = new Date(),
 ): GitExposure | undefined {
-  const mine = events.filter((event) => blobIds.has(event.blobId));
-  const added = mine.filter((event) => event.kind === 'added').sort((a, b) => olderFirst(a, b) || a.path.localeCompare(b.path));
+  const added = events.filter((event) => event.kind === 'added' && blobIds.has(event.blobId)).sort((a, b) => olderFirst(a, b) || a.path.localeCompare(b.path));
   const first = added[0];
   if (!first) return undefined;
   const atHead = [...blobIds].some((id) => head.blobIds.has(id));
-  // A commit that drops one version of the file and adds another that still holds the secret (an edit,
-  // a rename, a merge) did not remove it.
-  const stillAddingCommits = new Set(added.map((event) => event.commit.id));
-  const lastRemoval = atHead
-    ? undefined
-    : mine.filter((event) => event.kind === 'removed' && !stillAddingCommits.has(event.commit.id)).sort((a, b) => olderFirst(b, a))[0];
+  const removals = atHead ? [] : removalsOf(blobIds, events);
+  const lastRemoval = removals.find((event) => head.history?.has(event.commit.id)) ?? removals[0];
   const end = lastRemoval ? Date.parse(lastRemoval.commit.date) : now.getTime();
   return {
     firstCommit: { ...first.commit, path: first.path },
@@ -76,6 +78,16 @@ export function exposureOf(
     daysExposed: Math.max(0, Math.floor((end - Date.parse(first.commit.date)) / MS_PER_DAY)),
     paths: [...new Set(added.map((event) => event.path))].sort(),
   };
+}
+
+/**
+ * The commits that removed the secret, the newest first. A commit that drops one version of the file and
+ * adds another that still holds the secret (an edit, a rename, a merge) did not remove it.
+ */
+export function removalsOf(blobIds: ReadonlySet<string>, events: readonly BlobEvent[]): BlobEvent[] {
+  const mine = events.filter((event) => blobIds.has(event.blobId));
+  const stillAddingCommits = new Set(mine.filter((event) => event.kind === 'added').map((event) => event.commit.id));
+  return mine.filter((event) => event.kind === 'removed' && !stillAddingCommits.has(event.commit.id)).sort((a, b) => olderFirst(b, a));
 }
 
 /** Orders events by when their commits were made, the older first; within one second, by git's log. */
@@ -91,13 +103,12 @@ export interface RefTip {
 }
 
 /**
- * The secret is not at HEAD but in these refs' tips: it is exposed until now, and the newest tip is the
- * last commit that holds it (whatever HEAD's history removed).
+ * The secret is not at HEAD but on these refs (their short names): it is exposed until now, and the
+ * newest of their tip commits (`tips`, the newest first) is the last commit that holds it, whatever
+ * HEAD's history removed.
  */
-export function stillHeldOn(exposure: GitExposure, tips: readonly RefTip[], now: Date = new Date()): void {
-  exposure.stillOn = tips.map((tip) => tip.ref);
-  const newest = [...tips].sort((a, b) => Date.parse(b.date) - Date.parse(a.date))[0];
-  if (!newest) return;
-  exposure.lastCommitId = newest.commitId;
+export function stillHeldOn(exposure: GitExposure, tips: readonly RefTip[], refs: readonly string[], now: Date = new Date()): void {
+  exposure.stillOn = [...refs];
   exposure.daysExposed = Math.max(0, Math.floor((now.getTime() - Date.parse(exposure.firstCommit.date)) / MS_PER_DAY));
+  if (tips[0]) exposure.lastCommitId = tips[0].commitId;
 }

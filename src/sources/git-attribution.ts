@@ -157,7 +157,7 @@ async function blobEventsIn(log: AsyncIterable<readonly string[]>, blobIds: Read
   // touch none of them, and reading every header (a date to parse) was most of the work here.
   let header: string | undefined;
   let commit: CommitRef | undefined;
-  let firstParent: string | undefined;
+  let parents: string[] = [];
   // Within one run of `git log` (the kept log, or one batch of `--find-object`).
   let logOrder = -1;
   // After a row, the next record is its path: the row while it waits for it (null: a row about none of the blobs).
@@ -175,13 +175,16 @@ async function blobEventsIn(log: AsyncIterable<readonly string[]>, blobIds: Read
     const { newMode, oldId, newId, status } = row;
     if (newMode === '160000') return; // a submodule commit, not a blob
     if (commit === undefined) {
-      const [id = '', date = '', author = '', parents = ''] = header.slice(1).split('\t');
+      const [id = '', date = '', author = '', parentList = ''] = header.slice(1).split('\t');
       commit = { id, date: new Date(date).toISOString(), author }; // UTC, so dates compare and read the same everywhere
-      firstParent = parents.split(' ')[0] || undefined;
+      parents = parentList.split(' ').filter(Boolean);
     }
     if (blobIds.has(newId) && !ZERO_ID.test(newId) && status !== 'D') record({ blobId: newId, kind: 'added', commit, path, logOrder });
     if (blobIds.has(oldId) && oldId !== newId && status !== 'A') {
-      record({ blobId: oldId, kind: 'removed', commit, path, ...(firstParent ? { parentId: firstParent } : {}), logOrder });
+      // With -m, a merge's rows against each parent follow one header, with nothing to tell which parent
+      // a row is against: the merge's parents go with the event, for the caller to ask which held it.
+      const parentId = parents[0];
+      record({ blobId: oldId, kind: 'removed', commit, path, ...(parentId ? { parentId } : {}), ...(parents.length > 1 ? { parentIds: parents } : {}), logOrder });
     }
   };
   for await (const batch of log) {

@@ -10,6 +10,7 @@
  * V8's optimiser large async functions to compile and recompile in every worker.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { gitEnvironment } from './git-environment.js';
 
 /** Told, object by object and in the order they were requested, what `cat-file --batch` printed. */
 export interface ObjectReader {
@@ -159,7 +160,7 @@ export class CatFileSession {
 
   private start(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
-    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'], env: gitEnvironment() });
     child.stderr.on('data', (data: Buffer) => {
       this.stderr += data.toString();
     });

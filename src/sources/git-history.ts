@@ -160,13 +160,19 @@ export interface ListedObject {
  * `cat-file --batch-check` tells. So nothing here grows with the number of commits. An older git refuses
  * the filter before listing anything; then every object is listed and all of them are `unknown`.
  */
-async function* listObjects(repository: GitRepository, revisionArgs: readonly string[], unknown: ListedObject[]): AsyncIterable<ListedObject[]> {
+async function* listObjects(repository: GitRepository, revisionArgs: readonly string[], unknown: ListedObject[], notDownloaded?: string[]): AsyncIterable<ListedObject[]> {
   let listed = false;
+  // `?<id>`: an object a partial clone did not download, listed (without its path) instead of failing.
+  const missingArgs = notDownloaded ? ['--missing=print'] : [];
   try {
-    for await (const lines of repository.lines(['rev-list', '--objects', '--filter=object:type=blob', ...revisionArgs])) {
+    for await (const lines of repository.lines(['rev-list', '--objects', '--filter=object:type=blob', ...missingArgs, ...revisionArgs])) {
       listed = true;
       const blobs: ListedObject[] = [];
       for (const line of lines) {
+        if (line.startsWith('?')) {
+          notDownloaded?.push(line.slice(1));
+          continue;
+        }
         if (!line.includes(' ')) continue; // a commit
         const object = parseObjectLine(line);
         if (object.id === '') continue;
@@ -179,8 +185,12 @@ async function* listObjects(repository: GitRepository, revisionArgs: readonly st
   } catch (error) {
     if (listed || !/filter/i.test(String((error as Error).message))) throw error;
   }
-  for await (const lines of repository.lines(['rev-list', '--objects', ...revisionArgs])) {
+  for await (const lines of repository.lines(['rev-list', '--objects', ...missingArgs, ...revisionArgs])) {
     for (const line of lines) {
+      if (line.startsWith('?')) {
+        notDownloaded?.push(line.slice(1));
+        continue;
+      }
       const object = parseObjectLine(line);
       if (object.id !== '') unknown.push(object);
     }
@@ -354,7 +364,9 @@ async function* historyItems(
   leftOutReady.catch(() => undefined); // awaited below; a failure then is the listing's
   let leftOut: ((blobPath: string | undefined) => boolean) | undefined;
   const kept = (objects: readonly ListedObject[], leftOut: (blobPath: string | undefined) => boolean) => objects.filter((object) => !leftOut(object.path)).map(blobItem);
-  yield* inScanOrder(repository, listObjects(repository, revisionArgs, unknown), async (window) => kept(window, (leftOut ??= await leftOutReady)));
+  // In a partial clone, blobs it did not download are expected: counted, not fetched (see git-environment.ts).
+  const notDownloaded: string[] | undefined = (await repository.isPartialClone()) ? [] : undefined;
+  yield* inScanOrder(repository, listObjects(repository, revisionArgs, unknown, notDownloaded), async (window) => kept(window, (leftOut ??= await leftOutReady)));
   leftOut ??= await leftOutReady;
   yield kept(await blobsAmong(repository, unknown), leftOut);
   if (selection.range) {
@@ -364,6 +376,9 @@ async function* historyItems(
   const head = await repository.headTree().catch(() => undefined);
   for (const submodulePath of head?.submodulePaths ?? []) {
     skipped.push({ path: submodulePath, reason: 'submodule', detail: 'scan its own repository with sprawl git' });
+  }
+  if (notDownloaded && notDownloaded.length > 0) {
+    skipped.push({ path: '.', reason: 'not-downloaded', detail: `${notDownloaded.length} blob${notDownloaded.length === 1 ? '' : 's'} of the history, such as ${notDownloaded[0]!.slice(0, 12)}`, count: notDownloaded.length });
   }
   if (repository.isShallow) {
     skipped.push({ path: '.', reason: 'shallow-history', detail: 'a shallow clone: commits before its boundary are not visible' });

@@ -14,8 +14,8 @@ import type { SimpleGit } from 'simple-git';
 import { simpleGitLibrary } from '../parsers.js';
 import { UserError } from '../user-error.js';
 import { CatFileSession, type ObjectReader } from './git-cat-file.js';
+import { gitEnvironment } from './git-environment.js';
 import { SPRAWLIGNORE } from './folder-ignores.js';
-import type { RefTip } from '../findings/exposure.js';
 
 /**
  * The variables git sets for hooks to say which repository and index are meant (`git commit -a` runs the
@@ -32,7 +32,9 @@ const REPOSITORY_ENVIRONMENT = [
   'GIT_NAMESPACE',
   'GIT_QUARANTINE_PATH',
   'GIT_CEILING_DIRECTORIES',
+  'GIT_NO_LAZY_FETCH',
 ] as const;
+
 
 function gitClient(baseDir: string): SimpleGit {
   return simpleGitLibrary().simpleGit({
@@ -43,7 +45,10 @@ function gitClient(baseDir: string): SimpleGit {
     allowEnvironment: REPOSITORY_ENVIRONMENT,
     // Treat 'close' as the end: simple-git otherwise waits 50 ms after 'exit' for output that never comes.
     completion: { onClose: true, onExit: false },
-  });
+  }).env(
+    // simple-git refuses an environment that sets GIT_* variables it was not told to allow.
+    Object.fromEntries(Object.entries(gitEnvironment()).filter(([name]) => !name.startsWith('GIT_') || (REPOSITORY_ENVIRONMENT as readonly string[]).includes(name))),
+  );
 }
 
 /**
@@ -51,6 +56,14 @@ function gitClient(baseDir: string): SimpleGit {
  * commits. Whether a blob is still at HEAD is asked per blob (`blobsAtHead`): a monorepo's tree has a
  * million entries, which are read as a stream and not kept.
  */
+export interface GitRef {
+  /** `refs/heads/main`, `refs/tags/v1`, `refs/stash`. */
+  name: string;
+  /** As people write it: `main`, `v1`, `stash`, `origin/main`. */
+  shortName: string;
+  objectId: string;
+}
+
 export interface HeadTree {
   commitId: string;
   /** Submodules in HEAD's tree: other repositories, reported rather than scanned. */
@@ -97,6 +110,16 @@ export class GitRepository {
     const [upToTop = '', headCommitId = ''] = isBare ? ['', lines[2]] : [lines[2], lines[3]];
     const root = isBare ? absolute : path.resolve(absolute, upToTop.trim());
     return new GitRepository(root, isBare, shallow.trim() === 'true', headCommitId.trim());
+  }
+
+  /**
+   * A partial clone (`git clone --filter=...`) names a promisor remote that holds the objects it did not
+   * download; such blobs are expected to be missing, where elsewhere a missing blob is corruption.
+   */
+  async isPartialClone(): Promise<boolean> {
+    // `remote.<name>.promisor` is what clone writes; `extensions.partialClone` what older versions wrote.
+    const settings = await this.run(['config', '--get-regexp', '^(remote\\..*\\.promisor|extensions\\.partialclone)$']).catch(() => '');
+    return settings.split('\n').some((line) => /^extensions\.partialclone \S|\.promisor true$/i.test(line.trim()));
   }
 
   /** HEAD's tree, read once (one `ls-tree`) for everyone who asks. */
@@ -161,17 +184,54 @@ export class GitRepository {
     return found;
   }
 
-  /** The refs (branches, tags, `stash`) whose history holds this commit, with their tip commits. */
-  async refsContaining(commitId: string): Promise<RefTip[]> {
-    // `*` peels an annotated tag to its commit; refnames cannot hold a tab.
-    const output = await this.run(['for-each-ref', '--contains', commitId, '--format=%(refname:short)%09%(objectname)%09%(*objectname)%09%(committerdate:iso-strict)%09%(*committerdate:iso-strict)']);
+  /**
+   * Every ref (branches, remote-tracking branches, tags, `stash`), by its full name and its short one,
+   * with the object it points at (peeled, for an annotated tag). Symbolic refs (`origin/HEAD`) are left
+   * out: they name another ref. Refnames hold no tab.
+   */
+  async refs(): Promise<GitRef[]> {
+    const output = await this.run(['for-each-ref', '--format=%(refname)%09%(refname:short)%09%(symref)%09%(objectname)%09%(*objectname)']);
     return output
       .split('\n')
       .filter(Boolean)
-      .map((line) => {
-        const [ref = '', id = '', peeledId = '', date = '', peeledDate = ''] = line.split('\t');
-        return { ref, commitId: peeledId || id, date: peeledDate || date };
+      .flatMap((line) => {
+        const [name = '', shortName = '', symref = '', objectId = '', peeledId = ''] = line.split('\t');
+        return symref ? [] : [{ name, shortName, objectId: peeledId || objectId }];
       });
+  }
+
+  /**
+   * The commits these revisions name (a tag peeled as far as it goes), with their committer dates; a
+   * revision that names no commit (a tag of a tree) is left out. One `cat-file` and one `show`.
+   */
+  async commitsOf(revisions: readonly string[]): Promise<Map<string, { id: string; date: string }>> {
+    const found = new Map<string, { id: string; date: string }>();
+    if (revisions.length === 0) return found;
+    const ids = (await this.runWithInput(['cat-file', '--batch-check=%(objectname)'], revisions.map((revision) => `${revision}^{commit}\n`).join(''))).split('\n');
+    const commitIds = [...new Set(ids.slice(0, revisions.length).filter((id) => /^[0-9a-f]+$/.test(id)))];
+    if (commitIds.length === 0) return found;
+    const dates = new Map(
+      (await this.run(['show', '-s', '--no-walk=unsorted', '--format=%H%x09%cI', ...commitIds]))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('\t') as [string, string]),
+    );
+    revisions.forEach((revision, index) => {
+      const id = ids[index] ?? '';
+      const date = dates.get(id);
+      if (date) found.set(revision, { id, date });
+    });
+    return found;
+  }
+
+  /** Whether `ancestor` is in the history of `descendant` (a commit is in its own). */
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    // Told by the exit code alone (0 yes, 1 no), which simple-git does not pass on.
+    const { child, stderr, exited } = this.spawnGit(['merge-base', '--is-ancestor', ancestor, descendant]);
+    child.stdin.end();
+    const code = await exited;
+    if (code !== 0 && code !== 1) throw gitError(this.root, new Error(stderr() || `git merge-base exited ${code}`));
+    return code === 0;
   }
 
   /**
@@ -244,7 +304,7 @@ export class GitRepository {
    * holds it); resolves when git is done, rejects with git's complaint. `stop` ends git early.
    */
   writeOutput(args: readonly string[], fd: number): { done: Promise<void>; stop: () => void } {
-    const child = spawn('git', [...args], { cwd: this.root, stdio: ['ignore', fd, 'pipe'] });
+    const child = spawn('git', [...args], { cwd: this.root, stdio: ['ignore', fd, 'pipe'], env: gitEnvironment() });
     let stderr = '';
     child.stderr?.on('data', (data: Buffer) => {
       stderr += data.toString();
@@ -258,7 +318,7 @@ export class GitRepository {
 
   /** Starts git in the repository, collecting what it says on stderr; `exited` settles with its exit code. */
   private spawnGit(args: readonly string[]) {
-    const child = spawn('git', [...args], { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', [...args], { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'], env: gitEnvironment() });
     let stderr = '';
     child.stderr.on('data', (data: Buffer) => {
       stderr += data.toString();
@@ -339,7 +399,7 @@ const NUL = 0x00;
  */
 export function gitOutput(cwd: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('git', [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: gitEnvironment() });
     const output: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (data: Buffer) => output.push(data));

@@ -190,6 +190,100 @@ describe('a stash made in the same second as its commit; refs whose tip still ho
   });
 });
 
+describe('refs, merges and date windows that tell where a secret still is and where it was last', () => {
+  const repo = new GitRepo(env.path('refs'));
+  const picked = fakes.fake('github.pat.classic');
+  const merged = fakes.fake('github.pat.classic');
+  const twice = fakes.fake('github.pat.classic');
+  const tagged = fakes.fake('github.pat.classic');
+  repo.write('README.md', '# app\n').commit('base', '2024-01-01T00:00:00Z');
+  // Cherry-picked onto a release branch, then removed from main: the release branch holds it, though
+  // its history does not hold the commit that first added it.
+  const pickedAdded = repo.write('a.py', `TOKEN = "${picked}"\n`).commit('add a', '2024-01-02T00:00:00Z');
+  repo.git('checkout', '-q', '-b', 'release', 'HEAD~1');
+  repo.git('cherry-pick', pickedAdded);
+  const releaseTip = repo.write('notes.txt', 'release\n').commit('release notes', '2024-01-03T00:00:00Z');
+  repo.git('checkout', '-q', 'main');
+  const pickedRemoved = repo.remove('a.py').commit('remove a', '2024-01-04T00:00:00Z');
+  // A merge that leaves out a file only its second parent had: that parent is the last commit holding it.
+  repo.git('checkout', '-q', '-b', 'feature');
+  const featureCommit = repo.write('m.py', `TOKEN = "${merged}"\n`).commit('feature', '2024-01-05T00:00:00Z');
+  repo.git('checkout', '-q', 'main');
+  repo.write('README.md', '# app 2\n').commit('main work', '2024-01-06T00:00:00Z');
+  repo.git('merge', '-q', '--no-ff', '--no-commit', 'feature');
+  repo.git('rm', '-qf', 'm.py');
+  const merge = repo.commit('merge feature without m.py', '2024-01-07T00:00:00Z');
+  repo.git('branch', '-D', 'feature');
+  // Removed on a side branch after main removed it: main's removal is the one that counts.
+  const twiceAdded = repo.write('c.py', `TOKEN = "${twice}"\n`).commit('add c', '2024-01-08T00:00:00Z');
+  repo.git('branch', 'side');
+  const twiceKept = repo.write('c.py', `TOKEN = "${twice}"\nPORT = 80\n`).commit('edit c', '2024-01-09T00:00:00Z');
+  const twiceRemoved = repo.remove('c.py').commit('remove c on main', '2024-01-10T00:00:00Z');
+  repo.git('checkout', '-q', 'side');
+  repo.remove('c.py').commit('remove c on side', '2024-01-11T00:00:00Z');
+  repo.git('checkout', '-q', 'main');
+  // Held only by a tag of a tag, and by a tag of a tree.
+  const taggedAdded = repo.write('t.py', `TOKEN = "${tagged}"\n`).commit('add t', '2024-01-12T00:00:00Z');
+  repo.git('tag', '-a', '-m', 'inner', 'inner', taggedAdded);
+  repo.git('tag', '-a', '-m', 'outer', 'outer', 'inner');
+  repo.git('tag', 'snapshot', `${taggedAdded}^{tree}`);
+  repo.git('tag', '-d', 'inner');
+  repo.remove('t.py').commit('remove t', '2024-01-13T00:00:00Z');
+
+  const exposureOf = (report: any, file: string) => report.findings.find((finding: any) => finding.exposure.paths.includes(file)).exposure;
+
+  it('names the refs whose tip still holds it, whichever commit they hold it from, with the newest tip as its last commit', () => {
+    const { report } = scanGit([repo.root]);
+    expect(exposureOf(report, 'a.py')).toMatchObject({ firstCommit: { id: pickedAdded }, removedIn: { id: pickedRemoved }, stillOn: ['release'], lastCommitId: releaseTip });
+    const tag = exposureOf(report, 't.py');
+    expect(tag).toMatchObject({ firstCommit: { id: taggedAdded }, stillOn: ['outer', 'snapshot'], lastCommitId: taggedAdded });
+  });
+
+  it('takes the parent of a merge that held the secret, and the removal in HEAD\'s history', () => {
+    const { report } = scanGit([repo.root]);
+    expect(exposureOf(report, 'm.py')).toMatchObject({ firstCommit: { id: featureCommit }, removedIn: { id: merge }, lastCommitId: featureCommit, daysExposed: 2 });
+    expect(exposureOf(report, 'm.py').stillOn).toBeUndefined();
+    expect(exposureOf(report, 'c.py')).toMatchObject({ firstCommit: { id: twiceAdded }, removedIn: { id: twiceRemoved }, lastCommitId: twiceKept, daysExposed: 2 });
+  });
+
+  it('finds the commit that added a secret before a date window that holds only commits that kept it, and its removal', () => {
+    const windowed = new GitRepo(env.path('window'));
+    const token = fakes.fake('github.pat.classic');
+    const added = windowed.write('w.py', `TOKEN = "${token}"\n`).commit('add', '2024-03-01T00:00:00Z');
+    windowed.write('other.txt', 'x\n').commit('other work', '2024-03-05T00:00:00Z');
+    const removed = windowed.remove('w.py').commit('remove', '2024-03-10T00:00:00Z');
+    const { report } = scanGit([windowed.root, '--since', '2024-03-03']);
+    expect(exposureOf(report, 'w.py')).toMatchObject({ firstCommit: { id: added }, removedIn: { id: removed }, daysExposed: 9 });
+    expect(report.findings[0].occurrences[0].introducedIn.id).toBe(added);
+  });
+
+  it('lists a clone\'s origin/main once, not again as origin/HEAD', () => {
+    const clone = env.path('refs-clone');
+    execFileSync('git', ['clone', '-q', repo.root, clone]);
+    const { report } = scanGit([clone]);
+    expect(exposureOf(report, 'a.py').stillOn).toEqual(['origin/release']);
+  });
+});
+
+describe('a partial clone (--filter=blob:none)', () => {
+  it('counts the blobs it did not download, fetches none of them, and scans the rest', () => {
+    const upstream = new GitRepo(env.path('partial-upstream'));
+    const token = fakes.fake('github.pat.classic');
+    upstream.write('old.py', `TOKEN = "${token}"\n`).commit('old', '2024-01-01T00:00:00Z');
+    upstream.remove('old.py').write('new.py', `# moved\nTOKEN = "${token}"\n`).commit('new', '2024-01-02T00:00:00Z');
+    upstream.git('config', 'uploadpack.allowfilter', 'true');
+    const clone = env.path('partial-clone');
+    execFileSync('git', ['clone', '-q', '--filter=blob:none', `file://${upstream.root}`, clone]);
+    const packs = () => readdirSync(path.join(clone, '.git', 'objects', 'pack')).sort();
+    const before = packs();
+    const { report } = scanGit([clone]);
+    expect(packs()).toEqual(before);
+    // The checkout downloaded HEAD's blob; the history's other blob stayed on the remote.
+    expect(report.findings.map((finding: any) => finding.occurrences.map((occurrence: any) => occurrence.path))).toEqual([['new.py']]);
+    expect(report.skipped).toEqual([{ path: '.', reason: 'not-downloaded', detail: expect.stringMatching(/^1 blob of the history, such as [0-9a-f]{12}$/), count: 1 }]);
+  });
+});
+
 describe('paths that are not plain ASCII', () => {
   // Git quotes such paths in its logs unless asked for NUL-separated output (`café.env` came out as
   // `"caf\303\251.env"`, in the findings too).

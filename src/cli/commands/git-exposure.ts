@@ -1,0 +1,175 @@
+/**
+ * `sprawl git`'s exposure step: once the findings are known, the commits that added and removed each of
+ * their blobs (from the log, `sources/git-attribution.ts`), whether HEAD still holds them, which other
+ * refs still do, and one occurrence per path each was committed under. Git is asked only about the blobs
+ * that hold a finding, so a scan with none asks nothing.
+ */
+import type { Finding, Occurrence } from '../../findings/finding.js';
+import { exposureOf, olderFirst, removalsOf, stillHeldOn, type BlobEvent, type RefTip } from '../../findings/exposure.js';
+import type { GitRepository } from '../../sources/git.js';
+import { blobEventsOf, type HistoryLog } from '../../sources/git-attribution.js';
+import type { HistoryListing } from '../../sources/git-history.js';
+
+export async function addExposure(findings: Finding[], history: HistoryListing, log: HistoryLog): Promise<void> {
+  const { repository } = history;
+  const blobsOf = new Map(findings.map((finding) => [finding, new Set(finding.occurrences.flatMap(blobIdOf))]));
+  const blobIds = new Set([...blobsOf.values()].flatMap((blobs) => [...blobs]));
+  let events = await blobEventsOf(log, repository, history.revisionArgs, blobIds);
+  if (!history.wholeHistory) events = await withAdditionsBeforeTheWindow(events, blobIds, repository);
+  await findRemovedFromParents(events, repository);
+  // Still at HEAD: asked only for these blobs, at every path they were committed under.
+  const places = [...events.filter((event) => event.kind === 'added'), ...findings.flatMap((finding) => finding.occurrences.flatMap(placeOf))];
+  const atHead = await repository.blobsAtHead(places);
+  // A narrowed scan knows only the paths its commits gave: a blob renamed since is looked for by id.
+  const unanswered = new Set([...blobIds].filter((id) => !atHead.has(id)));
+  if (!history.wholeHistory && unanswered.size > 0) for (const id of await repository.blobsInHeadTree(unanswered)) atHead.add(id);
+  const headCommitId = (await repository.headTree()).commitId;
+  const headHistory = await removalsInHeadHistory(findings, blobsOf, events, atHead, headCommitId, repository);
+  for (const finding of findings) {
+    const exposure = exposureOf(blobsOf.get(finding)!, events, { commitId: headCommitId, blobIds: atHead, history: headHistory });
+    if (exposure) finding.exposure = exposure;
+    finding.occurrences = spreadOverPaths(finding.occurrences, events);
+  }
+  await nameRefsStillHolding(findings, blobsOf, repository);
+}
+
+/**
+ * A scan narrowed by dates sees a blob whose commit that added it lies before the window (the window
+ * holds only its removal, or a commit that kept it): without that commit there is no first commit to
+ * tell. Those blobs' events are asked again over the whole history.
+ */
+async function withAdditionsBeforeTheWindow(events: BlobEvent[], blobIds: ReadonlySet<string>, repository: GitRepository): Promise<BlobEvent[]> {
+  const added = new Set(events.filter((event) => event.kind === 'added').map((event) => event.blobId));
+  const unattributed = new Set([...blobIds].filter((id) => !added.has(id)));
+  if (unattributed.size === 0) return events;
+  const whole = await blobEventsOf('ask-again', repository, ['--all'], unattributed);
+  return [...events.filter((event) => !unattributed.has(event.blobId)), ...whole];
+}
+
+/**
+ * git's log of a merge (`-m`) lists its rows against each parent under one header, so a removal in a
+ * merge does not say which parent held the blob. Asked: the parent that has it at that path is the last
+ * commit that held it (one `cat-file --batch-check` for all such rows; merges that remove a secret are few).
+ */
+async function findRemovedFromParents(events: BlobEvent[], repository: GitRepository): Promise<void> {
+  const inMerges = events.filter((event) => event.kind === 'removed' && event.parentIds !== undefined);
+  const asked = inMerges.flatMap((event) => event.parentIds!.map((parentId) => ({ event, commitId: parentId, path: event.path })));
+  if (asked.length === 0) return;
+  const found = await repository.blobIdsAt(asked);
+  const held = new Set(asked.filter((question, index) => found[index] === question.event.blobId));
+  for (const event of inMerges) {
+    // The first parent, in the merge's order, that had the blob at that path.
+    const holder = asked.find((question) => question.event === event && held.has(question));
+    if (holder) event.parentId = holder.commitId;
+  }
+}
+
+/**
+ * Where branches removed a secret apart (a feature branch, then main), the removal that counts is the
+ * one in HEAD's history. Asked only for findings not at HEAD with removals in more than one commit, one
+ * `merge-base --is-ancestor` per such commit.
+ */
+async function removalsInHeadHistory(
+  findings: readonly Finding[],
+  blobsOf: ReadonlyMap<Finding, ReadonlySet<string>>,
+  events: readonly BlobEvent[],
+  atHead: ReadonlySet<string>,
+  headCommitId: string,
+  repository: GitRepository,
+): Promise<Set<string>> {
+  const inHistory = new Set<string>();
+  if (!headCommitId) return inHistory;
+  const asked = new Set<string>();
+  for (const finding of findings) {
+    const blobs = blobsOf.get(finding)!;
+    if ([...blobs].some((id) => atHead.has(id))) continue;
+    const commits = new Set(removalsOf(blobs, events).map((event) => event.commit.id));
+    if (commits.size > 1) for (const commit of commits) asked.add(commit);
+  }
+  for (const commit of asked) if (await repository.isAncestor(commit, headCommitId)) inHistory.add(commit);
+  return inHistory;
+}
+
+/**
+ * A secret not at HEAD may live on in another ref: a branch not merged, a tag, a stash, a cherry-pick on
+ * a release branch, whether or not HEAD's history removed it. Every ref's tip is asked for each path the
+ * secret lived under (one `cat-file --batch-check` for all of them); a ref holds it when the answer is
+ * one of its blobs, or when the ref points at such a blob itself. The newest holding tip is its last commit.
+ */
+async function nameRefsStillHolding(findings: readonly Finding[], blobsOf: ReadonlyMap<Finding, ReadonlySet<string>>, repository: GitRepository): Promise<void> {
+  const notAtHead = findings.filter((finding) => finding.exposure && !finding.exposure.atHead);
+  if (notAtHead.length === 0) return;
+  const refs = await repository.refs();
+  const paths = [...new Set(notAtHead.flatMap((finding) => finding.exposure!.paths))];
+  const questions = refs.flatMap((ref) => paths.map((path) => ({ ref, commitId: ref.name, path })));
+  const found = await repository.blobIdsAt(questions);
+  const holdersOf = new Map<Finding, Set<string>>();
+  for (const finding of notAtHead) {
+    const blobs = blobsOf.get(finding)!;
+    const lived = new Set(finding.exposure!.paths);
+    const holders = new Set(refs.filter((ref) => blobs.has(ref.objectId)).map((ref) => ref.name));
+    questions.forEach(({ ref, path }, index) => {
+      if (lived.has(path) && blobs.has(found[index]!)) holders.add(ref.name);
+    });
+    if (holders.size > 0) holdersOf.set(finding, holders);
+  }
+  const tips = await repository.commitsOf([...new Set([...holdersOf.values()].flatMap((names) => [...names]))]);
+  const shortNameOf = new Map(refs.map((ref) => [ref.name, ref.shortName]));
+  for (const [finding, holders] of holdersOf) {
+    const names = [...holders].sort();
+    const holding: RefTip[] = names.flatMap((name) => {
+      const tip = tips.get(name);
+      return tip ? [{ ref: shortNameOf.get(name) ?? name, commitId: tip.id, date: tip.date }] : [];
+    });
+    stillHeldOn(finding.exposure!, await newestFirst(holding, repository), names.map((name) => shortNameOf.get(name) ?? name));
+  }
+}
+
+/** Tips by date, the newest first; of tips made in the same second, one whose history holds the other comes first. */
+async function newestFirst(tips: RefTip[], repository: GitRepository): Promise<RefTip[]> {
+  const sorted = [...tips].sort((a, b) => Date.parse(b.date) - Date.parse(a.date));
+  for (let at = 1; at < sorted.length && Date.parse(sorted[at]!.date) === Date.parse(sorted[0]!.date); at++) {
+    const candidate = sorted[at]!;
+    if (candidate.commitId !== sorted[0]!.commitId && (await repository.isAncestor(sorted[0]!.commitId, candidate.commitId))) {
+      sorted.splice(at, 1);
+      sorted.unshift(candidate);
+    }
+  }
+  return sorted;
+}
+
+function blobIdOf(occurrence: Occurrence): string[] {
+  return occurrence.provenance.kind === 'git' ? [occurrence.provenance.blobId] : [];
+}
+
+function placeOf(occurrence: Occurrence): { blobId: string; path: string }[] {
+  const { provenance } = occurrence;
+  return provenance.kind === 'git' ? [{ blobId: provenance.blobId, path: provenance.path }] : [];
+}
+
+/** One occurrence per path a blob was committed under (a rename or a copy is another place). */
+function spreadOverPaths(occurrences: Occurrence[], events: readonly BlobEvent[]): Occurrence[] {
+  // Each occurrence with the commit that added it at its path, if the log knows one.
+  const spread: { occurrence: Occurrence; added?: BlobEvent }[] = [];
+  for (const occurrence of occurrences) {
+    const { provenance } = occurrence;
+    if (provenance.kind !== 'git') {
+      spread.push({ occurrence });
+      continue;
+    }
+    const additions = events.filter((event) => event.kind === 'added' && event.blobId === provenance.blobId).sort(olderFirst);
+    const firstByPath = new Map<string, BlobEvent>();
+    for (const event of additions) if (!firstByPath.has(event.path)) firstByPath.set(event.path, event);
+    if (firstByPath.size === 0) spread.push({ occurrence });
+    for (const [path, event] of firstByPath) {
+      spread.push({ occurrence: { ...occurrence, provenance: { ...provenance, path }, introducedIn: event.commit }, added: event });
+    }
+  }
+  // Every version of a file that kept the secret is another blob at the same path: one place, first seen.
+  const firstPerPath = new Map<string, Occurrence>();
+  for (const { occurrence } of spread.sort((a, b) => (a.added && b.added ? olderFirst(a.added, b.added) : a.added ? 1 : b.added ? -1 : 0))) {
+    const key = `${occurrence.provenance.kind}\0${occurrence.provenance.path}`;
+    if (!firstPerPath.has(key)) firstPerPath.set(key, occurrence);
+  }
+  return [...firstPerPath.values()].sort((a, b) => a.provenance.path.localeCompare(b.provenance.path) || a.line - b.line);
+}
