@@ -11,10 +11,15 @@ export function loadRuleCatalogue(options: { rules?: string[]; builtinRules: boo
   const builtin = options.builtinRules ? loadBuiltinRules() : [];
   const user = options.rules && options.rules.length > 0 ? loadRules(options.rules) : [];
   if (builtin.length === 0 && user.length === 0) throw new UserError('usage', '--no-builtin-rules needs at least one --rules PATH');
+  rejectClashes(user, builtin);
+  return [...builtin, ...user];
+}
+
+/** A user's rule may not take a built-in rule's id: findings, baselines and SARIF key on it. */
+export function rejectClashes(user: readonly Rule[], builtin: readonly Rule[]): void {
   const builtinIds = new Map(builtin.map((rule) => [rule.id, rule]));
   for (const rule of user) {
     const clash = builtinIds.get(rule.id);
     if (clash) throw new UserError('rule-invalid', `${rule.origin.file}:${rule.origin.line}: rule ${rule.id}: duplicate rule id (also at ${clash.origin.file}:${clash.origin.line})`);
   }
-  return [...builtin, ...user];
 }

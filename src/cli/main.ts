@@ -16,6 +16,14 @@ import { toolVersion } from './version.js';
 export async function main(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug') || process.env.SPRAWL_DEBUG === '1';
   if (debug) enableDebugLog();
+  // Worker threads and relative paths both need the current folder; one removed under the shell is the
+  // user's to fix, not a crash.
+  try {
+    process.cwd();
+  } catch {
+    process.stderr.write('sprawl: the current folder no longer exists (cd to one that does)\n');
+    return EXIT.userError;
+  }
   let exitCode: number = EXIT.clean;
   const program = buildProgram((code) => {
     exitCode = code;
@@ -34,6 +42,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`sprawl: ${error.message}\n`);
       if (debug && error.cause) process.stderr.write(`${String((error.cause as Error).stack ?? error.cause)}\n`);
       return EXIT.userError;
+    }
+    if (isBrokenInstall(error)) {
+      process.stderr.write(`sprawl: internal error: the installation is incomplete (${describeChain(error)}); reinstall (npm ci) and run again\n`);
+      return EXIT.internalError;
     }
     process.stderr.write(`sprawl: internal error: ${describeChain(error)}; this is a bug in sprawl; rerun with --debug for the stack\n`);
     if (debug) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
@@ -230,7 +242,16 @@ function parsePositiveInt(value: string): number {
 function describeChain(error: unknown): string {
   const parts: string[] = [];
   for (let current: unknown = error; current && parts.length < 5; current = (current as Error).cause) {
-    parts.push(current instanceof Error ? current.message : String(current));
+    // The first line of each: the rest (Node's "Require stack:") is for --debug.
+    parts.push((current instanceof Error ? current.message : String(current)).split('\n')[0]!);
   }
   return parts.join(': ');
+}
+
+/** A module that did not install (a native addon whose build failed): in this thread or in a scanning thread. */
+function isBrokenInstall(error: unknown): boolean {
+  for (let current: unknown = error; current; current = (current as Error).cause) {
+    if ((current as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' || /Cannot find module/.test(String((current as Error).message))) return true;
+  }
+  return false;
 }

@@ -86,7 +86,7 @@ export function parseConfig(file: string): SprawlConfig {
   const fail = (fieldPath: string[], message: string): never => {
     throw new UserError('config-invalid', `${file}:${lineOf(document.getIn(fieldPath, true))}: ${fieldPath.join('.')}: ${message}`);
   };
-  const raw = document.toJSON() as Record<string, unknown>;
+  const raw = plainValues(document, file) as Record<string, unknown>;
   for (const key of Object.keys(raw)) if (!TOP_LEVEL.has(key)) fail([key], `unknown setting (known: ${[...TOP_LEVEL].join(', ')})`);
 
   const stringList = (fieldPath: string[], value: unknown): string[] => {
@@ -138,4 +138,16 @@ export function parseConfig(file: string): SprawlConfig {
     ...(typeof raw.fingerprint_key_env === 'string' ? { fingerprintKeyEnv: raw.fingerprint_key_env } : {}),
     ...(typeof maxHours === 'number' ? { maxTokenLifetimeHours: maxHours } : {}),
   };
+}
+
+/**
+ * The document as plain values. Aliases expand here, and the YAML library refuses a document whose
+ * aliases would expand without bound (a "billion laughs"): bad input, said as such.
+ */
+function plainValues(document: { toJSON(): unknown }, file: string): unknown {
+  try {
+    return document.toJSON();
+  } catch (error) {
+    throw new UserError('config-invalid', `${file}:1: invalid YAML (${String((error as Error).message).split('\n')[0]})`);
+  }
 }

@@ -206,7 +206,7 @@ function collectRuleMatches(part: CompiledPart, bytes: Buffer, spec: WindowSpec,
       continue;
     }
     const span = secretSpanOf(rule, found.indices);
-    if (!span) continue;
+    if (!span || span[0] === span[1]) continue; // a user's pattern whose group can be empty: an empty capture is no secret
     const secretStart = windowStart + span[0];
     const secretEnd = windowStart + span[1];
     const secret = bytes.toString('utf8', secretStart, secretEnd);

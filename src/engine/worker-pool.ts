@@ -52,7 +52,14 @@ export class WorkerPool {
       idleTimeout: 60_000,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
+    // A thread that fails outside any task (its modules do not load: a native addon missing after a failed
+    // install) is reported by an 'error' event, which unheard would end the process with a stack trace.
+    this.piscina.on('error', (error: unknown) => {
+      this.startFailure ??= error;
+    });
   }
+
+  private startFailure: unknown;
 
   /**
    * The rules and settings of the scan: put in shared memory once, sent with every task. An empty task
@@ -72,6 +79,7 @@ export class WorkerPool {
     try {
       return (await this.run(task)).outcomes;
     } catch {
+      if (this.startFailure !== undefined) throw this.cannotStart();
       return Promise.all(task.items.map((item) => this.scanAloneWithRetry(item)));
     }
   }
@@ -81,6 +89,11 @@ export class WorkerPool {
     return (await this.piscina.run({ ...task, setup: this.setup })) as ScanTaskResult;
   }
 
+  /** Not an input's fault, so not a skipped input: the scan cannot run at all. */
+  private cannotStart(): Error {
+    return new Error(`the scanning threads could not start: ${describeError(this.startFailure)}`);
+  }
+
   private async scanAloneWithRetry(item: ScanItem): Promise<ItemOutcome> {
     let lastError: unknown;
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -88,6 +101,7 @@ export class WorkerPool {
         const result = await this.run({ items: [item] });
         return result.outcomes[0]!;
       } catch (error) {
+        if (this.startFailure !== undefined) throw this.cannotStart();
         lastError = error;
       }
     }

@@ -93,6 +93,13 @@ export function loadRuleFile(file: string): Rule[] {
     const line = first.linePos?.[0]?.line ?? 1;
     throw new UserError('rule-invalid', `${displayName}:${line}: invalid YAML (${first.message.split('\n')[0]})`);
   }
+  // Aliases expand once values are read; the YAML library refuses a file whose aliases would expand
+  // without bound (a "billion laughs"): asked once here, so that it is bad input, not a crash later.
+  try {
+    document.toJSON();
+  } catch (error) {
+    throw new UserError('rule-invalid', `${displayName}:1: invalid YAML (${String((error as Error).message).split('\n')[0]})`);
+  }
   const root = document.contents;
   if (!isMap(root)) throw new UserError('rule-invalid', `${displayName}:1: expected a mapping with a 'rules' list`);
   for (const pair of root.items) {

@@ -65,13 +65,23 @@ export function listWorkingTree(rootArgument: string, options: WorkingTreeOption
     // A file is reported by the path it was named by: under the current folder (`sprawl scan
     // config/prod.env` run at the top of a project, as pre-commit runs it) relative to that folder,
     // which is then the root its config is found in; elsewhere relative to its own folder.
-    const fromHere = path.relative(process.cwd(), root);
-    const underHere = fromHere !== '' && !fromHere.startsWith(`..${path.sep}`) && fromHere !== '..' && !path.isAbsolute(fromHere);
-    const fileRoot = underHere ? process.cwd() : path.dirname(root);
+    const here = currentFolder();
+    const fromHere = here === undefined ? '' : path.relative(here, root);
+    const underHere = here !== undefined && fromHere !== '' && !fromHere.startsWith(`..${path.sep}`) && fromHere !== '..' && !path.isAbsolute(fromHere);
+    const fileRoot = underHere ? here : path.dirname(root);
     return { root: fileRoot, items: singleFile(root, path.relative(fileRoot, root).split(path.sep).join('/')), skipped: [], provenanceOf: fileProvenance };
   }
   const skipped: SkippedInput[] = [];
   return { root, items: walk(root, options, skipped), skipped, provenanceOf: fileProvenance };
+}
+
+/** The current folder, or undefined when it no longer exists (removed under the shell). */
+function currentFolder(): string | undefined {
+  try {
+    return process.cwd();
+  } catch {
+    return undefined;
+  }
 }
 
 function fileProvenance(id: string): Provenance[] {

@@ -3,14 +3,16 @@
  * documented code (0 clean, 1 findings, 2 usage or input error), never with a stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHUNK_BYTES, OVERLAP_BYTES } from '../../src/engine/chunked-scan.js';
 import { MAX_MATCHES_PER_RULE, MAX_VALUES_PER_RULE } from '../../src/engine/match-limit.js';
 import { fakeMaker } from '../support/fakes.js';
-import { CLI_PATH, runCli, ScanEnv, scanJson } from '../support/scan-env.js';
+import { CLI_PATH, REPO_ROOT, runCli, ScanEnv, scanJson } from '../support/scan-env.js';
 
 const env = new ScanEnv();
 const fakes = fakeMaker('bad-input');
@@ -100,6 +102,40 @@ describe('usage and input errors exit 2 with one line naming the problem', () =>
     }
   });
 
+  it('YAML whose aliases would expand without bound, in a config or a rule file (it was an internal error, exit 3)', () => {
+    const laughs = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, level) => `a${level + 1}: &a${level + 1} [${Array(10).fill(`*a${level}`).join(', ')}]`)].join('\n');
+    env.write('laughs/.sprawl.yml', `${laughs}\n`);
+    expect(runCli(['scan', env.path('laughs')])).toMatchObject({ exitCode: 2, stderr: `sprawl: ${env.path('laughs/.sprawl.yml')}:1: invalid YAML (Excessive alias count indicates a resource exhaustion attack)\n` });
+    const rules = env.write('laughs-rules/r.yml', `${laughs.replace(/^a(\d+):/gm, 'x$1:').replace(/^x0:/, 'rules: []\nx0:')}\n`);
+    expect(runCli(['rules', 'check', rules])).toMatchObject({ exitCode: 2, stderr: `sprawl: ${rules}:1: invalid YAML (Excessive alias count indicates a resource exhaustion attack)\n` });
+  });
+
+  it("a user's rule that takes a built-in rule's id: rules check refuses it as scan does", () => {
+    const rules = env.write(
+      'clash/mine.yml',
+      ['provider: acme', 'rules:', '  - id: slack.bot-token', '    name: Acme key', '    description: d', '    lifetime: durable', '    lifetime_evidence: e', '    severity: high', '    keywords: [acme_]', "    pattern: '\\b(acme_[a-z0-9]{20})\\b'", "    fake: 'acme_[a-z0-9]{20}'", '    cwe: [CWE-798]', '    nhi: [NHI2]', '    remediation: r', '    references: [https://example.com]', '    examples:', "      - 'k = {{fake}}'", ''].join('\n'),
+    );
+    const expected = { exitCode: 2, stderr: expect.stringMatching(new RegExp(`^sprawl: ${rules.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: rule slack\\.bot-token: duplicate rule id \\(also at .*slack\\.yml:\\d+\\)\\n$`)) };
+    expect(runCli(['rules', 'check', rules])).toMatchObject(expected);
+    expect(runCli(['scan', env.path('clash'), '--rules', rules])).toMatchObject(expected);
+  });
+
+  it('a socket given as the path to scan, and a current folder that no longer exists', async () => {
+    const socketPath = env.path('scan.sock');
+    const server = createServer().listen(socketPath);
+    await once(server, 'listening');
+    try {
+      const result = spawnSync(process.execPath, [CLI_PATH, 'scan', socketPath], { encoding: 'utf8' });
+      expect(result).toMatchObject({ status: 2, stderr: `sprawl: ${socketPath}: not a file, folder or pipe (a socket or device), so nothing would be scanned\n` });
+    } finally {
+      server.close();
+    }
+    const gone = env.path('gone');
+    mkdirSync(gone);
+    const removed = spawnSync('sh', ['-c', `cd "${gone}" && rmdir "${gone}" && exec "${process.execPath}" "${CLI_PATH}" scan "${env.path('no-such-dir')}"`], { encoding: 'utf8' });
+    expect(removed).toMatchObject({ status: 2, stderr: 'sprawl: the current folder no longer exists (cd to one that does)\n' });
+  });
+
   it('an output file in a directory that does not exist, leaving nothing behind', () => {
     env.write('clean/readme.md', 'nothing here\n');
     const result = runCli(['scan', env.path('clean'), '--output', env.path('missing-dir/report.sarif')]);
@@ -138,6 +174,44 @@ describe('inputs that must not break a scan', () => {
     env.write('utf8/bad.txt', Buffer.concat([Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x0a]), Buffer.from(`token=${token}\n`), Buffer.from([0xed, 0xa0, 0x80])]));
     const { report } = scanJson([env.path('utf8')]);
     expect(report.findings.map((finding) => finding.occurrences[0]!.line)).toEqual([2]);
+  });
+
+  it('a named pipe or process substitution is read as a stream, reported under the name it was given', () => {
+    const token = fakes.fake('github.pat.classic');
+    // `sprawl scan <(...)`, as a shell runs it: the path is a pipe, /dev/fd/N.
+    const result = spawnSync('bash', ['-c', 'exec "$0" "$1" scan <(printf "%s" "$CONTENT") --format json', process.execPath, CLI_PATH], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', CONTENT: `# settings\nGITHUB_TOKEN=${token}\n` },
+    });
+    expect(result.status).toBe(1);
+    const report = JSON.parse(result.stdout) as { findings: { occurrences: { path: string; line: number }[] }[] };
+    expect(report.findings.map((finding) => finding.occurrences.map(({ path, line }) => `${path}:${line}`))).toEqual([[expect.stringMatching(/^\/dev\/fd\/\d+:2$/)]]);
+  });
+
+  it("a user's pattern whose group can capture nothing reports no empty secret", () => {
+    const rules = env.write(
+      'empty-capture/r.yml',
+      ['provider: acme', 'rules:', '  - id: acme.key', '    name: Acme key', '    description: d', '    lifetime: durable', '    lifetime_evidence: e', '    severity: high', '    keywords: [acme_]', "    pattern: 'acme_\\w+ *=? *(\\w*)'", "    fake: 'acme_[a-z0-9]{20}'", '    cwe: [CWE-798]', '    nhi: [NHI2]', '    remediation: r', '    references: [https://example.com]', '    examples:', "      - 'acme_key = {{fake}}'", ''].join('\n'),
+    );
+    env.write('empty-capture/t.txt', 'acme_key\nacme_token = acme_0123456789abcdefghij\n');
+    const { report } = scanJson([env.path('empty-capture/t.txt'), '--rules', rules, '--no-builtin-rules']);
+    expect(report.findings.map((finding) => finding.occurrences.map(({ line, column, endColumn }) => [line, column, endColumn]))).toEqual([[[2, 14, 39]]]);
+  });
+
+  it('an installation whose native module did not build: one line, exit 3, no stack', () => {
+    const app = env.path('broken-install');
+    mkdirSync(path.join(app, 'node_modules', 're2'), { recursive: true });
+    cpSync(path.join(REPO_ROOT, 'dist'), path.join(app, 'dist'), { recursive: true });
+    cpSync(path.join(REPO_ROOT, 'rules'), path.join(app, 'rules'), { recursive: true });
+    cpSync(path.join(REPO_ROOT, 'package.json'), path.join(app, 'package.json'));
+    for (const name of readdirSync(path.join(REPO_ROOT, 'node_modules'))) {
+      if (name !== 're2') symlinkSync(path.join(REPO_ROOT, 'node_modules', name), path.join(app, 'node_modules', name));
+    }
+    for (const file of ['package.json', 're2.js']) cpSync(path.join(REPO_ROOT, 'node_modules', 're2', file), path.join(app, 'node_modules', 're2', file));
+    env.write('broken-install-target/a.txt', 'x=1\n');
+    const result = spawnSync(process.execPath, [path.join(app, 'dist', 'bundle', 'cli.js'), 'scan', env.path('broken-install-target')], { encoding: 'utf8' });
+    expect(result.status).toBe(3);
+    expect(result.stderr).toMatch(/^sprawl: internal error: the installation is incomplete \(Cannot find module '[^']*re2\.node'\); reinstall \(npm ci\) and run again\n$/);
   });
 
   it('a catastrophic-backtracking pattern runs in linear time under RE2', () => {

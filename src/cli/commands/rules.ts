@@ -7,7 +7,7 @@ import { checkRuleExamples } from '../../ruleset/check-examples.js';
 import { BUILTIN_RULES_DIR, loadRules } from '../../ruleset/load-rules.js';
 import { NHI_TOP10, type Rule } from '../../ruleset/rule.js';
 import { EXIT } from '../exit-codes.js';
-import { loadRuleCatalogue } from '../load-rule-catalogue.js';
+import { loadRuleCatalogue, rejectClashes } from '../load-rule-catalogue.js';
 
 export function runRulesList(options: { format: string; rules?: string[]; builtinRules: boolean }): number {
   const rules = loadRuleCatalogue(options);
@@ -20,7 +20,10 @@ export function runRulesList(options: { format: string; rules?: string[]; builti
 export function runRulesCheck(files: readonly string[]): number {
   const rules = loadRules(files.length > 0 ? files : [BUILTIN_RULES_DIR]);
   // Examples may borrow other rules' fakes, so the built-in catalogue is always available for lookup.
-  const lookup = new Map([...(files.length > 0 ? safeBuiltins() : []), ...rules].map((rule) => [rule.id, rule]));
+  const builtins = files.length > 0 ? safeBuiltins() : [];
+  // As `scan --rules` would refuse them.
+  rejectClashes(rules, builtins);
+  const lookup = new Map([...builtins, ...rules].map((rule) => [rule.id, rule]));
   let examples = 0;
   let failures = 0;
   for (const rule of rules) {
