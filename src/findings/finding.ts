@@ -33,15 +33,16 @@ export interface Occurrence {
   /** In git history: the commit that first added this blob under this path. */
   introducedIn?: CommitRef;
   /**
-   * `sprawl staged`: the same text is in this file's committed version (HEAD's, under `path`), so the
-   * commit does not add it; reported as suppressed (see sources/staged-already-committed.ts).
+   * `sprawl staged`: the same text is in a committed version of this file (HEAD's, or while a merge is
+   * concluded the merged branch's, under `path`), so the commit does not add it; reported as suppressed
+   * (see sources/staged-already-committed.ts).
    */
-  inHead?: { path: string };
+  alreadyCommitted?: { ref: 'HEAD' | 'MERGE_HEAD'; path: string };
 }
 
 /** Allowed inline, accepted in the baseline, or already committed: reported, but not a failure. */
 export function isSuppressed(occurrence: Occurrence): boolean {
-  return occurrence.allowed !== undefined || occurrence.baselined !== undefined || occurrence.inHead !== undefined;
+  return occurrence.allowed !== undefined || occurrence.baselined !== undefined || occurrence.alreadyCommitted !== undefined;
 }
 
 /** What offline checks said about the value. */

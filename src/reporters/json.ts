@@ -39,7 +39,7 @@ export function writeJson(report: Report): string {
       snippet: snippetOf(finding, occurrence, report),
       ...(occurrence.allowed ? { allowed: occurrence.allowed } : {}),
       ...(occurrence.baselined ? { baselined: occurrence.baselined } : {}),
-      ...(occurrence.inHead ? { inHead: occurrence.inHead } : {}),
+      ...(occurrence.alreadyCommitted ? { alreadyCommitted: occurrence.alreadyCommitted } : {}),
       ...(occurrence.decodedVia ? { decodedVia: occurrence.decodedVia } : {}),
       ...(occurrence.introducedIn ? { introducedIn: occurrence.introducedIn } : {}),
       ...(occurrence.provenance.kind === 'git' || occurrence.provenance.kind === 'staged' ? { blobId: occurrence.provenance.blobId } : {}),

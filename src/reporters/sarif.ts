@@ -220,8 +220,8 @@ function sarifResult(finding: Finding, occurrence: Occurrence, ruleIndex: Readon
       ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: occurrence.allowed.reason || 'sprawl:allow comment' }] }
       : occurrence.baselined
         ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `baseline: ${occurrence.baselined.reason}` }] }
-        : occurrence.inHead
-          ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `already committed (in HEAD as ${occurrence.inHead.path}); the staged changes do not add it` }] }
+        : occurrence.alreadyCommitted
+          ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `already committed (in ${occurrence.alreadyCommitted.ref} as ${occurrence.alreadyCommitted.path}); the staged changes do not add it` }] }
           : {}),
     properties: {
       fingerprint: finding.fingerprint,

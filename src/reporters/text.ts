@@ -40,8 +40,8 @@ export function writeText(report: Report, options: { color: boolean }): string {
         ? colors.dim(` (allowed${occurrence.allowed.reason ? `: ${printable(occurrence.allowed.reason)}` : ''})`)
         : occurrence.baselined
           ? colors.dim(' (in the baseline)')
-          : occurrence.inHead
-            ? colors.dim(' (already in HEAD: not added by these changes)')
+          : occurrence.alreadyCommitted
+            ? colors.dim(` (already committed, in ${occurrence.alreadyCommitted.ref}: not added by these changes)`)
             : '';
       const commit = occurrence.introducedIn ? colors.dim(` (since ${occurrence.introducedIn.id.slice(0, 7)}, ${occurrence.introducedIn.date.slice(0, 10)})`) : '';
       const decoded = occurrence.decodedVia ? colors.dim(` (inside ${occurrence.decodedVia.join(' > ')})`) : '';
@@ -91,10 +91,10 @@ function summaryLine(report: Report, colors: ReturnType<typeof createColors>): s
   return [`sprawl: ${parts.join('; ')}`, ...details].join('\n');
 }
 
-/** What the suppressed findings are: "allowed inline or in the baseline", plus "already in HEAD" for `staged`. */
+/** What the suppressed findings are: "allowed inline or in the baseline", plus "already committed" for `staged`. */
 function suppressionKinds(findings: readonly Finding[]): string {
-  const inHead = findings.some((finding) => finding.suppressed && finding.occurrences.some((occurrence) => occurrence.inHead));
-  return inHead ? 'allowed inline, in the baseline, or already in HEAD' : 'allowed inline or in the baseline';
+  const committed = findings.some((finding) => finding.suppressed && finding.occurrences.some((occurrence) => occurrence.alreadyCommitted));
+  return committed ? 'allowed inline, in the baseline, or already committed' : 'allowed inline or in the baseline';
 }
 
 /** History: how much of the bytes were versions' unchanged lines, whose matches were carried over from the version before. */

@@ -4,12 +4,14 @@
  * it, and the only ways out (rewrite history, or `--no-verify`) teach people to skip the hook. gitleaks'
  * `protect --staged` answers with added lines only; that still blocks a commit that moves or re-indents
  * the secret's line, and misses nothing more. sprawl compares text instead: an occurrence is already
- * committed when its exact text (the secret, or the encoded run it was found in) is in the file's
- * committed version (HEAD's, under the old name for a rename) at least as many times as the staged
- * version holds it. A new copy, in the same file or another, is still new, and blocks.
+ * committed when its exact text (the secret, or the encoded run it was found in) is in a committed
+ * version of the file at least as many times as the staged version holds it: HEAD's (under the old name
+ * for a rename) and, while a merge is being concluded, the merged branch's (MERGE_HEAD), whose secrets are
+ * in history already (a merge without conflicts runs no pre-commit hook at all). A new copy, in the same
+ * file or another, is still new, and blocks.
  *
- * Such occurrences are still reported (`inHead`), as suppressed: they do not fail the run, and `sprawl
- * staged` names them in a note, since a secret in HEAD needs rotating whoever committed it.
+ * Such occurrences are still reported (`alreadyCommitted`), as suppressed: they do not fail the run, and
+ * `sprawl staged` names them in a note, since a committed secret needs rotating whoever committed it.
  */
 import type { Finding, Occurrence } from '../findings/finding.js';
 import { isSuppressed } from '../findings/finding.js';
@@ -23,42 +25,67 @@ export interface StagedVersion {
   previous?: { blobId: string; path: string };
 }
 
+/** A committed version of a staged file: the ref it is in, the path it has there, its blob. */
+interface CommittedVersion {
+  ref: 'HEAD' | 'MERGE_HEAD';
+  path: string;
+  blobId: string;
+}
+
 export async function markAlreadyCommitted(findings: readonly Finding[], repository: GitRepository, versions: ReadonlyMap<string, StagedVersion>): Promise<void> {
-  // Occurrences that could be old: in a staged file that has a committed version, not inside an archive
-  // (an archive entry's line and column are the inner file's), not already suppressed.
-  const candidates: { finding: Finding; occurrence: Occurrence; version: StagedVersion & { previous: { blobId: string; path: string } } }[] = [];
+  // Occurrences that could be old: in a staged file, not inside an archive (an archive entry's line and
+  // column are the inner file's), not already suppressed.
+  const candidates: { finding: Finding; occurrence: Occurrence; version: StagedVersion }[] = [];
   for (const finding of findings) {
     for (const occurrence of finding.occurrences) {
       if (occurrence.provenance.kind !== 'staged' || occurrence.entry !== undefined || isSuppressed(occurrence)) continue;
       const version = versions.get(occurrence.provenance.path);
-      if (version?.previous) candidates.push({ finding, occurrence, version: { ...version, previous: version.previous } });
+      if (version) candidates.push({ finding, occurrence, version });
     }
   }
   if (candidates.length === 0) return;
+  const committedOf = await committedVersions(repository, new Map(candidates.map(({ occurrence, version }) => [occurrence.provenance.path, version])));
   const texts = new Map<string, string>();
-  const wanted = new Set(candidates.flatMap(({ version }) => [version.blobId, version.previous.blobId]));
+  const wanted = new Set(candidates.flatMap(({ occurrence, version }) => [version.blobId, ...(committedOf.get(occurrence.provenance.path) ?? []).map((committed) => committed.blobId)]));
   for await (const { id, bytes } of repository.readBlobs([...wanted])) {
     const text = bytes === null ? undefined : textOf(bytes);
     if (text !== undefined) texts.set(id, text);
   }
-  // Per staged path and exact text: how many staged occurrences hold it, against the committed count.
-  const groups = new Map<string, { occurrences: Occurrence[]; previousText: string; span: string; previousPath: string }>();
+  // Per staged path and exact text: how many staged occurrences hold it, against each committed version's count.
+  const groups = new Map<string, { occurrences: Occurrence[]; span: string; committed: CommittedVersion[] }>();
   for (const { occurrence, version } of candidates) {
     const stagedText = texts.get(version.blobId);
-    const previousText = texts.get(version.previous.blobId);
-    if (stagedText === undefined || previousText === undefined) continue; // unreadable, compressed: new, to be safe
+    if (stagedText === undefined) continue; // compressed: new, to be safe
     const span = textAt(stagedText, occurrence);
     if (span === undefined || span.length === 0) continue;
     const key = `${occurrence.provenance.path}\0${span}`;
-    const group = groups.get(key) ?? { occurrences: [], previousText, span, previousPath: version.previous.path };
+    const group = groups.get(key) ?? { occurrences: [], span, committed: committedOf.get(occurrence.provenance.path) ?? [] };
     group.occurrences.push(occurrence);
     groups.set(key, group);
   }
   for (const group of groups.values()) {
-    if (countUnallowed(group.previousText, group.span) < group.occurrences.length) continue;
-    for (const occurrence of group.occurrences) occurrence.inHead = { path: group.previousPath };
+    const holder = group.committed.find((committed) => {
+      const text = texts.get(committed.blobId);
+      return text !== undefined && countUnallowed(text, group.span) >= group.occurrences.length;
+    });
+    if (holder) for (const occurrence of group.occurrences) occurrence.alreadyCommitted = { ref: holder.ref, path: holder.path };
   }
   for (const { finding } of candidates) finding.suppressed = finding.occurrences.every(isSuppressed);
+}
+
+/** The committed versions of each staged path: HEAD's (from the listing), and MERGE_HEAD's while a merge is concluded. */
+async function committedVersions(repository: GitRepository, versions: ReadonlyMap<string, StagedVersion>): Promise<Map<string, CommittedVersion[]>> {
+  const committed = new Map<string, CommittedVersion[]>();
+  for (const [path, version] of versions) committed.set(path, version.previous ? [{ ref: 'HEAD', ...version.previous }] : []);
+  const mergeHead = await repository.revisionId('MERGE_HEAD');
+  if (mergeHead) {
+    const paths = [...versions.keys()];
+    const found = await repository.blobIdsAt(paths.map((path) => ({ commitId: mergeHead, path })));
+    paths.forEach((path, index) => {
+      if (found[index]) committed.get(path)!.push({ ref: 'MERGE_HEAD', path, blobId: found[index]! });
+    });
+  }
+  return committed;
 }
 
 /** The text an occurrence covers, by its 1-based lines and UTF-16 columns (after a byte-order mark). */

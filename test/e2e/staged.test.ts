@@ -147,7 +147,7 @@ describe('sprawl staged', () => {
       { ruleId: 'github.pat.classic', path: 'secrets/prod.env', line: 1, column: 14, endColumn: 14 + token.length },
     ]);
     // The rename carries a committed secret along (not blocking); the force-added copy is new (blocking).
-    expect(report.findings[0]!.occurrences.map((occurrence) => occurrence.inHead)).toEqual([{ path: 'old-name.env' }, undefined]);
+    expect(report.findings[0]!.occurrences.map((occurrence) => occurrence.alreadyCommitted)).toEqual([{ ref: 'HEAD', path: 'old-name.env' }, undefined]);
     expect(stderr).toContain('sprawl: 1 secret in the staged changes; the commit is blocked:\n  secrets/prod.env:1:14');
     expect(report.skipped).toEqual([
       { path: 'image.bin', reason: 'binary' },
@@ -170,7 +170,7 @@ describe('sprawl staged', () => {
     const untouched = env.staged();
     expect(untouched.exitCode).toBe(0);
     expect(untouched.report.summary).toMatchObject({ findings: 0, suppressed: 1 });
-    expect(untouched.report.findings[0]!.occurrences).toMatchObject([{ path: 'app.env', line: 2, column: 14, inHead: { path: 'app.env' } }]);
+    expect(untouched.report.findings[0]!.occurrences).toMatchObject([{ path: 'app.env', line: 2, column: 14, alreadyCommitted: { ref: 'HEAD', path: 'app.env' } }]);
     expect(untouched.stderr).toBe(
       [
         'sprawl: note: 1 secret is already committed in files these changes touch (not blocking: the commit does not add it):',
@@ -187,14 +187,14 @@ describe('sprawl staged', () => {
       { kind: 'external', status: 'accepted', justification: 'already committed (in HEAD as app.env); the staged changes do not add it' },
     ]);
     const text = runCli(['staged'], { cwd: env.root });
-    expect(text.stdout).toContain('no findings; 1 suppressed (allowed inline, in the baseline, or already in HEAD)');
+    expect(text.stdout).toContain('no findings; 1 suppressed (allowed inline, in the baseline, or already committed)');
 
     // Moved to another line and re-indented, and encoded text re-wrapped into a list: the same text, not blocking.
     env.stage('app.env', `DEBUG=1\n  GITHUB_TOKEN=${token}\n`);
     env.stage('deploy.yml', `env:\n  - ${encoded}\n`);
     const moved = env.staged('--decode', '1');
     expect(moved.exitCode).toBe(0);
-    expect(moved.report.findings.map((finding) => finding.occurrences.map((occurrence) => `${occurrence.path}:${occurrence.line} ${occurrence.inHead?.path}`))).toEqual([['app.env:2 app.env'], ['deploy.yml:2 deploy.yml']]);
+    expect(moved.report.findings.map((finding) => finding.occurrences.map((occurrence) => `${occurrence.path}:${occurrence.line} ${occurrence.alreadyCommitted?.path}`))).toEqual([['app.env:2 app.env'], ['deploy.yml:2 deploy.yml']]);
 
     // A second copy in the same file is new: both places are listed, and the commit is blocked.
     env.stage('app.env', `GITHUB_TOKEN=${token}\nDEBUG=1\nBACKUP_TOKEN=${token}\n`);
@@ -208,13 +208,37 @@ describe('sprawl staged', () => {
     env.stage('config.env', `# settings\nGITHUB_TOKEN=${token}\nDEBUG=0\nLOG=1\n`);
     const renamed = env.staged();
     expect(renamed.exitCode).toBe(0);
-    expect(renamed.report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => `${occurrence.path} ${occurrence.inHead?.path}`))).toEqual(['config.env app.env']);
+    expect(renamed.report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => `${occurrence.path} ${occurrence.alreadyCommitted?.path}`))).toEqual(['config.env app.env']);
 
     // The same secret committed to a new file is new sprawl, whatever HEAD holds elsewhere.
     env.stage('other.env', `GITHUB_TOKEN=${token}\n`);
     const spread = env.staged();
     expect(spread.exitCode).toBe(1);
     expect(spread.stderr).toContain('the commit is blocked:\n  other.env:1:14  github.pat.classic (critical)\n  Remove it');
+  });
+
+  it('concluding a merge: a secret the merged branch committed does not block; one the resolution adds does', () => {
+    const env = repo();
+    const [theirs, resolution] = [fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic')];
+    env.stage('app.env', 'DEBUG=0\n');
+    env.git('commit', '-q', '--no-verify', '-m', 'base');
+    env.git('checkout', '-q', '-b', 'feature');
+    env.stage('app.env', `DEBUG=1\nGITHUB_TOKEN=${theirs}\n`);
+    env.stage('feature.env', `GITHUB_TOKEN=${theirs}\n`);
+    env.git('commit', '-q', '--no-verify', '-m', 'feature');
+    env.git('checkout', '-q', 'main');
+    env.stage('app.env', 'DEBUG=2\n');
+    env.git('commit', '-q', '--no-verify', '-m', 'main');
+    expect(env.run('merge', '-q', 'feature').exitCode).not.toBe(0); // app.env conflicts
+    env.stage('app.env', `DEBUG=2\nGITHUB_TOKEN=${theirs}\n`);
+    const concluded = env.staged();
+    expect(concluded.exitCode).toBe(0);
+    expect(concluded.report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => `${occurrence.path} ${occurrence.alreadyCommitted?.ref}`)).sort()).toEqual(['app.env MERGE_HEAD', 'feature.env MERGE_HEAD']);
+
+    env.stage('app.env', `DEBUG=2\nGITHUB_TOKEN=${theirs}\nBACKUP=${resolution}\n`);
+    const added = env.staged();
+    expect(added.exitCode).toBe(1);
+    expect(added.stderr).toContain('the commit is blocked:\n  app.env:3:8  github.pat.classic (critical)\n');
   });
 
   it('compares UTF-16 text as decoded; an allowed copy in HEAD does not excuse a new one; compressed content counts as new', () => {
@@ -231,7 +255,7 @@ describe('sprawl staged', () => {
     env.stage('rotate.ps1', utf16(`$a = 1\r\n$Token = "${replacement}"\r\n`));
     const decoded = env.staged();
     expect(decoded.exitCode).toBe(1);
-    expect(decoded.report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => `${occurrence.path}:${occurrence.line}:${occurrence.column} ${occurrence.inHead?.path}`)).sort()).toEqual([
+    expect(decoded.report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => `${occurrence.path}:${occurrence.line}:${occurrence.column} ${occurrence.alreadyCommitted?.path}`)).sort()).toEqual([
       'deploy.ps1:2:11 deploy.ps1',
       'rotate.ps1:2:11 undefined',
     ]);

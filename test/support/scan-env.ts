@@ -73,7 +73,7 @@ export interface JsonReport {
     sprawlCount: number;
     validation: { status: string };
     attributes: Record<string, string>;
-    occurrences: { path: string; entry?: string; line: number; column: number; endLine: number; endColumn: number; snippet: string; allowed?: { reason: string }; inHead?: { path: string } }[];
+    occurrences: { path: string; entry?: string; line: number; column: number; endLine: number; endColumn: number; snippet: string; allowed?: { reason: string }; alreadyCommitted?: { ref: string; path: string } }[];
   }[];
   skipped: { path: string; reason: string; detail?: string; count?: number }[];
 }

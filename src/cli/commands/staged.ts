@@ -62,7 +62,7 @@ export function alreadyCommittedNote(findings: readonly Finding[]): string {
   const places = findings
     .flatMap((finding) =>
       finding.occurrences
-        .filter((occurrence) => occurrence.inHead && !occurrence.allowed && !occurrence.baselined)
+        .filter((occurrence) => occurrence.alreadyCommitted && !occurrence.allowed && !occurrence.baselined)
         .map((occurrence) => `  ${printable(placeOf(occurrence))}:${occurrence.line}:${occurrence.column}  ${finding.rule.id} (${finding.severity})`),
     )
     .sort();
