@@ -6,9 +6,9 @@
 import path from 'node:path';
 import { scanItems, type ScanInput } from '../engine/scan.js';
 import type { Finding } from '../findings/finding.js';
-import ignore from 'ignore';
 import { loadConfig, type SprawlConfig } from '../config/load-config.js';
 import { applyBaseline, readBaseline } from '../findings/baseline.js';
+import { pathPatterns } from '../sources/path-patterns.js';
 import { UserError } from '../user-error.js';
 import { debugLog } from './debug-log.js';
 import { groupFindings } from '../findings/group-findings.js';
@@ -93,12 +93,12 @@ async function findingsOf(source: PipelineSource, options: ScanCommandOptions): 
   try {
     // --no-ignore is the audit mode: inline allow comments are shown as ordinary findings.
     const visibleMatches = options.ignore ? matches : matches.map(({ match: { allowed: _allowed, ...match }, provenance }) => ({ match, provenance }));
-    const excluded = options.ignore && config.excludePaths.length > 0 ? ignore().add(config.excludePaths) : undefined;
+    const excluded = options.ignore && config.excludePaths.length > 0 ? pathPatterns(config.excludePaths) : undefined;
     // A file inside an archive is left out by the same globs, the archive counting as a folder
     // (`**/test/**` leaves out `lib/app.jar!com/acme/test/fixture.properties`). The sources apply
     // `--exclude` to the files they list; inside an archive, only the findings can be.
     const entryGlobs = [...(options.exclude ?? []), ...(options.ignore ? config.excludePaths : [])];
-    const entryExcluded = entryGlobs.length > 0 ? ignore().add(entryGlobs) : undefined;
+    const entryExcluded = entryGlobs.length > 0 ? pathPatterns(entryGlobs) : undefined;
     const inScope = visibleMatches.filter(
       ({ match, provenance }) =>
         !excluded?.ignores(provenance.path) && !(match.entry !== undefined && entryExcluded?.ignores(`${provenance.path}/${match.entry.replaceAll('!', '/')}`.replace(/\/\.\//g, '/'))),

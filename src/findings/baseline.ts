@@ -7,7 +7,7 @@
  * file, a reformat or a rebase changes nothing.
  */
 import { readFileSync } from 'node:fs';
-import ignore from 'ignore';
+import { pathPatterns } from '../sources/path-patterns.js';
 import { UserError } from '../user-error.js';
 import { isSuppressed, type Finding } from './finding.js';
 
@@ -142,7 +142,7 @@ export function applyBaseline(findings: Finding[], baseline: Baseline, now: Date
     if (!entry) continue;
     used.add(entry.fingerprint);
     if (entry.until !== undefined && entry.until < today) continue;
-    const scope = entry.scope && entry.scope.length > 0 ? ignore().add(entry.scope) : undefined;
+    const scope = entry.scope && entry.scope.length > 0 ? pathPatterns(entry.scope) : undefined;
     for (const occurrence of finding.occurrences) {
       if (!scope || scope.ignores(occurrence.provenance.path)) {
         occurrence.baselined = { reason: entry.reason ?? 'accepted in the baseline' };

@@ -5,7 +5,8 @@
  * read from git.
  */
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
+import { pathPatterns } from './path-patterns.js';
 
 export const SPRAWLIGNORE = '.sprawlignore';
 
@@ -17,7 +18,7 @@ export class FolderIgnores {
     const key = folder === '.' ? '' : folder;
     const rules = this.byFolder.get(key);
     if (rules) rules.add(text);
-    else this.byFolder.set(key, ignore().add(text));
+    else this.byFolder.set(key, pathPatterns(text));
     return this;
   }
 
