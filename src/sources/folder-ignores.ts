@@ -22,15 +22,50 @@ export class FolderIgnores {
     return this;
   }
 
-  /** Whether a path (relative to the top, with `/`) is left out by the rules of any folder above it. */
+  /**
+   * Whether git would leave a path out (relative to the top, with `/`): the path is ignored, or a folder
+   * on the way is, and nothing below an ignored folder can be brought back. For paths listed flat (the
+   * index, HEAD's tree); the walk, which never enters an ignored folder, asks `isIgnoredInKeptFolder`.
+   */
   isIgnored(relativePath: string, isDirectory = false): boolean {
+    if (this.byFolder.size === 0) return false;
+    for (let slash = relativePath.indexOf('/'); slash !== -1; slash = relativePath.indexOf('/', slash + 1)) {
+      if (this.isIgnoredInKeptFolder(relativePath.slice(0, slash), true)) return true;
+    }
+    return this.isIgnoredInKeptFolder(relativePath, isDirectory);
+  }
+
+  /**
+   * Whether a path whose folders are all kept is left out. As in git, the deepest folder whose rules say
+   * anything about the path decides, whether they ignore it or bring it back: `!keep.env` in `sub/`
+   * keeps `sub/keep.env` although `*.env` at the top ignores it.
+   */
+  isIgnoredInKeptFolder(relativePath: string, isDirectory = false): boolean {
     if (this.byFolder.size === 0) return false;
     const subject = isDirectory ? `${relativePath}/` : relativePath;
     for (let folder = path.posix.dirname(relativePath); ; folder = path.posix.dirname(folder)) {
       const key = folder === '.' ? '' : folder;
       const rules = this.byFolder.get(key);
-      if (rules?.ignores(key === '' ? subject : subject.slice(key.length + 1))) return true;
+      const verdict = rules && verdictOf(rules, key === '' ? subject : subject.slice(key.length + 1));
+      if (verdict !== undefined) return verdict === 'ignored';
       if (key === '') return false;
     }
   }
+}
+
+/**
+ * What one folder's rules say about a path below it, whose folders are kept. `ignore` also calls a path
+ * ignored when these rules ignore a folder on its way; such a folder is kept all the same when a deeper
+ * ignore file brought it back (`!generated/` in `pkg/` under a `**\/generated/` at the top), and then
+ * that answer is no verdict on the path: the folders above decide. (Should a pattern here match the path
+ * itself too, git would leave it out and sprawl scans it: the side that misses nothing.)
+ */
+function verdictOf(rules: Ignore, subject: string): 'ignored' | 'unignored' | undefined {
+  const { ignored, unignored } = rules.test(subject);
+  if (unignored) return 'unignored';
+  if (!ignored) return undefined;
+  for (let slash = subject.indexOf('/'); slash !== -1 && slash < subject.length - 1; slash = subject.indexOf('/', slash + 1)) {
+    if (rules.test(subject.slice(0, slash + 1)).ignored) return undefined;
+  }
+  return 'ignored';
 }

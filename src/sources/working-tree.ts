@@ -240,8 +240,9 @@ class IgnoreRules {
     }
   }
 
-  /** gitignore semantics: every ancestor folder's rules apply, each to the path relative to it. */
+  /** gitignore semantics: the rules of the folders above apply, each to the path relative to it, the deepest deciding. */
   isIgnored(relativePath: string, isDirectory: boolean): boolean {
-    return this.enabled && this.folders.isIgnored(relativePath, isDirectory);
+    // The walk enters no ignored folder, so the folders on the way need no second look.
+    return this.enabled && this.folders.isIgnoredInKeptFolder(relativePath, isDirectory);
   }
 }
