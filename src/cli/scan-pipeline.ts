@@ -8,7 +8,7 @@ import { scanItems, type ScanInput } from '../engine/scan.js';
 import type { Finding } from '../findings/finding.js';
 import { loadConfig, type SprawlConfig } from '../config/load-config.js';
 import { applyBaseline, readBaseline } from '../findings/baseline.js';
-import { pathPatterns } from '../sources/path-patterns.js';
+import { matchesReportedPath, pathPatterns } from '../sources/path-patterns.js';
 import { UserError } from '../user-error.js';
 import { debugLog } from './debug-log.js';
 import { groupFindings } from '../findings/group-findings.js';
@@ -101,7 +101,8 @@ async function findingsOf(source: PipelineSource, options: ScanCommandOptions): 
     const entryExcluded = entryGlobs.length > 0 ? pathPatterns(entryGlobs) : undefined;
     const inScope = visibleMatches.filter(
       ({ match, provenance }) =>
-        !excluded?.ignores(provenance.path) && !(match.entry !== undefined && entryExcluded?.ignores(`${provenance.path}/${match.entry.replaceAll('!', '/')}`.replace(/\/\.\//g, '/'))),
+        !(excluded && matchesReportedPath(excluded, provenance.path)) &&
+        !(match.entry !== undefined && entryExcluded && matchesReportedPath(entryExcluded, `${provenance.path}/${match.entry.replaceAll('!', '/')}`)),
     );
     findings = groupFindings(inScope, {
       rulesById: new Map(rules.map((rule) => [rule.id, rule])),

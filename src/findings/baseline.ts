@@ -7,7 +7,7 @@
  * file, a reformat or a rebase changes nothing.
  */
 import { readFileSync } from 'node:fs';
-import { pathPatterns } from '../sources/path-patterns.js';
+import { matchesReportedPath, pathPatterns } from '../sources/path-patterns.js';
 import { UserError } from '../user-error.js';
 import { isSuppressed, type Finding } from './finding.js';
 
@@ -144,7 +144,7 @@ export function applyBaseline(findings: Finding[], baseline: Baseline, now: Date
     if (entry.until !== undefined && entry.until < today) continue;
     const scope = entry.scope && entry.scope.length > 0 ? pathPatterns(entry.scope) : undefined;
     for (const occurrence of finding.occurrences) {
-      if (!scope || scope.ignores(occurrence.provenance.path)) {
+      if (!scope || matchesReportedPath(scope, occurrence.provenance.path)) {
         occurrence.baselined = { reason: entry.reason ?? 'accepted in the baseline' };
       }
     }
