@@ -1,9 +1,10 @@
 /**
  * Lists the files of a working tree to scan, as a stream, so that workers start on the first files
- * while the walk goes on. Honours nested `.gitignore` and `.sprawlignore` files and, at a repository's
- * top, `.git/info/exclude` (gitignore syntax, via the `ignore` package), and `--exclude` globs (see
- * exclude-globs.ts); never enters `.git`; does not follow symbolic links, so a link loop cannot trap it
- * (links are counted as skipped instead). It only lists: workers read the bytes.
+ * while the walk goes on. Honours nested `.gitignore` and `.sprawlignore` files, those of the folders
+ * above the root up to its repository's top, and there `.git/info/exclude` (gitignore syntax, via the
+ * `ignore` package; see folder-ignores.ts), and `--exclude` globs (see exclude-globs.ts); never enters
+ * `.git`; does not follow symbolic links, so a link loop cannot trap it (links are counted as skipped
+ * instead). It only lists: workers read the bytes.
  *
  * Why a walk of our own, one `readdirSync` per folder, not a walker library: the walk runs on the main
  * thread beside the workers, on the same cores, so its CPU is taken from the scan. Listing the 14,500
@@ -17,7 +18,7 @@
  * holds one folder's entries and the folders still to visit, however large the tree. A listing blocks
  * the main thread for the few milliseconds it takes; the workers have batches queued meanwhile.
  */
-import { accessSync, constants, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { SkippedInput } from '../engine/scan-stats.js';
 import { UserError } from '../user-error.js';
@@ -210,24 +211,53 @@ function listFolder(root: string, folder: Folder, skipped: SkippedInput[]): List
   }
 }
 
-/** The ignore files met so far, by the folder they apply to (relative to the root, `''` for the root). */
+/**
+ * The ignore files met so far, by the folder they apply to: relative to the top of the repository the
+ * root lies in (the root's own path from there before the walk's paths), else to the root.
+ */
 class IgnoreRules {
-  private readonly folders = new FolderIgnores();
+  private folders = new FolderIgnores();
+  /** The root's path from the repository's top, with a `/` after it; '' when the root is the top, or in no repository. */
+  private rootFromTop = '';
 
   constructor(
     private readonly root: string,
     private readonly enabled: boolean,
-  ) {}
+  ) {
+    if (enabled) this.readRulesAbove();
+  }
+
+  /**
+   * git applies the ignore files of every folder from the repository's top down, and the clone's own
+   * list, `.git/info/exclude`, at the top; so a scan of a folder inside (`sprawl scan src`) reads them
+   * too, each for the paths below its folder. A folder named for the scan that they ignore (`sprawl scan
+   * dist`) is scanned all the same, by its own ignore files alone, as a file named on the command line
+   * is scanned: the rules above would leave out everything asked for.
+   */
+  private readRulesAbove(): void {
+    const top = repositoryTopOf(this.root);
+    if (top === undefined) return;
+    this.readFile('', path.join(top, '.git', 'info', 'exclude'));
+    if (top === this.root) return;
+    const names = path.relative(top, this.root).split(path.sep);
+    const rootFolder = names.join('/');
+    // The folders from the top down to the root's parent: '', 'a', 'a/b' for a root at a/b/src.
+    for (let depth = 0; depth < names.length; depth++) {
+      const folder = names.slice(0, depth).join('/');
+      for (const name of IGNORE_FILE_NAMES) this.readFile(folder, path.join(top, folder, name));
+    }
+    if (this.folders.isIgnored(rootFolder, true)) this.folders = new FolderIgnores();
+    else this.rootFromTop = `${rootFolder}/`;
+  }
 
   /** Reads the ignore files of a folder being listed, before its entries are filtered. */
   readFolder(folder: string, entries: readonly ListedEntry[]): void {
     if (!this.enabled) return;
-    // At a repository's top, git's own per-clone ignore list counts as much as its .gitignore.
-    if (folder === '' && entries.some((entry) => entry.name === '.git')) this.readFile(folder, path.join(this.root, '.git', 'info', 'exclude'));
+    const key = folder === '' ? this.rootFromTop.slice(0, -1) : this.rootFromTop + folder;
     // A plain loop over the entries: a list of paths that was empty in most folders and held strings in a
     // few made V8 throw the optimised walk away at the first folder with an ignore file.
     for (const entry of entries) {
-      if (entry.name === IGNORE_FILE_NAMES[0] || entry.name === IGNORE_FILE_NAMES[1]) this.readFile(folder, entry.raw ?? path.join(this.root, folder, entry.name));
+      if (entry.name === IGNORE_FILE_NAMES[0] || entry.name === IGNORE_FILE_NAMES[1]) this.readFile(key, entry.raw ?? path.join(this.root, folder, entry.name));
     }
   }
 
@@ -243,6 +273,14 @@ class IgnoreRules {
   /** gitignore semantics: the rules of the folders above apply, each to the path relative to it, the deepest deciding. */
   isIgnored(relativePath: string, isDirectory: boolean): boolean {
     // The walk enters no ignored folder, so the folders on the way need no second look.
-    return this.enabled && this.folders.isIgnoredInKeptFolder(relativePath, isDirectory);
+    return this.enabled && this.folders.isIgnoredInKeptFolder(this.rootFromTop + relativePath, isDirectory);
+  }
+}
+
+/** The top of the git work tree a folder lies in: the nearest folder up from it (itself included) holding `.git`. */
+function repositoryTopOf(folder: string): string | undefined {
+  for (let candidate = folder; ; candidate = path.dirname(candidate)) {
+    if (existsSync(path.join(candidate, '.git'))) return candidate;
+    if (path.dirname(candidate) === candidate) return undefined;
   }
 }

@@ -87,3 +87,56 @@ describe('nested ignore files: the deepest folder whose rules say anything about
     expect(commandReads(env, 'git')).toEqual(expected);
   });
 });
+
+describe('a scan of a folder inside a repository honours the ignore files above it, as git does', () => {
+  const ignoreFiles = {
+    '.gitignore': '*.env\n!keep.env\n/a/b/src/anchored.txt\nbuild/\n',
+    'a/.gitignore': '*.log\nb/src/generated/\n',
+    'a/b/.gitignore': '!debug.log\n',
+    'a/b/src/sub/.gitignore': '!*.env\n',
+    'build/.gitignore': '*.tmp\n',
+    'nested/.gitignore': '*.txt\n',
+  };
+  const files = [
+    'a/b/src/config.txt', 'a/b/src/local.env', 'a/b/src/keep.env', 'a/b/src/app.log', 'a/b/src/debug.log', 'a/b/src/anchored.txt',
+    'a/b/src/generated/api.txt', 'a/b/src/generated/api.env', 'a/b/src/scratch/notes.txt', 'a/b/src/sub/inner.env', 'build/out.env', 'build/out.tmp', 'nested/app.env', 'nested/notes.txt',
+  ];
+  const inRepository = () => {
+    const env = repoWith(ignoreFiles, files);
+    // The clone's own list, at the top; its patterns apply at any depth as a .gitignore's do.
+    env.write('.git/info/exclude', 'scratch/\n');
+    return env;
+  };
+
+  it('sprawl scan a/b/src, or . from there, reads what git tracks there', () => {
+    const env = inRepository();
+    const expected = ['config.txt', 'debug.log', 'keep.env', 'sub/inner.env'];
+    expect(gitTracks(env, { folder: 'a/b/src' })).toEqual(expected);
+    expect(sprawlReads([env.path('a/b/src')])).toEqual(expected);
+    expect(sprawlReads(['.'], env.path('a/b/src'))).toEqual(expected);
+    expect(sprawlReads(['src'], env.path('a/b'))).toEqual(expected);
+  });
+
+  it('--no-ignore sets them aside with the rest', () => {
+    const env = inRepository();
+    expect(sprawlReads([env.path('a/b/src'), '--no-ignore'])).toEqual(
+      ['anchored.txt', 'app.log', 'config.txt', 'debug.log', 'generated/api.env', 'generated/api.txt', 'keep.env', 'local.env', 'scratch/notes.txt', 'sub/inner.env'],
+    );
+  });
+
+  it('a repository inside it (a folder holding its own .git) has only its own ignore files', () => {
+    const env = inRepository();
+    env.git('init', '-q', 'nested');
+    expect(gitTracks(env, { folder: 'nested' })).toEqual(['app.env']);
+    expect(sprawlReads([env.path('nested')])).toEqual(['app.env']);
+  });
+
+  it('a folder git ignores, named for the scan, is scanned all the same, by its own ignore files only', () => {
+    const env = inRepository();
+    expect(gitTracks(env, { folder: 'build' })).toEqual([]);
+    expect(sprawlReads([env.path('build')])).toEqual(['out.env']);
+    // Not by the top's `*.env` either, though it is not what ignores the folder.
+    expect(gitTracks(env, { folder: 'a/b/src/generated' })).toEqual([]);
+    expect(sprawlReads([env.path('a/b/src/generated')])).toEqual(['api.env', 'api.txt']);
+  });
+});
