@@ -16,7 +16,7 @@ import type { CatFileSession, ObjectReader } from '../sources/git-cat-file.js';
 import type { EntrySkip, ItemOutcome, LocatedMatch, RuleLimit } from './worker-protocol.js';
 import { ArchiveError, archiveFormatOf, forEachArchiveEntry, UnpackBudget, type ArchiveFormat } from './archive-entries.js';
 import { MatchLimit } from './match-limit.js';
-import { countNewlines, MatchLocator, type ChunkPosition } from './match-locator.js';
+import { countNewlines, MatchLocator, SNIPPET_REACH_BYTES, type ChunkPosition } from './match-locator.js';
 import { scanChangedRegion, type PreviousVersion } from './changed-region.js';
 
 /** Bytes scanned per step. Large enough that per-chunk overhead is noise, small enough for many workers. */
@@ -40,6 +40,37 @@ function newEncodedMatches(chunk: Buffer, ruleset: CompiledRuleset, depth: numbe
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * `found` with what the rules left out of the search (past their bound of values, see match-limit.ts)
+ * find around the matches to be reported: those values are secrets still, which a snippet must not show.
+ * Searched only as far as a snippet shows and a secret reaches, so that a dump's chunks with nothing else
+ * to report cost nothing more, and a chunk full of findings at most what those rules would have cost it.
+ */
+function withSkippedRulesSecrets(chunk: Buffer, ruleset: CompiledRuleset, skipRules: ReadonlySet<string>, found: readonly RawMatch[], reported: readonly RawMatch[]): RawMatch[] {
+  const reach = SNIPPET_REACH_BYTES + OVERLAP_BYTES;
+  // Only those rules run: the others' matches are in `found` already.
+  const otherRules = new Set(ruleset.rules.map((rule) => rule.spec.id).filter((ruleId) => !skipRules.has(ruleId)));
+  const secrets = [...found];
+  const search = ({ start, end }: { start: number; end: number }) => {
+    for (const match of findMatches(chunk.subarray(start, end), ruleset, { skipRules: otherRules })) {
+      secrets.push({ ...match, secretStart: start + match.secretStart, secretEnd: start + match.secretEnd });
+    }
+  };
+  // One search per run of reported matches whose surroundings overlap (they come sorted by offset).
+  let region: { start: number; end: number } | undefined;
+  for (const match of reported) {
+    const start = Math.max(0, match.secretStart - reach);
+    const end = Math.min(chunk.length, match.secretEnd + reach);
+    if (region !== undefined && start <= region.end) region.end = Math.max(region.end, end);
+    else {
+      if (region !== undefined) search(region);
+      region = { start, end };
+    }
+  }
+  if (region !== undefined) search(region);
+  return secrets.sort((a, b) => a.secretStart - b.secretStart);
 }
 
 export interface ChunkedScanResult {
@@ -309,10 +340,13 @@ export class ChunkedScan {
     const chunk = buffer.subarray(0, filled);
     // Matches starting in the overlap belong to the next chunk, which sees them whole.
     const acceptBefore = isLastChunk ? filled : filled - OVERLAP_BYTES;
-    const plain = findMatches(chunk, this.ruleset, { acceptBefore, skipRules: this.limit.rulesToSkip });
+    const skipRules = this.limit.rulesToSkip;
+    const plain = findMatches(chunk, this.ruleset, { acceptBefore, skipRules });
     const found = [...plain, ...newEncodedMatches(chunk, this.ruleset, this.ruleset.decodeDepth, acceptBefore, plain)].sort((a, b) => a.secretStart - b.secretStart);
-    const locator = new MatchLocator(chunk, this.position, found, { from: this.secretReach, to: acceptBefore });
-    for (const match of found) if (this.limit.admit(match.ruleId, match.secret)) this.matches.push(locator.locate(match));
+    const reported = found.filter((match) => this.limit.admit(match.ruleId, match.secret));
+    const secrets = skipRules === undefined || reported.length === 0 ? found : withSkippedRulesSecrets(chunk, this.ruleset, skipRules, found, reported);
+    const locator = new MatchLocator(chunk, this.position, secrets, { from: this.secretReach, to: acceptBefore });
+    for (const match of reported) this.matches.push(locator.locate(match));
     if (isLastChunk) return;
     this.secretReach = 0;
     for (const match of found) this.secretReach = Math.max(this.secretReach, match.secretEnd - acceptBefore);
@@ -616,12 +650,24 @@ function addStructuralMatches(outcome: Extract<ItemOutcome, { kind: 'scanned' }>
       .filter(isInBytes)
       .map((match) => ({ raw: { ...match, secretStart: match.byteOffset, secretEnd: match.byteOffset + Buffer.byteLength(match.secret) }, scanned: match })),
   ].sort((a, b) => a.raw.secretStart - b.raw.secretStart);
-  const locator = new MatchLocator(bytes, { fileOffset: 0, linesBefore: 0, columnBefore: 0 }, relocated.map(({ raw }) => raw));
+  const locator = new MatchLocator(bytes, { fileOffset: 0, linesBefore: 0, columnBefore: 0 }, secretsToRedact(relocated.map(({ raw }) => raw), outcome, ruleset, bytes));
   const located = relocated.map(({ raw, scanned }) => {
     const fresh = locator.locate(raw);
     return scanned ? { ...scanned, before: fresh.before, after: fresh.after } : fresh;
   });
   return { ...outcome, matches: [...kept.filter((match) => !isInBytes(match)), ...located] };
+}
+
+/**
+ * The secrets the remade snippets must not show: the matches they are made for and, where a bound kept
+ * matches out of the report (see match-limit.ts), every match in the file, searched again (a file a
+ * structural detector reads is at most a megabyte, and few reach a bound).
+ */
+function secretsToRedact(located: RawMatch[], outcome: Extract<ItemOutcome, { kind: 'scanned' }>, ruleset: CompiledRuleset, bytes: Buffer): RawMatch[] {
+  if (outcome.limits === undefined) return located;
+  const plain = findMatches(bytes, ruleset);
+  const encoded = newEncodedMatches(bytes, ruleset, ruleset.decodeDepth, bytes.length, plain);
+  return [...located, ...plain, ...encoded].sort((a, b) => a.secretStart - b.secretStart);
 }
 
 function isInBytes(match: LocatedMatch): boolean {

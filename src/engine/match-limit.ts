@@ -3,7 +3,8 @@
  * bounded however many matches an input holds. Two kinds of input hold millions:
  * - a credential dump, a different value on every line: a 30 MB file of `password=…` lines (1.5 million
  *   values) took each of two worker threads past its heap limit after half a minute. Past
- *   `MAX_VALUES_PER_RULE` different values, the rule is no longer searched in that input;
+ *   `MAX_VALUES_PER_RULE` different values, the rule is no longer searched in that input (but around the
+ *   matches still reported, whose snippets must not show its values: see chunked-scan.ts);
  * - a log that writes the same few tokens on every request. Past `MAX_MATCHES_PER_RULE` occurrences, only
  *   values not met before in that input are kept, and the rule goes on searching: a different token
  *   deep in the log is still found.

@@ -7,6 +7,8 @@ import { redact } from '../findings/secret.js';
 import type { LocatedMatch } from './worker-protocol.js';
 
 const SNIPPET_CONTEXT_CHARS = 80;
+/** The most bytes a snippet shows on either side of its secret: its characters take up to four bytes each. */
+export const SNIPPET_REACH_BYTES = SNIPPET_CONTEXT_CHARS * 4;
 const NEWLINE = 0x0a;
 
 /** Where buffer[0] sits in the file. */
@@ -76,8 +78,8 @@ export class MatchLocator {
       newlinesInSecret === 0
         ? column + chunk.toString('utf8', secretStart, secretEnd).length
         : chunk.toString('utf8', chunk.lastIndexOf(NEWLINE, secretEnd - 1) + 1, secretEnd).length + 1;
-    const snippetStart = Math.min(secretStart, Math.max(this.lineStart, secretStart - SNIPPET_CONTEXT_CHARS * 4, this.contextFrom));
-    const afterWindow = chunk.subarray(secretEnd, Math.max(secretEnd, Math.min(this.bounds.to, secretEnd + SNIPPET_CONTEXT_CHARS * 4)));
+    const snippetStart = Math.min(secretStart, Math.max(this.lineStart, secretStart - SNIPPET_REACH_BYTES, this.contextFrom));
+    const afterWindow = chunk.subarray(secretEnd, Math.max(secretEnd, Math.min(this.bounds.to, secretEnd + SNIPPET_REACH_BYTES)));
     const newlineAfter = afterWindow.indexOf(NEWLINE);
     const before = this.context(snippetStart, secretStart, match).slice(-SNIPPET_CONTEXT_CHARS);
     const after = this.context(secretEnd, secretEnd + (newlineAfter < 0 ? afterWindow.length : newlineAfter), match)

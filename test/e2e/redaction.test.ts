@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CHUNK_BYTES } from '../../src/engine/chunked-scan.js';
+import { MAX_MATCHES_PER_RULE, MAX_VALUES_PER_RULE } from '../../src/engine/match-limit.js';
 import { fakeMaker } from '../support/fakes.js';
 import { GitRepo } from '../support/git-repo.js';
 import { REPO_ROOT, runCli, ScanEnv } from '../support/scan-env.js';
@@ -116,5 +118,44 @@ describe('another secret on the line of a finding in history', () => {
     for (const { secret, snippet } of snippets) {
       expect(values.filter((value) => value !== secret && pieces(value).some((piece) => snippet.includes(piece)))).toEqual([]);
     }
+  });
+});
+
+describe('a value a bound kept out of the report, on the line of another finding', () => {
+  // Past MAX_VALUES_PER_RULE different values a rule is no longer searched in the rest of the file (a
+  // credential dump), but its values there are still secrets: another finding's snippet must not show one.
+  const env = new ScanEnv();
+  const fakes = fakeMaker('redaction-value-limit');
+  const randomText = () => fakes.fake('github.pat.classic').slice(4, 22);
+  const dump = Array.from({ length: MAX_VALUES_PER_RULE + 50 }, () => `password = "${randomText()}"\n`).join('');
+  const [password, token] = [randomText(), fakes.fake('github.pat.classic')];
+  // The line is in a later chunk than the one where the rule stopped.
+  const filler = 'lorem ipsum dolor sit amet\n'.repeat(Math.ceil((1.2 * CHUNK_BYTES) / 27));
+  env.write('dump/users.txt', `${dump}${filler}password = "${password}" token ${token}\n`);
+  // An MCP config whose snippets are made again once its structural detector has read it: a token past
+  // the bound of matches (MAX_MATCHES_PER_RULE) is not reported there again, and is a secret still.
+  const [repeated, flagValue] = [fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic').slice(4)];
+  const notes = Array.from({ length: MAX_MATCHES_PER_RULE + 50 }, () => `  "${repeated}",`).join('\n');
+  env.write('mcp/.mcp.json', `{"notes": [\n${notes}\n  "end"],\n"mcpServers": {"search": {"command": "npx", "env": {"SEARCH_PAT": "${flagValue}", "GH": "${repeated}"}}}}\n`);
+  afterAll(() => env.cleanup());
+
+  it.each(['text', 'json', 'sarif'])('%s output does not show it', (format) => {
+    const result = runCli(['scan', env.path('dump'), '--format', format]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).not.toContain(password);
+  });
+
+  it('with --show-secrets, the other finding\'s snippet shows it redacted', () => {
+    const report = JSON.parse(runCli(['scan', env.path('dump'), '--format', 'json', '--show-secrets']).stdout);
+    expect(report.skipped).toEqual([{ path: 'users.txt', reason: 'value-limit', detail: 'generic.password.double-quoted' }]);
+    const finding = report.findings.find((each: any) => each.secret === token);
+    expect(finding.occurrences[0].snippet).toBe(`password = "${password.slice(0, 1)}…${password.slice(-1)}" token ${token}`);
+  });
+
+  it('nor does a snippet made again for a structural detector\'s finding', () => {
+    const report = JSON.parse(runCli(['scan', env.path('mcp'), '--format', 'json', '--show-secrets']).stdout);
+    expect(report.skipped).toEqual([{ path: '.mcp.json', reason: 'match-limit', detail: 'github.pat.classic' }]);
+    const finding = report.findings.find((each: any) => each.secret === flagValue);
+    expect(finding.occurrences[0].snippet).toContain(`"SEARCH_PAT": "${flagValue}", "GH": "${repeated.slice(0, 4)}…${repeated.slice(-4)}"`);
   });
 });
