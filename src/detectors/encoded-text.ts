@@ -54,14 +54,15 @@ const SPAN_PATTERNS: readonly [RE2, Encoding][] = [
  * Matches found only after decoding, located at the encoded spans of `bytes`. Matches already found in
  * the plain text are not repeated.
  */
-export function findEncodedMatches(bytes: Buffer, ruleset: CompiledRuleset, options: { depth: number; acceptBefore?: number }): EncodedMatch[] {
+export function findEncodedMatches(bytes: Buffer, ruleset: CompiledRuleset, options: { depth: number; acceptFrom?: number; acceptBefore?: number }): EncodedMatch[] {
   if (options.depth < 1) return [];
+  const acceptFrom = options.acceptFrom ?? 0;
   const acceptBefore = options.acceptBefore ?? bytes.length;
   const found: EncodedMatch[] = [];
   let spansLeft = MAX_SPANS_PER_CHUNK;
   let decodedBytesLeft = MAX_DECODED_BYTES_PER_CHUNK;
   // Collected before any decoding: the span patterns are shared, and the recursion below reuses them.
-  const spans = [...encodedSpans(bytes)].filter((span) => span.start < acceptBefore && span.end - span.start <= MAX_SPAN_BYTES);
+  const spans = [...encodedSpans(bytes)].filter((span) => span.start >= acceptFrom && span.start < acceptBefore && span.end - span.start <= MAX_SPAN_BYTES);
   for (const span of spans) {
     if (spansLeft-- <= 0 || decodedBytesLeft <= 0) break;
     const decoded = decode(bytes.toString('latin1', span.start, span.end), span.encoding);

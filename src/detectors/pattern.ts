@@ -52,6 +52,11 @@ export interface RawMatch {
 }
 
 export interface FindMatchesOptions {
+  /**
+   * Matches that start before this offset belong to the chunk before: the bytes up to it are there to be
+   * read as what comes before a match (a word boundary, `preceded_by`, a `sprawl:allow` on the line).
+   */
+  acceptFrom?: number;
   /** Matches that start at or after this offset belong to the next chunk (they are in its overlap). */
   acceptBefore?: number;
   /** Rules not to run: those that met more different values than their bound in this input (see match-limit.ts). */
@@ -72,6 +77,7 @@ collected.length = 0;
 let windowsWithHits = 0;
 
 export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: FindMatchesOptions = {}): RawMatch[] {
+  const acceptFrom = options.acceptFrom ?? 0;
   const acceptBefore = options.acceptBefore ?? bytes.length;
   const skipRules = options.skipRules;
   const keywordSet = ruleset.keywordSet;
@@ -82,7 +88,7 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
   // The chunk's own end is a cut too, unless this is the last chunk of the input.
   const chunkEndIsCut = acceptBefore < bytes.length;
 
-  for (let blockStart = 0; blockStart < acceptBefore; ) {
+  for (let blockStart = acceptFrom; blockStart < acceptBefore; ) {
     const blockEnd = blockBoundaryAfter(bytes, Math.min(blockStart + BLOCK_BYTES, acceptBefore), acceptBefore);
     const windowStart = lineStartNear(bytes, Math.max(0, blockStart - WINDOW_MARGIN_BYTES), blockStart);
     const windowEnd = lineEndNear(bytes, Math.min(bytes.length, blockEnd + WINDOW_MARGIN_BYTES));
@@ -115,7 +121,7 @@ export function findMatches(bytes: Buffer, ruleset: CompiledRuleset, options: Fi
     }
     blockStart = blockEnd;
   }
-  if (wholeChunkParts !== undefined) runOverWholeChunk(wholeChunkParts, bytes, acceptBefore, ruleset, matches);
+  if (wholeChunkParts !== undefined) runOverWholeChunk(wholeChunkParts, bytes, acceptFrom, acceptBefore, ruleset, matches);
   if (matches.length === 0) return [];
   // The caller's own array (and `collected` empty again for the next call).
   return dropGenericOverlaps(dropSplitRuleOverlaps(matches.splice(0), ruleset), ruleset);
@@ -134,8 +140,8 @@ function lookWider(part: CompiledPart, bytes: Buffer, spec: WindowSpec, into: Ra
 }
 
 /** `multiline` parts, whose matches can outgrow a window, run over the whole chunk. */
-function runOverWholeChunk(parts: ReadonlySet<CompiledPart>, bytes: Buffer, acceptBefore: number, ruleset: CompiledRuleset, into: RawMatch[]): void {
-  const spec: WindowSpec = { windowStart: 0, windowEnd: bytes.length, acceptFrom: 0, acceptTo: acceptBefore, chunkEndIsCut: acceptBefore < bytes.length, settings: ruleset.settings, window: undefined };
+function runOverWholeChunk(parts: ReadonlySet<CompiledPart>, bytes: Buffer, acceptFrom: number, acceptBefore: number, ruleset: CompiledRuleset, into: RawMatch[]): void {
+  const spec: WindowSpec = { windowStart: 0, windowEnd: bytes.length, acceptFrom, acceptTo: acceptBefore, chunkEndIsCut: acceptBefore < bytes.length, settings: ruleset.settings, window: undefined };
   for (const part of parts) collectRuleMatches(part, bytes, spec, into);
 }
 

@@ -1,8 +1,9 @@
 /**
  * Scans a stream of bytes (a file, a git blob, stdin) in bounded memory: the bytes go into a buffer of
  * one chunk plus an overlap longer than the longest secret, so a secret across a chunk boundary is seen
- * whole in one chunk and reported once, and a running line and column count keeps positions right
- * across chunks. Binary content is recognised by a NUL byte in the first 8 KiB (git's own test) and
+ * whole in one chunk and reported once; the next chunk keeps the last bytes before the boundary too (the
+ * look-behind), so that a match at its start sees what comes before it. A running line and column count
+ * keeps positions right across chunks. Binary content is recognised by a NUL byte in the first 8 KiB (git's own test) and
  * not scanned. Bytes can be pushed (`write`, for streams) or read straight into the buffer (`readFrom`,
  * for files, with no copy).
  */
@@ -23,6 +24,13 @@ import { scanChangedRegion, type PreviousVersion } from './changed-region.js';
 export const CHUNK_BYTES = 1024 * 1024;
 /** Longer than any secret a rule captures (an RSA-8192 PEM block is ~6.5 KB), so none is cut in two. */
 export const OVERLAP_BYTES = 16 * 1024;
+/**
+ * How much of a chunk's end the next chunk keeps before its own bytes, as far as the detector reads back
+ * from a match: a `sprawl:allow` 4 KiB back on the line, a second look's window 16 KiB wide. Without it,
+ * a match at the very start of a chunk saw no byte before it (`id=abcghp_…` passed for a token there).
+ * It shares the buffer: chunks after the first bring this much fewer new bytes.
+ */
+export const LOOK_BEHIND_BYTES = 16 * 1024;
 const BINARY_SNIFF_BYTES = 8000;
 const NEWLINE = 0x0a;
 
@@ -30,10 +38,10 @@ const NEWLINE = 0x0a;
  * Matches seen only inside encoded text. One the plain text already shows at the same place (a value
  * that is itself valid base64) is not repeated; the same value encoded elsewhere is another occurrence.
  */
-function newEncodedMatches(chunk: Buffer, ruleset: CompiledRuleset, depth: number, acceptBefore: number, plain: readonly RawMatch[]): RawMatch[] {
+function newEncodedMatches(chunk: Buffer, ruleset: CompiledRuleset, depth: number, acceptFrom: number, acceptBefore: number, plain: readonly RawMatch[]): RawMatch[] {
   if (depth < 1) return [];
   const seen = new Set<string>();
-  return findEncodedMatches(chunk, ruleset, { depth, acceptBefore }).filter((match) => {
+  return findEncodedMatches(chunk, ruleset, { depth, acceptFrom, acceptBefore }).filter((match) => {
     const key = `${match.ruleId}\0${match.secret}\0${match.secretStart}`;
     const shownPlain = plain.some((other) => other.ruleId === match.ruleId && other.secret === match.secret && other.secretStart < match.secretEnd && match.secretStart < other.secretEnd);
     if (shownPlain || seen.has(key)) return false;
@@ -70,7 +78,11 @@ function withSkippedRulesSecrets(chunk: Buffer, ruleset: CompiledRuleset, skipRu
     }
   }
   if (region !== undefined) search(region);
-  return secrets.sort((a, b) => a.secretStart - b.secretStart);
+  return secrets.sort(bySecretStart);
+}
+
+function bySecretStart(a: RawMatch, b: RawMatch): number {
+  return a.secretStart - b.secretStart;
 }
 
 export interface ChunkedScanResult {
@@ -92,8 +104,10 @@ export interface ChunkedScanResult {
 export class ChunkedScan {
   private filled = 0; // bytes in `buffer`, the first of them carried over from the previous chunk
   private position: ChunkPosition = { fileOffset: 0, linesBefore: 0, columnBefore: 0 };
-  /** How far into this chunk a secret of the chunk before reaches: its snippets show nothing before that. */
-  private secretReach = 0;
+  /** Bytes at the buffer's start that the chunk before scanned: read by the detector, not reported from (see LOOK_BEHIND_BYTES). */
+  private lookBehind = 0;
+  /** The secrets of the chunks before that reach into the buffer, at its offsets: this chunk's snippets show them redacted. */
+  private carried: RawMatch[] = [];
   private totalBytes = 0;
   private isFirstChunk = true;
   private isBinary = false;
@@ -338,28 +352,33 @@ export class ChunkedScan {
     }
     this.isFirstChunk = false;
     const chunk = buffer.subarray(0, filled);
-    // Matches starting in the overlap belong to the next chunk, which sees them whole.
+    // Matches starting in the look-behind were the chunk before's to find; those starting in the overlap
+    // are the next chunk's, which sees them whole.
+    const acceptFrom = this.lookBehind;
     const acceptBefore = isLastChunk ? filled : filled - OVERLAP_BYTES;
     const skipRules = this.limit.rulesToSkip;
-    const plain = findMatches(chunk, this.ruleset, { acceptBefore, skipRules });
-    const found = [...plain, ...newEncodedMatches(chunk, this.ruleset, this.ruleset.decodeDepth, acceptBefore, plain)].sort((a, b) => a.secretStart - b.secretStart);
+    const plain = findMatches(chunk, this.ruleset, { acceptFrom, acceptBefore, skipRules });
+    const found = [...plain, ...newEncodedMatches(chunk, this.ruleset, this.ruleset.decodeDepth, acceptFrom, acceptBefore, plain)].sort(bySecretStart);
     const reported = found.filter((match) => this.limit.admit(match.ruleId, match.secret));
-    const secrets = skipRules === undefined || reported.length === 0 ? found : withSkippedRulesSecrets(chunk, this.ruleset, skipRules, found, reported);
-    const locator = new MatchLocator(chunk, this.position, secrets, { from: this.secretReach, to: acceptBefore });
+    const near = skipRules === undefined || reported.length === 0 ? found : withSkippedRulesSecrets(chunk, this.ruleset, skipRules, found, reported);
+    const secrets = this.carried.length === 0 ? near : [...this.carried, ...near].sort(bySecretStart);
+    const locator = new MatchLocator(chunk, this.position, secrets, acceptBefore);
     for (const match of reported) this.matches.push(locator.locate(match));
     if (isLastChunk) return;
-    this.secretReach = 0;
-    for (const match of found) this.secretReach = Math.max(this.secretReach, match.secretEnd - acceptBefore);
+    // The next chunk starts with this one's last bytes: its look-behind, then the overlap.
+    const carryFrom = Math.max(0, acceptBefore - LOOK_BEHIND_BYTES);
+    this.carried = secrets.filter((match) => match.secretEnd > carryFrom).map((match) => ({ ...match, secretStart: match.secretStart - carryFrom, secretEnd: match.secretEnd - carryFrom }));
     const { linesBefore, columnBefore, fileOffset } = this.position;
     // A line longer than a chunk continues into the next one: carry its column forward.
-    const lastNewline = acceptBefore === 0 ? -1 : chunk.lastIndexOf(NEWLINE, acceptBefore - 1);
+    const lastNewline = carryFrom === 0 ? -1 : chunk.lastIndexOf(NEWLINE, carryFrom - 1);
     this.position = {
-      fileOffset: fileOffset + acceptBefore,
-      linesBefore: linesBefore + countNewlines(chunk, 0, acceptBefore),
-      columnBefore: (lastNewline < 0 ? columnBefore : 0) + chunk.toString('utf8', lastNewline + 1, acceptBefore).length,
+      fileOffset: fileOffset + carryFrom,
+      linesBefore: linesBefore + countNewlines(chunk, 0, carryFrom),
+      columnBefore: (lastNewline < 0 ? columnBefore : 0) + chunk.toString('utf8', lastNewline + 1, carryFrom).length,
     };
-    buffer.copy(buffer, 0, acceptBefore, filled);
-    this.filled = filled - acceptBefore;
+    buffer.copy(buffer, 0, carryFrom, filled);
+    this.filled = filled - carryFrom;
+    this.lookBehind = acceptBefore - carryFrom;
   }
 }
 
@@ -666,7 +685,7 @@ function addStructuralMatches(outcome: Extract<ItemOutcome, { kind: 'scanned' }>
 function secretsToRedact(located: RawMatch[], outcome: Extract<ItemOutcome, { kind: 'scanned' }>, ruleset: CompiledRuleset, bytes: Buffer): RawMatch[] {
   if (outcome.limits === undefined) return located;
   const plain = findMatches(bytes, ruleset);
-  const encoded = newEncodedMatches(bytes, ruleset, ruleset.decodeDepth, bytes.length, plain);
+  const encoded = newEncodedMatches(bytes, ruleset, ruleset.decodeDepth, 0, bytes.length, plain);
   return [...located, ...plain, ...encoded].sort((a, b) => a.secretStart - b.secretStart);
 }
 

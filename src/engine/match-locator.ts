@@ -19,16 +19,6 @@ export interface ChunkPosition {
 }
 
 /**
- * What of the chunk a snippet may show: from `from` (past the end of a secret found in the chunk before,
- * whose last bytes this one repeats) up to `to` (the start of the overlap with the next chunk, whose
- * secrets are that chunk's to find). Both are offsets in the chunk.
- */
-export interface ContextBounds {
-  from: number;
-  to: number;
-}
-
-/**
  * Turns byte offsets into lines, columns and snippets for matches sorted by offset, walking the chunk
  * once: a minified file with thousands of candidates on one megabyte-long line costs linear time.
  */
@@ -41,19 +31,21 @@ export class MatchLocator {
   private columnOffset = 0;
   private column: number;
   private readonly reach: number[];
-  /** The first byte a snippet may show (see `ContextBounds.from`, and a byte-order mark). */
+  /** The first byte a snippet may show: past a byte-order mark. */
   private readonly contextFrom: number;
 
   /**
-   * `others`: every match found in the chunk, sorted by offset (those not reported too, such as lines with
-   * `sprawl:allow`). A snippet shows the line around its own secret, and another secret on that line is
-   * shown redacted, never raw, whatever `--show-secrets` says of the snippet's own.
+   * `others`: every secret in the chunk, sorted by offset (those not reported too, such as lines with
+   * `sprawl:allow`, and those of the chunk before that reach into it). A snippet shows the line around its
+   * own secret, and another secret on that line is shown redacted, never raw, whatever `--show-secrets`
+   * says of the snippet's own. `contextTo`: where the overlap with the next chunk starts, whose secrets
+   * are that chunk's to find; a snippet shows nothing from there.
    */
   constructor(
     private readonly chunk: Buffer,
     private readonly position: ChunkPosition,
     private readonly others: readonly RawMatch[] = [],
-    private readonly bounds: ContextBounds = { from: 0, to: chunk.length },
+    private readonly contextTo = chunk.length,
   ) {
     // How far the secrets reach: the largest end among the first i + 1 of `others`, never decreasing.
     let reach = 0;
@@ -64,7 +56,7 @@ export class MatchLocator {
     // after it (a UTF-16 file's mark is gone already, decoded away), and a snippet does not show it.
     const bomBytes = position.fileOffset === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0;
     this.columnOffset = bomBytes;
-    this.contextFrom = Math.max(bounds.from, bomBytes);
+    this.contextFrom = bomBytes;
   }
 
   locate(match: RawMatch): LocatedMatch {
@@ -79,7 +71,7 @@ export class MatchLocator {
         ? column + chunk.toString('utf8', secretStart, secretEnd).length
         : chunk.toString('utf8', chunk.lastIndexOf(NEWLINE, secretEnd - 1) + 1, secretEnd).length + 1;
     const snippetStart = Math.min(secretStart, Math.max(this.lineStart, secretStart - SNIPPET_REACH_BYTES, this.contextFrom));
-    const afterWindow = chunk.subarray(secretEnd, Math.max(secretEnd, Math.min(this.bounds.to, secretEnd + SNIPPET_REACH_BYTES)));
+    const afterWindow = chunk.subarray(secretEnd, Math.max(secretEnd, Math.min(this.contextTo, secretEnd + SNIPPET_REACH_BYTES)));
     const newlineAfter = afterWindow.indexOf(NEWLINE);
     const before = this.context(snippetStart, secretStart, match).slice(-SNIPPET_CONTEXT_CHARS);
     const after = this.context(secretEnd, secretEnd + (newlineAfter < 0 ? afterWindow.length : newlineAfter), match)
