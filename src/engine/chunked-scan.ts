@@ -81,6 +81,37 @@ function withSkippedRulesSecrets(chunk: Buffer, ruleset: CompiledRuleset, skipRu
   return secrets.sort(bySecretStart);
 }
 
+/**
+ * One secret across a chunk boundary is one finding, as in a file of its own. Where a match of this chunk
+ * (`found`) overlaps one the chunk before held back, the more specific rule's stands (as in
+ * dropGenericOverlaps, pattern.ts); of two matches of one rule, the earlier (the later is the rule found
+ * again from a later start, as a split rule's branch would be: dropSplitRuleOverlaps). Returns the
+ * matches that stand, in order.
+ */
+function settleBoundary(held: readonly RawMatch[], found: readonly RawMatch[], ruleset: CompiledRuleset): RawMatch[] {
+  const levelOf = (match: RawMatch) => ruleset.specificityOf.get(match.ruleId) ?? 0;
+  const overlap = (a: RawMatch, b: RawMatch) => a.secretStart < b.secretEnd && b.secretStart < a.secretEnd;
+  // Only this chunk's first matches can reach back to a held one: `found` is sorted by offset.
+  const heldReach = Math.max(...held.map((match) => match.secretEnd));
+  const reachingBack = found.filter((match) => match.secretStart < heldReach);
+  const heldStanding = held.filter((before) => !reachingBack.some((after) => overlap(before, after) && levelOf(after) < levelOf(before)));
+  const foundStanding = found.filter(
+    (after) => after.secretStart >= heldReach || !held.some((before) => overlap(before, after) && (levelOf(before) < levelOf(after) || before.ruleId === after.ruleId)),
+  );
+  return [...heldStanding, ...foundStanding];
+}
+
+/**
+ * Where the matches begin that the next chunk reports (see `ChunkedScan.held`): the first whose secret or
+ * snippet may reach into the overlap, the next chunk's to search, and all after it, to keep their order.
+ * One that starts too near the next chunk's start for its snippet to fit there (a secret longer than the
+ * look-behind, which no rule has) is reported here.
+ */
+function firstToHold(matches: readonly RawMatch[], acceptBefore: number, carryFrom: number): number {
+  const index = matches.findIndex((match) => match.secretEnd + SNIPPET_REACH_BYTES > acceptBefore && match.secretStart - SNIPPET_REACH_BYTES >= carryFrom);
+  return index < 0 ? matches.length : index;
+}
+
 function bySecretStart(a: RawMatch, b: RawMatch): number {
   return a.secretStart - b.secretStart;
 }
@@ -108,6 +139,12 @@ export class ChunkedScan {
   private lookBehind = 0;
   /** The secrets of the chunks before that reach into the buffer, at its offsets: this chunk's snippets show them redacted. */
   private carried: RawMatch[] = [];
+  /**
+   * The last matches of the chunk before, at the buffer's offsets, reported by this chunk instead: it
+   * settles those across the boundary with its own (see settleBoundary), and it knows the secrets their
+   * snippets may show after them.
+   */
+  private held: RawMatch[] = [];
   private totalBytes = 0;
   private isFirstChunk = true;
   private isBinary = false;
@@ -359,15 +396,19 @@ export class ChunkedScan {
     const skipRules = this.limit.rulesToSkip;
     const plain = findMatches(chunk, this.ruleset, { acceptFrom, acceptBefore, skipRules });
     const found = [...plain, ...newEncodedMatches(chunk, this.ruleset, this.ruleset.decodeDepth, acceptFrom, acceptBefore, plain)].sort(bySecretStart);
-    const reported = found.filter((match) => this.limit.admit(match.ruleId, match.secret));
+    const settled = this.held.length === 0 ? found : settleBoundary(this.held, found, this.ruleset);
+    // The next chunk starts with this one's last bytes: its look-behind, then the overlap.
+    const carryFrom = Math.max(0, acceptBefore - LOOK_BEHIND_BYTES);
+    const holdFrom = isLastChunk ? settled.length : firstToHold(settled, acceptBefore, carryFrom);
+    const reported = settled.slice(0, holdFrom).filter((match) => this.limit.admit(match.ruleId, match.secret));
     const near = skipRules === undefined || reported.length === 0 ? found : withSkippedRulesSecrets(chunk, this.ruleset, skipRules, found, reported);
     const secrets = this.carried.length === 0 ? near : [...this.carried, ...near].sort(bySecretStart);
     const locator = new MatchLocator(chunk, this.position, secrets, acceptBefore);
     for (const match of reported) this.matches.push(locator.locate(match));
     if (isLastChunk) return;
-    // The next chunk starts with this one's last bytes: its look-behind, then the overlap.
-    const carryFrom = Math.max(0, acceptBefore - LOOK_BEHIND_BYTES);
-    this.carried = secrets.filter((match) => match.secretEnd > carryFrom).map((match) => ({ ...match, secretStart: match.secretStart - carryFrom, secretEnd: match.secretEnd - carryFrom }));
+    const inNextChunk = (match: RawMatch): RawMatch => ({ ...match, secretStart: match.secretStart - carryFrom, secretEnd: match.secretEnd - carryFrom });
+    this.held = settled.slice(holdFrom).map(inNextChunk);
+    this.carried = secrets.filter((match) => match.secretEnd > carryFrom).map(inNextChunk);
     const { linesBefore, columnBefore, fileOffset } = this.position;
     // A line longer than a chunk continues into the next one: carry its column forward.
     const lastNewline = carryFrom === 0 ? -1 : chunk.lastIndexOf(NEWLINE, carryFrom - 1);

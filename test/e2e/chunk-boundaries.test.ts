@@ -75,3 +75,35 @@ describe('a match where a chunk begins sees the bytes before it', () => {
     expect(ofToken(large)).toEqual(ofToken(alone));
   });
 });
+
+describe('a secret across a chunk boundary is one finding', () => {
+  it('a postgres URL starting just before it is not a URL with a password as well', () => {
+    const line = ` postgres://app:${fakes.fake('connection-string.postgres')}@db.example.net/prod`;
+    const { alone, large } = scanBothWays('postgres', line, line.indexOf('postgres') + 4);
+    expect(alone).toMatchObject([{ ruleId: 'connection-string.postgres', sprawlCount: 1 }]);
+    expect(large).toEqual(alone);
+  });
+
+  it('an AWS secret key set by name is found once, not again from its second keyword', () => {
+    const line = ` AWS_SECRET_ACCESS_KEY=${fakes.fake('aws.secret-access-key')}`;
+    const { alone, large } = scanBothWays('aws', line, line.indexOf('AWS_') + 4);
+    expect(alone).toMatchObject([{ ruleId: 'aws.secret-access-key', sprawlCount: 1 }]);
+    expect(large).toEqual(alone);
+  });
+
+  it('a generic match that starts before it gives way to a provider token that starts after it', () => {
+    const token = fakes.fake('github.pat.classic');
+    const line = `TOKEN=${token}`;
+    const { alone, large } = scanBothWays('generic', line, line.indexOf(token));
+    expect(alone).toMatchObject([{ ruleId: 'github.pat.classic' }]);
+    expect(large).toEqual(alone);
+  });
+
+  it('a finding just before it: its snippet shows the secret after the boundary, redacted', () => {
+    const [token, next] = [fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic')];
+    const line = `first ${token} then ${next}`;
+    const { alone, large } = scanBothWays('next', line, line.indexOf(next));
+    expect(alone.find((each) => each.secret === token)!.snippet).toBe(`first ${token} then ${next.slice(0, 4)}…${next.slice(-4)}`);
+    expect(large).toEqual(alone);
+  });
+});
