@@ -17,7 +17,7 @@ import type { CatFileSession, ObjectReader } from '../sources/git-cat-file.js';
 import type { EntrySkip, ItemOutcome, LocatedMatch, RuleLimit } from './worker-protocol.js';
 import { ArchiveError, archiveFormatOf, forEachArchiveEntry, UnpackBudget, type ArchiveFormat } from './archive-entries.js';
 import { MatchLimit } from './match-limit.js';
-import { countNewlines, MatchLocator, SNIPPET_REACH_BYTES, type ChunkPosition } from './match-locator.js';
+import { byteOrderMarkBytes, countNewlines, MatchLocator, SNIPPET_REACH_BYTES, type ChunkPosition } from './match-locator.js';
 import { scanChangedRegion, type PreviousVersion } from './changed-region.js';
 
 /** Bytes scanned per step. Large enough that per-chunk overhead is noise, small enough for many workers. */
@@ -110,6 +110,13 @@ function settleBoundary(held: readonly RawMatch[], found: readonly RawMatch[], r
 function firstToHold(matches: readonly RawMatch[], acceptBefore: number, carryFrom: number): number {
   const index = matches.findIndex((match) => match.secretEnd + SNIPPET_REACH_BYTES > acceptBefore && match.secretStart - SNIPPET_REACH_BYTES >= carryFrom);
   return index < 0 ? matches.length : index;
+}
+
+/** `offset`, or the first byte of the UTF-8 character it falls inside (after up to three continuation bytes, 10xxxxxx). */
+function characterStart(bytes: Buffer, offset: number): number {
+  let start = offset;
+  while (start > 0 && offset - start < 3 && (bytes[start]! & 0xc0) === 0x80) start--;
+  return start;
 }
 
 function bySecretStart(a: RawMatch, b: RawMatch): number {
@@ -397,8 +404,9 @@ export class ChunkedScan {
     const plain = findMatches(chunk, this.ruleset, { acceptFrom, acceptBefore, skipRules });
     const found = [...plain, ...newEncodedMatches(chunk, this.ruleset, this.ruleset.decodeDepth, acceptFrom, acceptBefore, plain)].sort(bySecretStart);
     const settled = this.held.length === 0 ? found : settleBoundary(this.held, found, this.ruleset);
-    // The next chunk starts with this one's last bytes: its look-behind, then the overlap.
-    const carryFrom = Math.max(0, acceptBefore - LOOK_BEHIND_BYTES);
+    // The next chunk starts with this one's last bytes: its look-behind, then the overlap. It starts on a
+    // character's first byte, so that the columns counted on either side of it count whole characters.
+    const carryFrom = characterStart(chunk, Math.max(0, acceptBefore - LOOK_BEHIND_BYTES));
     const holdFrom = isLastChunk ? settled.length : firstToHold(settled, acceptBefore, carryFrom);
     const reported = settled.slice(0, holdFrom).filter((match) => this.limit.admit(match.ruleId, match.secret));
     const near = skipRules === undefined || reported.length === 0 ? found : withSkippedRulesSecrets(chunk, this.ruleset, skipRules, found, reported);
@@ -412,10 +420,11 @@ export class ChunkedScan {
     const { linesBefore, columnBefore, fileOffset } = this.position;
     // A line longer than a chunk continues into the next one: carry its column forward.
     const lastNewline = carryFrom === 0 ? -1 : chunk.lastIndexOf(NEWLINE, carryFrom - 1);
+    const lineStart = lastNewline < 0 ? byteOrderMarkBytes(chunk, fileOffset) : lastNewline + 1;
     this.position = {
       fileOffset: fileOffset + carryFrom,
       linesBefore: linesBefore + countNewlines(chunk, 0, carryFrom),
-      columnBefore: (lastNewline < 0 ? columnBefore : 0) + chunk.toString('utf8', lastNewline + 1, carryFrom).length,
+      columnBefore: (lastNewline < 0 ? columnBefore : 0) + chunk.toString('utf8', lineStart, carryFrom).length,
     };
     buffer.copy(buffer, 0, carryFrom, filled);
     this.filled = filled - carryFrom;

@@ -52,9 +52,7 @@ export class MatchLocator {
     this.reach = others.map((other) => (reach = Math.max(reach, other.secretEnd)));
     this.line = position.linesBefore + 1;
     this.column = position.columnBefore;
-    // A UTF-8 byte-order mark is no character of the first line: editors and code scanning count columns
-    // after it (a UTF-16 file's mark is gone already, decoded away), and a snippet does not show it.
-    const bomBytes = position.fileOffset === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0;
+    const bomBytes = byteOrderMarkBytes(chunk, position.fileOffset);
     this.columnOffset = bomBytes;
     this.contextFrom = bomBytes;
   }
@@ -142,6 +140,15 @@ export class MatchLocator {
     this.column += chunk.toString('utf8', this.columnOffset, target).length;
     this.columnOffset = target;
   }
+}
+
+/**
+ * The length of a UTF-8 byte-order mark that opens the input at `chunk[0]`, else 0. It is no character of
+ * the first line: editors and code scanning count columns after it (a UTF-16 file's mark is gone already,
+ * decoded away), and a snippet does not show it.
+ */
+export function byteOrderMarkBytes(chunk: Buffer, fileOffset: number): number {
+  return fileOffset === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0;
 }
 
 export function countNewlines(bytes: Buffer, from: number, to: number): number {

@@ -107,3 +107,31 @@ describe('a secret across a chunk boundary is one finding', () => {
     expect(large).toEqual(alone);
   });
 });
+
+describe('columns on a line longer than a chunk', () => {
+  const columnsOf = (report: JsonReport) =>
+    Object.fromEntries(report.findings.filter((finding) => finding.ruleId === 'github.pat.classic').map((finding) => [finding.secret, finding.occurrences[0]!.column]));
+  const expectedColumn = (line: string, token: string) => line.slice(0, line.indexOf(token)).length + 1;
+
+  it('count characters whatever character a boundary splits', () => {
+    // Characters of two, three and four bytes (the last two UTF-16 units), shifted by 0 to 8 bytes, so that
+    // wherever a chunk's look-behind begins, in most of these files it splits one.
+    const text = (length: number) => 'é€𝄞'.repeat(Math.ceil(length / 9));
+    const lines = Array.from({ length: 9 }, (_, shift) => {
+      const [first, second] = [fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic')];
+      return { line: `${'x'.repeat(shift)}${text(1.2 * CHUNK_BYTES)} tok=${first} ${text(CHUNK_BYTES)} tok=${second}`, tokens: [first, second] };
+    });
+    lines.forEach(({ line }, shift) => env.write(`split/shift-${shift}.txt`, `${line}\n`));
+    const columns = columnsOf(scanJson([env.path('split'), '--show-secrets']).report);
+    const expected = Object.fromEntries(lines.flatMap(({ line, tokens }) => tokens.map((token) => [token, expectedColumn(line, token)])));
+    expect(columns).toEqual(expected);
+  });
+
+  it('count from after a byte-order mark', () => {
+    const token = fakes.fake('github.pat.classic');
+    const line = `${'a'.repeat(CHUNK_BYTES + 100)} tok=${token}`;
+    // Past the first chunk's buffer, so that the line goes on into a second chunk.
+    env.write('bom/file.txt', `\uFEFF${line} ${'b'.repeat(64 * 1024)}\n`);
+    expect(columnsOf(scanJson([env.path('bom'), '--show-secrets']).report)).toEqual({ [token]: expectedColumn(line, token) });
+  });
+});
