@@ -406,16 +406,25 @@ export class ChunkedScan {
     const settled = this.held.length === 0 ? found : settleBoundary(this.held, found, this.ruleset);
     // The next chunk starts with this one's last bytes: its look-behind, then the overlap. It starts on a
     // character's first byte, so that the columns counted on either side of it count whole characters.
-    const carryFrom = characterStart(chunk, Math.max(0, acceptBefore - LOOK_BEHIND_BYTES));
+    const carryFrom = isLastChunk ? filled : characterStart(chunk, Math.max(0, acceptBefore - LOOK_BEHIND_BYTES));
     const holdFrom = isLastChunk ? settled.length : firstToHold(settled, acceptBefore, carryFrom);
-    const reported = settled.slice(0, holdFrom).filter((match) => this.limit.admit(match.ruleId, match.secret));
+    const reported = (holdFrom === settled.length ? settled : settled.slice(0, holdFrom)).filter((match) => this.limit.admit(match.ruleId, match.secret));
     const near = skipRules === undefined || reported.length === 0 ? found : withSkippedRulesSecrets(chunk, this.ruleset, skipRules, found, reported);
     const secrets = this.carried.length === 0 ? near : [...this.carried, ...near].sort(bySecretStart);
     const locator = new MatchLocator(chunk, this.position, secrets, acceptBefore);
     for (const match of reported) this.matches.push(locator.locate(match));
-    if (isLastChunk) return;
+    if (!isLastChunk) this.carryOver(chunk, carryFrom, acceptBefore, settled.slice(holdFrom), secrets);
+  }
+
+  /**
+   * Moves the chunk's last bytes, from `carryFrom`, to the buffer's start, where the next chunk begins,
+   * with what it needs to know of this one: the matches it reports instead (`held`), the secrets that
+   * reach into it, and the line and column where it starts. A function of its own, so that the scan of a
+   * file within one chunk (nearly every file) runs none of it.
+   */
+  private carryOver(chunk: Buffer, carryFrom: number, acceptBefore: number, held: readonly RawMatch[], secrets: readonly RawMatch[]): void {
     const inNextChunk = (match: RawMatch): RawMatch => ({ ...match, secretStart: match.secretStart - carryFrom, secretEnd: match.secretEnd - carryFrom });
-    this.held = settled.slice(holdFrom).map(inNextChunk);
+    this.held = held.map(inNextChunk);
     this.carried = secrets.filter((match) => match.secretEnd > carryFrom).map(inNextChunk);
     const { linesBefore, columnBefore, fileOffset } = this.position;
     // A line longer than a chunk continues into the next one: carry its column forward.
@@ -426,8 +435,8 @@ export class ChunkedScan {
       linesBefore: linesBefore + countNewlines(chunk, 0, carryFrom),
       columnBefore: (lastNewline < 0 ? columnBefore : 0) + chunk.toString('utf8', lineStart, carryFrom).length,
     };
-    buffer.copy(buffer, 0, carryFrom, filled);
-    this.filled = filled - carryFrom;
+    this.buffer.copy(this.buffer, 0, carryFrom, chunk.length);
+    this.filled = chunk.length - carryFrom;
     this.lookBehind = acceptBefore - carryFrom;
   }
 }
