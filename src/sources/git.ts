@@ -118,7 +118,8 @@ export class GitRepository {
    */
   async isPartialClone(): Promise<boolean> {
     // `remote.<name>.promisor` is what clone writes; `extensions.partialClone` what older versions wrote.
-    const settings = await this.run(['config', '--get-regexp', '^(remote\\..*\\.promisor|extensions\\.partialclone)$']).catch(() => '');
+    // Spawned, not through simple-git, which a scan with nothing to attribute does not otherwise load.
+    const settings = await this.spawned(['config', '--get-regexp', '^(remote\\..*\\.promisor|extensions\\.partialclone)$']).catch(() => '');
     return settings.split('\n').some((line) => /^extensions\.partialclone \S|\.promisor true$/i.test(line.trim()));
   }
 
@@ -179,7 +180,7 @@ export class GitRepository {
       });
     }
     for (const [index, place] of places.entries()) {
-      if (place.path.includes('\n')) found[index] = (await this.run(['rev-parse', '--verify', '--quiet', `${place.commitId}:${place.path}`]).catch(() => '')).trim();
+      if (place.path.includes('\n')) found[index] = (await this.spawned(['rev-parse', '--verify', '--quiet', `${place.commitId}:${place.path}`]).catch(() => '')).trim();
     }
     return found;
   }
@@ -190,7 +191,8 @@ export class GitRepository {
    * out: they name another ref. Refnames hold no tab.
    */
   async refs(): Promise<GitRef[]> {
-    const output = await this.run(['for-each-ref', '--format=%(refname)%09%(refname:short)%09%(symref)%09%(objectname)%09%(*objectname)']);
+    // Spawned, not through simple-git: a scan that asks git nothing else one-shot does not load it (50 ms).
+    const output = await this.spawned(['for-each-ref', '--format=%(refname)%09%(refname:short)%09%(symref)%09%(objectname)%09%(*objectname)']);
     return output
       .split('\n')
       .filter(Boolean)
@@ -211,7 +213,7 @@ export class GitRepository {
     const commitIds = [...new Set(ids.slice(0, revisions.length).filter((id) => /^[0-9a-f]+$/.test(id)))];
     if (commitIds.length === 0) return found;
     const dates = new Map(
-      (await this.run(['show', '-s', '--no-walk=unsorted', '--format=%H%x09%cI', ...commitIds]))
+      (await this.spawned(['show', '-s', '--no-walk=unsorted', '--format=%H%x09%cI', ...commitIds]))
         .split('\n')
         .filter(Boolean)
         .map((line) => line.split('\t') as [string, string]),
@@ -227,7 +229,7 @@ export class GitRepository {
   /** The commit a revision names (`MERGE_HEAD`), or undefined when it names none. */
   async revisionId(revision: string): Promise<string | undefined> {
     // Spawned, not through simple-git: `staged` asks this, and loading simple-git would cost a hook 50 ms.
-    const id = (await gitOutput(this.root, ['rev-parse', '--quiet', '--verify', '--end-of-options', `${revision}^{commit}`]).catch(() => '')).trim();
+    const id = (await this.spawned(['rev-parse', '--quiet', '--verify', '--end-of-options', `${revision}^{commit}`]).catch(() => '')).trim();
     return /^[0-9a-f]+$/.test(id) ? id : undefined;
   }
 
@@ -263,6 +265,13 @@ export class GitRepository {
   /** Every entry of a commit's whole tree, as a stream: `<mode> <type> <id>\t<path>`, NUL-terminated so that any path survives. */
   private treeRecords(commitId: string): AsyncIterable<string[]> {
     return this.records(['ls-tree', '-r', '-z', '--full-tree', commitId]);
+  }
+
+  /** Runs a read-only git command without simple-git (see `gitOutput`), for the answers that come after a scan. */
+  private spawned(args: readonly string[]): Promise<string> {
+    return gitOutput(this.root, args).catch((error: unknown) => {
+      throw gitError(this.root, error);
+    });
   }
 
   /** Runs a read-only git command and returns its output. */
