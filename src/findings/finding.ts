@@ -33,12 +33,15 @@ export interface Occurrence {
   /** In git history: the commit that first added this blob under this path. */
   introducedIn?: CommitRef;
   /**
-   * `sprawl staged`: the same text is in a committed version of this file (HEAD's, or while a merge is
-   * concluded the merged branch's, under `path`), so the commit does not add it; reported as suppressed
-   * (see sources/staged-already-committed.ts).
+   * `sprawl staged`: the same text is in a committed version of this file (HEAD's, or that of the commit a
+   * merge, cherry-pick or rebase in progress brings in, under `path`), so the commit does not add it;
+   * reported as suppressed (see sources/staged-already-committed.ts).
    */
-  alreadyCommitted?: { ref: 'HEAD' | 'MERGE_HEAD'; path: string };
+  alreadyCommitted?: { ref: CommittedRef; path: string };
 }
+
+/** Where a staged secret is committed already: HEAD, or the commit a merge, cherry-pick or rebase in progress brings in. */
+export type CommittedRef = 'HEAD' | 'MERGE_HEAD' | 'CHERRY_PICK_HEAD' | 'REBASE_HEAD';
 
 /** Allowed inline, accepted in the baseline, or already committed: reported, but not a failure. */
 export function isSuppressed(occurrence: Occurrence): boolean {

@@ -226,13 +226,6 @@ export class GitRepository {
     return found;
   }
 
-  /** The commit a revision names (`MERGE_HEAD`), or undefined when it names none. */
-  async revisionId(revision: string): Promise<string | undefined> {
-    // Spawned, not through simple-git: `staged` asks this, and loading simple-git would cost a hook 50 ms.
-    const id = (await this.spawned(['rev-parse', '--quiet', '--verify', '--end-of-options', `${revision}^{commit}`]).catch(() => '')).trim();
-    return /^[0-9a-f]+$/.test(id) ? id : undefined;
-  }
-
   /** Whether `ancestor` is in the history of `descendant` (a commit is in its own). */
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     // Told by the exit code alone (0 yes, 1 no), which simple-git does not pass on.

@@ -6,14 +6,15 @@
  * the secret's line, and misses nothing more. sprawl compares text instead: an occurrence is already
  * committed when its exact text (the secret, or the encoded run it was found in) is in a committed
  * version of the file at least as many times as the staged version holds it: HEAD's (under the old name
- * for a rename) and, while a merge is being concluded, the merged branch's (MERGE_HEAD), whose secrets are
- * in history already (a merge without conflicts runs no pre-commit hook at all). A new copy, in the same
- * file or another, is still new, and blocks.
+ * for a rename) and, while a merge, a cherry-pick or a rebase stopped on a conflict is concluded, the
+ * commit it brings in (MERGE_HEAD, CHERRY_PICK_HEAD, REBASE_HEAD), whose secrets are in history already
+ * (without a conflict, none of them runs the pre-commit hook at all). A new copy, in the same file or
+ * another, is still new, and blocks.
  *
  * Such occurrences are still reported (`alreadyCommitted`), as suppressed: they do not fail the run, and
  * `sprawl staged` names them in a note, since a committed secret needs rotating whoever committed it.
  */
-import type { Finding, Occurrence } from '../findings/finding.js';
+import type { CommittedRef, Finding, Occurrence } from '../findings/finding.js';
 import { isSuppressed } from '../findings/finding.js';
 import { ALLOW_MARKER } from '../detectors/allow-comment.js';
 import { looksBinary, utf16EncodingOf } from '../engine/chunked-scan.js';
@@ -27,7 +28,7 @@ export interface StagedVersion {
 
 /** A committed version of a staged file: the ref it is in, the path it has there, its blob. */
 interface CommittedVersion {
-  ref: 'HEAD' | 'MERGE_HEAD';
+  ref: CommittedRef;
   path: string;
   blobId: string;
 }
@@ -73,18 +74,22 @@ export async function markAlreadyCommitted(findings: readonly Finding[], reposit
   for (const { finding } of candidates) finding.suppressed = finding.occurrences.every(isSuppressed);
 }
 
-/** The committed versions of each staged path: HEAD's (from the listing), and MERGE_HEAD's while a merge is concluded. */
+/**
+ * The commits whose content a commit being concluded brings in (a merge, a cherry-pick or a rebase
+ * stopped on a conflict): what they hold is committed already. Absent when nothing is in progress.
+ */
+const IN_PROGRESS_REFS = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REBASE_HEAD'] as const;
+
+/** The committed versions of each staged path: HEAD's (from the listing), and those of a merge, cherry-pick or rebase in progress. */
 async function committedVersions(repository: GitRepository, versions: ReadonlyMap<string, StagedVersion>): Promise<Map<string, CommittedVersion[]>> {
   const committed = new Map<string, CommittedVersion[]>();
   for (const [path, version] of versions) committed.set(path, version.previous ? [{ ref: 'HEAD', ...version.previous }] : []);
-  const mergeHead = await repository.revisionId('MERGE_HEAD');
-  if (mergeHead) {
-    const paths = [...versions.keys()];
-    const found = await repository.blobIdsAt(paths.map((path) => ({ commitId: mergeHead, path })));
-    paths.forEach((path, index) => {
-      if (found[index]) committed.get(path)!.push({ ref: 'MERGE_HEAD', path, blobId: found[index]! });
-    });
-  }
+  // One `cat-file --batch-check` asks them all; a ref that does not exist answers "missing" for each path.
+  const asked = IN_PROGRESS_REFS.flatMap((ref) => [...versions.keys()].map((path) => ({ ref, commitId: ref, path })));
+  const found = await repository.blobIdsAt(asked);
+  asked.forEach(({ ref, path }, index) => {
+    if (found[index]) committed.get(path)!.push({ ref, path, blobId: found[index]! });
+  });
   return committed;
 }
 

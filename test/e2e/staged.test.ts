@@ -217,7 +217,7 @@ describe('sprawl staged', () => {
     expect(spread.stderr).toContain('the commit is blocked:\n  other.env:1:14  github.pat.classic (critical)\n  Remove it');
   });
 
-  it('concluding a merge: a secret the merged branch committed does not block; one the resolution adds does', () => {
+  it('concluding a merge or a cherry-pick: a secret the commit brought in does not block; one the resolution adds does', () => {
     const env = repo();
     const [theirs, resolution] = [fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic')];
     env.stage('app.env', 'DEBUG=0\n');
@@ -239,6 +239,14 @@ describe('sprawl staged', () => {
     const added = env.staged();
     expect(added.exitCode).toBe(1);
     expect(added.stderr).toContain('the commit is blocked:\n  app.env:3:8  github.pat.classic (critical)\n');
+
+    // The same for a cherry-pick stopped on a conflict: the picked commit's secrets are committed already.
+    env.git('merge', '--abort');
+    expect(env.run('cherry-pick', 'feature').exitCode).not.toBe(0);
+    env.stage('app.env', `DEBUG=2\nGITHUB_TOKEN=${theirs}\n`);
+    const picked = env.staged();
+    expect(picked.exitCode).toBe(0);
+    expect(picked.report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => `${occurrence.path} ${occurrence.alreadyCommitted?.ref}`)).sort()).toEqual(['app.env CHERRY_PICK_HEAD', 'feature.env CHERRY_PICK_HEAD']);
   });
 
   it('compares UTF-16 text as decoded; an allowed copy in HEAD does not excuse a new one; compressed content counts as new', () => {
