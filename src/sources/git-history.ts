@@ -63,7 +63,7 @@ export async function listHistory(directory: string, selection: HistorySelection
     repository,
     root: repository.root,
     revisionArgs,
-    wholeHistory: revisionArgs.length === 1 && revisionArgs[0] === '--all',
+    wholeHistory: !selection.range && !selection.branch && !selection.since && !selection.until,
     skipped,
     items: listing.items,
     close: listing.stop,
@@ -125,16 +125,30 @@ function checkRevisions(selection: HistorySelection): void {
  * unless that is what was written.
  */
 async function checkDate(repository: GitRepository, flag: '--since' | '--until', value: string): Promise<void> {
+  const notADate = () => new UserError('usage', `${flag} ${value.trim() === '' ? JSON.stringify(value) : value}: not a date git understands (try 2024-01-31 or "2 weeks ago")`);
+  if (value.trim() === '') throw notADate();
   // Git takes 2024-13-45 for some day; a date written as a calendar date must name one that exists.
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value) && !isCalendarDate(value)) throw new UserError('usage', `${flag} ${value}: no such day`);
+  const calendarDay = /^\d{4}-\d{2}-\d{2}/.exec(value)?.[0];
+  if (calendarDay !== undefined && !isCalendarDate(calendarDay)) throw new UserError('usage', `${flag} ${value}: no such day`);
   const answer = await repository.run(['rev-parse', `--since=${value}`]);
   const seconds = Number(/--max-age=(\d+)/.exec(answer)?.[1]);
   const readAsNow = Number.isFinite(seconds) && Math.abs(seconds - Date.now() / 1000) < 5;
-  if (!Number.isFinite(seconds) || (readAsNow && !/\bnow\b/i.test(value))) {
-    throw new UserError('usage', `${flag} ${value}: not a date git understands (try 2024-01-31 or "2 weeks ago")`);
+  if (!Number.isFinite(seconds) || (readAsNow && !/\bnow\b/i.test(value))) throw notADate();
+  // A calendar date git reads as another day (it takes years from 1970 to 2099 only, and 1900-01-01 for
+  // this year's first of January) would quietly narrow the scan: refused, saying how git read it.
+  if (calendarDay !== undefined) {
+    const meant = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+    if (!Number.isFinite(meant)) throw notADate();
+    if (Math.abs(meant - seconds * 1000) > 36 * 3600 * 1000) {
+      throw new UserError('usage', `${flag} ${value}: git would read it as ${new Date(seconds * 1000).toISOString().slice(0, 10)} (it takes years from 1970 to 2099)`);
+    }
   }
 }
 
+/**
+ * The arguments that select the commits, last on every command they are given to: a `--` closes them, so
+ * that a branch named like a folder (`docs`) is read as the branch, never as a path to limit the history to.
+ */
 function revisionArgsOf(selection: HistorySelection): string[] {
   const args: string[] = [];
   if (selection.range) args.push(selection.range);
@@ -142,7 +156,7 @@ function revisionArgsOf(selection: HistorySelection): string[] {
   else args.push('--all');
   if (selection.since) args.push(`--since=${selection.since}`);
   if (selection.until) args.push(`--until=${selection.until}`);
-  return args;
+  return [...args, '--'];
 }
 
 /** An object rev-list listed: its id, and the first path git met it under (none for a commit). */

@@ -265,6 +265,31 @@ describe('refs, merges and date windows that tell where a secret still is and wh
   });
 });
 
+describe('history as stored', () => {
+  it('a graft made with git replace hides no commit: every clone still gets the replaced ones', () => {
+    const repo = new GitRepo(env.path('replaced'));
+    const token = fakes.fake('github.pat.classic');
+    repo.write('README.md', '# app\n').commit('base', '2024-01-01T00:00:00Z');
+    const added = repo.write('app.env', `TOKEN=${token}\n`).commit('add', '2024-01-02T00:00:00Z');
+    repo.remove('app.env').write('README.md', '# app 2\n').commit('remove', '2024-01-03T00:00:00Z');
+    repo.git('replace', '--graft', 'HEAD', 'HEAD~2'); // HEAD's parent shown as base: "add" drops out of the log
+    const { report } = scanGit([repo.root]);
+    expect(report.findings.map((finding: any) => finding.exposure.firstCommit.id)).toEqual([added]);
+  });
+
+  it('a branch named like a folder is the branch, not a path to narrow the history to', () => {
+    const repo = new GitRepo(env.path('branch-like-folder'));
+    const token = fakes.fake('github.pat.classic');
+    repo.write('docs/readme.md', 'docs\n').commit('base', '2024-01-01T00:00:00Z');
+    repo.git('checkout', '-q', '-b', 'docs');
+    repo.write('app.env', `TOKEN=${token}\n`).commit('add', '2024-01-02T00:00:00Z');
+    repo.git('checkout', '-q', 'main');
+    const { exitCode, report } = scanGit([repo.root, '--branch', 'docs']);
+    expect(exitCode).toBe(1);
+    expect(report.findings.map((finding: any) => finding.occurrences[0].path)).toEqual(['app.env']);
+  });
+});
+
 describe('a partial clone (--filter=blob:none)', () => {
   it('counts the blobs it did not download, fetches none of them, and scans the rest', () => {
     const upstream = new GitRepo(env.path('partial-upstream'));
@@ -622,11 +647,15 @@ describe('errors', () => {
   it('a range or branch that git would read as an option, a day that does not exist, --range with --branch: exit 2, nothing written', () => {
     const repo = new GitRepo(env.path('option-values'));
     repo.write('a.txt', 'one\n').commit('one', '2024-01-01T00:00:00Z');
-    const cases: [string[], string][] = [
+    const cases: [string[], unknown][] = [
       [['--range=--output=written.txt'], 'sprawl: --range "--output=written.txt": not a revision range (try main..HEAD)\n'],
       [['--branch=--output=written.txt'], 'sprawl: --branch "--output=written.txt": not a branch name\n'],
       [['--range', 'main', '--branch', 'main'], 'sprawl: --range and --branch cannot be used together (a range names its own commits: --range main~5..main)\n'],
       [['--until', '2024-13-45'], 'sprawl: --until 2024-13-45: no such day\n'],
+      // git reads years outside 1970-2099 as this year's: the scan would quietly leave out the years before.
+      [['--since', '1900-01-01'], expect.stringMatching(/^sprawl: --since 1900-01-01: git would read it as \d{4}-01-01 \(it takes years from 1970 to 2099\)\n$/)],
+      [['--branch', ''], 'sprawl: --branch "": not a branch name\n'],
+      [['--since', ''], 'sprawl: --since "": not a date git understands (try 2024-01-31 or "2 weeks ago")\n'],
     ];
     for (const [args, stderr] of cases) expect(runCli(['git', repo.root, ...args])).toMatchObject({ exitCode: 2, stdout: '', stderr });
     expect(repo.git('status', '--porcelain')).toBe('');

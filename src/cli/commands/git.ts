@@ -13,10 +13,11 @@ export async function runGit(repositoryPath: string, options: GitCommandOptions)
   const history = await listHistory(
     repositoryPath,
     {
-      ...(options.range ? { range: options.range } : {}),
-      ...(options.branch && !options.all ? { branch: options.branch } : {}),
-      ...(options.since ? { since: options.since } : {}),
-      ...(options.until ? { until: options.until } : {}),
+      // Given empty, a value is refused, not ignored (which would scan the whole history).
+      ...(options.range !== undefined ? { range: options.range } : {}),
+      ...(options.branch !== undefined && !options.all ? { branch: options.branch } : {}),
+      ...(options.since !== undefined ? { since: options.since } : {}),
+      ...(options.until !== undefined ? { until: options.until } : {}),
     },
     { exclude: options.exclude ?? [], useIgnoreFiles: options.ignore },
   );
