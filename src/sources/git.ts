@@ -62,7 +62,10 @@ export interface GitRef {
   name: string;
   /** As people write it: `main`, `v1`, `stash`, `origin/main`. */
   shortName: string;
+  /** The object it points at, an annotated tag peeled once. */
   objectId: string;
+  /** The commit it points at, with its committer date (ISO 8601), when it points at one (directly, or through one tag). */
+  tip?: { commitId: string; date: string };
 }
 
 export interface HeadTree {
@@ -193,13 +196,16 @@ export class GitRepository {
    */
   async refs(): Promise<GitRef[]> {
     // Spawned, not through simple-git: a scan that asks git nothing else one-shot does not load it (50 ms).
-    const output = await this.spawned(['for-each-ref', '--format=%(refname)%09%(refname:short)%09%(symref)%09%(objectname)%09%(*objectname)']);
+    const fields = ['refname', 'refname:short', 'symref', 'objectname', 'objecttype', 'committerdate:iso-strict', '*objectname', '*objecttype', '*committerdate:iso-strict'];
+    const output = await this.spawned(['for-each-ref', `--format=${fields.map((field) => `%(${field})`).join('%09')}`]);
     return output
       .split('\n')
       .filter(Boolean)
-      .flatMap((line) => {
-        const [name = '', shortName = '', symref = '', objectId = '', peeledId = ''] = line.split('\t');
-        return symref ? [] : [{ name, shortName, objectId: peeledId || objectId }];
+      .flatMap((line): GitRef[] => {
+        const [name = '', shortName = '', symref = '', id = '', type = '', date = '', peeledId = '', peeledType = '', peeledDate = ''] = line.split('\t');
+        if (symref) return [];
+        const tip = type === 'commit' ? { commitId: id, date } : peeledType === 'commit' ? { commitId: peeledId, date: peeledDate } : undefined;
+        return [{ name, shortName, objectId: peeledId || id, ...(tip ? { tip } : {}) }];
       });
   }
 
@@ -225,6 +231,12 @@ export class GitRepository {
       if (date) found.set(revision, { id, date });
     });
     return found;
+  }
+
+  /** Of these commits, those no other of them has in its history (`merge-base --independent`). */
+  async independentOf(commitIds: readonly string[]): Promise<Set<string>> {
+    if (commitIds.length < 2) return new Set(commitIds);
+    return new Set((await this.spawned(['merge-base', '--independent', ...commitIds])).split('\n').filter(Boolean));
   }
 
   /** Whether `ancestor` is in the history of `descendant` (a commit is in its own). */

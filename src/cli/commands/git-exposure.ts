@@ -6,8 +6,10 @@
  */
 import type { Finding, Occurrence } from '../../findings/finding.js';
 import { exposureOf, olderFirst, removalsOf, stillHeldOn, type BlobEvent, type RefTip } from '../../findings/exposure.js';
-import type { GitRepository } from '../../sources/git.js';
+import type { GitRef, GitRepository } from '../../sources/git.js';
 import { blobEventsOf, type HistoryLog } from '../../sources/git-attribution.js';
+
+const MS_PER_DAY = 86_400_000;
 import type { HistoryListing } from '../../sources/git-history.js';
 
 export async function addExposure(findings: Finding[], history: HistoryListing, log: HistoryLog): Promise<void> {
@@ -92,50 +94,56 @@ async function removalsInHeadHistory(
 
 /**
  * A secret not at HEAD may live on in another ref: a branch not merged, a tag, a stash, a cherry-pick on
- * a release branch, whether or not HEAD's history removed it. Every ref's tip is asked for each path the
- * secret lived under (one `cat-file --batch-check` for all of them); a ref holds it when the answer is
- * one of its blobs, or when the ref points at such a blob itself. The newest holding tip is its last commit.
+ * a release branch, whether or not HEAD's history removed it. Each ref's tip is asked for each path the
+ * secret lived under, all in one `cat-file --batch-check`: a ref holds it when the answer is one of its
+ * blobs, or when the ref points at such a blob itself. The newest holding tip is its last commit.
+ *
+ * Refs are asked by the commit they point at, each commit once (a thousand tags on a few commits ask a
+ * few), and only those not older than the secret, which cannot hold it (a day's grace for clocks). A ref
+ * that points at no commit through one tag (a tag of a tag, of a tree) is asked by name.
  */
 async function nameRefsStillHolding(findings: readonly Finding[], blobsOf: ReadonlyMap<Finding, ReadonlySet<string>>, repository: GitRepository): Promise<void> {
   const notAtHead = findings.filter((finding) => finding.exposure && !finding.exposure.atHead);
   if (notAtHead.length === 0) return;
   const refs = await repository.refs();
-  const paths = [...new Set(notAtHead.flatMap((finding) => finding.exposure!.paths))];
-  const questions = refs.flatMap((ref) => paths.map((path) => ({ ref, commitId: ref.name, path })));
-  const found = await repository.blobIdsAt(questions);
-  const holdersOf = new Map<Finding, Set<string>>();
+  const tipOf = (ref: GitRef) => ref.tip?.commitId ?? ref.name;
+  const questions = new Map<string, { commitId: string; path: string }>();
+  const askedOf = new Map<Finding, GitRef[]>();
+  for (const finding of notAtHead) {
+    const since = Date.parse(finding.exposure!.firstCommit.date) - MS_PER_DAY;
+    const candidates = refs.filter((ref) => ref.tip === undefined || Date.parse(ref.tip.date) >= since);
+    askedOf.set(finding, candidates);
+    for (const tip of new Set(candidates.map(tipOf))) {
+      for (const path of finding.exposure!.paths) questions.set(`${tip}\0${path}`, { commitId: tip, path });
+    }
+  }
+  const asked = [...questions.keys()];
+  const found = new Map((await repository.blobIdsAt([...questions.values()])).map((id, index) => [asked[index]!, id]));
+  const byName = await repository.commitsOf(refs.filter((ref) => ref.tip === undefined).map((ref) => ref.name));
   for (const finding of notAtHead) {
     const blobs = blobsOf.get(finding)!;
-    const lived = new Set(finding.exposure!.paths);
-    const holders = new Set(refs.filter((ref) => blobs.has(ref.objectId)).map((ref) => ref.name));
-    questions.forEach(({ ref, path }, index) => {
-      if (lived.has(path) && blobs.has(found[index]!)) holders.add(ref.name);
+    const holders = askedOf.get(finding)!.filter((ref) => blobs.has(ref.objectId) || finding.exposure!.paths.some((path) => blobs.has(found.get(`${tipOf(ref)}\0${path}`) ?? '')));
+    if (holders.length === 0) continue;
+    const tips: RefTip[] = holders.flatMap((ref) => {
+      const tip = ref.tip ?? byName.get(ref.name);
+      return tip ? [{ ref: ref.shortName, commitId: 'commitId' in tip ? tip.commitId : tip.id, date: tip.date }] : [];
     });
-    if (holders.size > 0) holdersOf.set(finding, holders);
-  }
-  const tips = await repository.commitsOf([...new Set([...holdersOf.values()].flatMap((names) => [...names]))]);
-  const shortNameOf = new Map(refs.map((ref) => [ref.name, ref.shortName]));
-  for (const [finding, holders] of holdersOf) {
-    const names = [...holders].sort();
-    const holding: RefTip[] = names.flatMap((name) => {
-      const tip = tips.get(name);
-      return tip ? [{ ref: shortNameOf.get(name) ?? name, commitId: tip.id, date: tip.date }] : [];
-    });
-    stillHeldOn(finding.exposure!, await newestFirst(holding, repository), names.map((name) => shortNameOf.get(name) ?? name));
+    stillHeldOn(finding.exposure!, await newestFirst(tips, repository), holders.map((ref) => ref.shortName).sort());
   }
 }
 
-/** Tips by date, the newest first; of tips made in the same second, one whose history holds the other comes first. */
+/**
+ * Tips by date, the newest first. Of tips made in the same second, one whose history holds another's
+ * comes first (one `merge-base --independent`, only when the newest date is shared by several commits).
+ */
 async function newestFirst(tips: RefTip[], repository: GitRepository): Promise<RefTip[]> {
   const sorted = [...tips].sort((a, b) => Date.parse(b.date) - Date.parse(a.date));
-  for (let at = 1; at < sorted.length && Date.parse(sorted[at]!.date) === Date.parse(sorted[0]!.date); at++) {
-    const candidate = sorted[at]!;
-    if (candidate.commitId !== sorted[0]!.commitId && (await repository.isAncestor(sorted[0]!.commitId, candidate.commitId))) {
-      sorted.splice(at, 1);
-      sorted.unshift(candidate);
-    }
-  }
-  return sorted;
+  const newest = sorted[0];
+  if (!newest) return sorted;
+  const tied = [...new Set(sorted.filter((tip) => Date.parse(tip.date) === Date.parse(newest.date)).map((tip) => tip.commitId))];
+  if (tied.length < 2) return sorted;
+  const independent = await repository.independentOf(tied);
+  return [...sorted.filter((tip) => independent.has(tip.commitId)), ...sorted.filter((tip) => !independent.has(tip.commitId))];
 }
 
 function blobIdOf(occurrence: Occurrence): string[] {
