@@ -46,29 +46,37 @@ export async function markAlreadyCommitted(findings: readonly Finding[], reposit
   }
   if (candidates.length === 0) return;
   const committedOf = await committedVersions(repository, new Map(candidates.map(({ occurrence, version }) => [occurrence.provenance.path, version])));
+  // A file no commit holds (a new one) has nothing to compare with: its secrets are new.
+  const comparable = candidates.filter(({ occurrence }) => (committedOf.get(occurrence.provenance.path) ?? []).length > 0);
   const texts = new Map<string, string>();
-  const wanted = new Set(candidates.flatMap(({ occurrence, version }) => [version.blobId, ...(committedOf.get(occurrence.provenance.path) ?? []).map((committed) => committed.blobId)]));
+  const wanted = new Set(comparable.flatMap(({ occurrence, version }) => [version.blobId, ...committedOf.get(occurrence.provenance.path)!.map((committed) => committed.blobId)]));
   for await (const { id, bytes } of repository.readBlobs([...wanted])) {
     const text = bytes === null ? undefined : textOf(bytes);
     if (text !== undefined) texts.set(id, text);
   }
   // Per staged path and exact text: how many staged occurrences hold it, against each committed version's count.
   const groups = new Map<string, { occurrences: Occurrence[]; span: string; committed: CommittedVersion[] }>();
-  for (const { occurrence, version } of candidates) {
+  const linesOf = new Map<string, TextLines>();
+  for (const { occurrence, version } of comparable) {
     const stagedText = texts.get(version.blobId);
     if (stagedText === undefined) continue; // compressed: new, to be safe
-    const span = textAt(stagedText, occurrence);
+    const lines = linesOf.get(version.blobId) ?? new TextLines(stagedText);
+    linesOf.set(version.blobId, lines);
+    const span = lines.textAt(occurrence);
     if (span === undefined || span.length === 0) continue;
     const key = `${occurrence.provenance.path}\0${span}`;
-    const group = groups.get(key) ?? { occurrences: [], span, committed: committedOf.get(occurrence.provenance.path) ?? [] };
+    const group = groups.get(key) ?? { occurrences: [], span, committed: committedOf.get(occurrence.provenance.path)! };
     group.occurrences.push(occurrence);
     groups.set(key, group);
   }
+  // Each committed text is searched once for all the texts asked of it (a staged dump asks thousands).
+  const spansOf = new Map<string, Set<string>>();
   for (const group of groups.values()) {
-    const holder = group.committed.find((committed) => {
-      const text = texts.get(committed.blobId);
-      return text !== undefined && countUnallowed(text, group.span) >= group.occurrences.length;
-    });
+    for (const committed of group.committed) spansOf.set(committed.blobId, (spansOf.get(committed.blobId) ?? new Set()).add(group.span));
+  }
+  const countsOf = new Map([...spansOf].map(([blobId, spans]) => [blobId, unallowedCounts(texts.get(blobId) ?? '', spans)]));
+  for (const group of groups.values()) {
+    const holder = group.committed.find((committed) => (countsOf.get(committed.blobId)?.get(group.span) ?? 0) >= group.occurrences.length);
     if (holder) for (const occurrence of group.occurrences) occurrence.alreadyCommitted = { ref: holder.ref, path: holder.path };
   }
   for (const { finding } of candidates) finding.suppressed = finding.occurrences.every(isSuppressed);
@@ -93,22 +101,29 @@ async function committedVersions(repository: GitRepository, versions: ReadonlyMa
   return committed;
 }
 
-/** The text an occurrence covers, by its 1-based lines and UTF-16 columns (after a byte-order mark). */
-export function textAt(text: string, occurrence: Pick<Occurrence, 'line' | 'column' | 'endLine' | 'endColumn'>): string | undefined {
-  const start = offsetOf(text, occurrence.line, occurrence.column);
-  const end = offsetOf(text, occurrence.endLine, occurrence.endColumn);
-  return start === undefined || end === undefined || end < start ? undefined : text.slice(start, end);
-}
+/** A text with where each of its lines starts, so that an occurrence's text is found without walking the lines again. */
+export class TextLines {
+  private readonly starts: number[];
 
-function offsetOf(text: string, line: number, column: number): number | undefined {
-  let lineStart = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (let at = 1; at < line; at++) {
-    const newline = text.indexOf('\n', lineStart);
-    if (newline < 0) return undefined;
-    lineStart = newline + 1;
+  constructor(private readonly text: string) {
+    // Columns count after a byte-order mark.
+    this.starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) this.starts.push(at + 1);
   }
-  const offset = lineStart + column - 1;
-  return offset <= text.length ? offset : undefined;
+
+  /** The text an occurrence covers, by its 1-based lines and UTF-16 columns. */
+  textAt(occurrence: Pick<Occurrence, 'line' | 'column' | 'endLine' | 'endColumn'>): string | undefined {
+    const start = this.offsetOf(occurrence.line, occurrence.column);
+    const end = this.offsetOf(occurrence.endLine, occurrence.endColumn);
+    return start === undefined || end === undefined || end < start ? undefined : this.text.slice(start, end);
+  }
+
+  private offsetOf(line: number, column: number): number | undefined {
+    const lineStart = this.starts[line - 1];
+    if (lineStart === undefined) return undefined;
+    const offset = lineStart + column - 1;
+    return offset <= this.text.length ? offset : undefined;
+  }
 }
 
 /**
@@ -122,13 +137,44 @@ function textOf(bytes: Buffer): string | undefined {
   return looksBinary(bytes) ? undefined : bytes.toString('utf8');
 }
 
-/** Copies of `part` in `text`, leaving out those on a `sprawl:allow` line: an allowed copy does not excuse a new one. */
-function countUnallowed(text: string, part: string): number {
-  let count = 0;
-  for (let at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length)) {
-    const lineEnd = text.indexOf('\n', at + part.length);
-    const line = text.slice(text.lastIndexOf('\n', at) + 1, lineEnd < 0 ? text.length : lineEnd);
-    if (!line.includes(ALLOW_MARKER)) count++;
+/** Below this many texts to count, each is looked for on its own; above, all of one length at once. */
+const ONE_BY_ONE_MAX = 32;
+/** Lengths searched by a window of their own; texts of further lengths are looked for one by one. */
+const WINDOWED_LENGTHS_MAX = 16;
+
+/**
+ * How many copies of each of `spans` `text` holds, leaving out those on a `sprawl:allow` line: an allowed
+ * copy does not excuse a new one. Copies of one text do not overlap. Many texts (a staged dump's
+ * thousands of tokens, most of one format, so of a few lengths) are counted by sliding a window of each
+ * length over the text once and looking each window up: linear in the text, where one search per token
+ * was quadratic.
+ */
+function unallowedCounts(text: string, spans: ReadonlySet<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  const byLength = new Map<number, Set<string>>();
+  for (const span of spans) byLength.set(span.length, (byLength.get(span.length) ?? new Set()).add(span));
+  const windowed = spans.size <= ONE_BY_ONE_MAX ? [] : [...byLength.entries()].sort((a, b) => b[1].size - a[1].size).slice(0, WINDOWED_LENGTHS_MAX);
+  const windowedLengths = new Set(windowed.map(([length]) => length));
+  for (const span of spans) if (!windowedLengths.has(span.length)) counts.set(span, countOneByOne(text, span));
+  for (const [length, ofLength] of windowed) {
+    const nextFree = new Map<string, number>();
+    for (let at = 0; at + length <= text.length; at++) {
+      const window = text.slice(at, at + length);
+      if (!ofLength.has(window) || at < (nextFree.get(window) ?? 0)) continue;
+      nextFree.set(window, at + length);
+      if (!isOnAllowedLine(text, at, length)) counts.set(window, (counts.get(window) ?? 0) + 1);
+    }
   }
+  return counts;
+}
+
+function countOneByOne(text: string, span: string): number {
+  let count = 0;
+  for (let at = text.indexOf(span); at >= 0; at = text.indexOf(span, at + span.length)) if (!isOnAllowedLine(text, at, span.length)) count++;
   return count;
+}
+
+function isOnAllowedLine(text: string, at: number, length: number): boolean {
+  const lineEnd = text.indexOf('\n', at + length);
+  return text.slice(text.lastIndexOf('\n', at) + 1, lineEnd < 0 ? text.length : lineEnd).includes(ALLOW_MARKER);
 }

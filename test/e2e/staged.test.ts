@@ -249,6 +249,22 @@ describe('sprawl staged', () => {
     expect(picked.report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => `${occurrence.path} ${occurrence.alreadyCommitted?.ref}`)).sort()).toEqual(['app.env CHERRY_PICK_HEAD', 'feature.env CHERRY_PICK_HEAD']);
   });
 
+  it('a file of many committed secrets, edited: only the new token and the new copy block (all counted in one pass)', () => {
+    const env = repo();
+    const tokens = Array.from({ length: 40 }, () => fakes.fake('github.pat.classic'));
+    const fresh = fakes.fake('github.pat.classic');
+    const row = (token: string, index: number) => `INSERT INTO tokens VALUES (${index}, '${token}');`;
+    env.stage('dump.sql', `${tokens.map(row).join('\n')}\n`);
+    env.git('commit', '-q', '--no-verify', '-m', 'base');
+    env.stage('dump.sql', `-- header\n${tokens.map(row).join('\n')}\n${row(fresh, 40)}\n${row(tokens[3]!, 41)}\n`);
+    const { exitCode, report } = env.staged();
+    expect(exitCode).toBe(1);
+    const blocking = report.findings.flatMap((finding) => finding.occurrences.filter((occurrence) => !occurrence.alreadyCommitted).map((occurrence) => occurrence.line));
+    // The fresh token's line, and both places of the token that now appears twice (which copy is new is not told).
+    expect(blocking.sort((a, b) => a - b)).toEqual([5, 42, 43]);
+    expect(report.summary.suppressed).toBe(39);
+  });
+
   it('compares UTF-16 text as decoded; an allowed copy in HEAD does not excuse a new one; compressed content counts as new', () => {
     const env = repo();
     const [kept, replaced, replacement] = [fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic')];
