@@ -8,7 +8,8 @@
  *
  * A modified or renamed file's committed version (HEAD's) is kept in mind: what the commit does not add
  * is reported without blocking it (see staged-already-committed.ts). Renames are git's own
- * (`--find-renames`), so a moved file is compared with the file it was.
+ * (`--find-renames`, with room for 20,000 files where git's default of 1,000 left a large refactor's
+ * moves unpaired), so a moved file is compared with the file it was.
  *
  * Ignores: `--exclude` globs and `.sprawlignore` files apply as in `scan` (each `.sprawlignore` read
  * from the index when it is staged there, else from the working copy). `.gitignore` does not: a staged
@@ -61,7 +62,7 @@ export async function listStaged(directory: string, options: StagedOptions = {})
     GitRepository.open(absolute),
     // `gitOutput`, not `GitRepository.run`: simple-git drops the ambient `GIT_*` variables, and in a hook
     // `GIT_INDEX_FILE` names the index being committed.
-    gitOutput(absolute, ['-c', 'diff.relative=false', 'diff', '--cached', '--raw', '-z', '--no-abbrev', '--find-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--diff-filter=ACMRT']).catch((error: unknown) => {
+    gitOutput(absolute, ['-c', 'diff.relative=false', 'diff', '--cached', '--raw', '-z', '--no-abbrev', '--find-renames', '-l20000', '--no-ext-diff', '--no-textconv', '--no-color', '--diff-filter=ACMRT']).catch((error: unknown) => {
       throw gitError(absolute, error);
     }),
   ]);
