@@ -20,6 +20,8 @@ import { MatchLimit } from './match-limit.js';
 import { byteOrderMarkBytes, countNewlines, MatchLocator, SNIPPET_REACH_BYTES, type ChunkPosition } from './match-locator.js';
 import { scanChangedRegion, type PreviousVersion } from './changed-region.js';
 
+const NEWLINE_BYTE = 0x0a;
+
 /** Bytes scanned per step. Large enough that per-chunk overhead is noise, small enough for many workers. */
 export const CHUNK_BYTES = 1024 * 1024;
 /** Longer than any secret a rule captures (an RSA-8192 PEM block is ~6.5 KB), so none is cut in two. */
@@ -728,12 +730,27 @@ function addStructuralMatches(outcome: Extract<ItemOutcome, { kind: 'scanned' }>
       .filter(isInBytes)
       .map((match) => ({ raw: { ...match, secretStart: match.byteOffset, secretEnd: match.byteOffset + Buffer.byteLength(match.secret) }, scanned: match })),
   ].sort((a, b) => a.raw.secretStart - b.raw.secretStart);
-  const locator = new MatchLocator(bytes, { fileOffset: 0, linesBefore: 0, columnBefore: 0 }, secretsToRedact(relocated.map(({ raw }) => raw), outcome, ruleset, bytes));
+  // A value found in decoded text keeps its snippet, but its encoded run is in these bytes, and another
+  // snippet must not show it raw.
+  const encodedRuns = kept.filter((match) => match.decodedVia !== undefined && match.entry === undefined).map((match) => ({ ruleId: match.ruleId, secret: match.secret, secretStart: match.byteOffset, secretEnd: encodedRunEnd(bytes, match) }));
+  const redacted = [...relocated.map(({ raw }) => raw), ...encodedRuns].sort((a, b) => a.secretStart - b.secretStart);
+  const locator = new MatchLocator(bytes, { fileOffset: 0, linesBefore: 0, columnBefore: 0 }, secretsToRedact(redacted, outcome, ruleset, bytes));
   const located = relocated.map(({ raw, scanned }) => {
     const fresh = locator.locate(raw);
     return scanned ? { ...scanned, before: fresh.before, after: fresh.after } : fresh;
   });
   return { ...outcome, matches: [...kept.filter((match) => !isInBytes(match)), ...located] };
+}
+
+/** Where the encoded run a decoded match was found in ends in `bytes`: its location spans the run, which is ASCII (base64, hex, percent, `\u` escapes). */
+function encodedRunEnd(bytes: Buffer, match: LocatedMatch): number {
+  let lineStart = match.byteOffset - (match.column - 1);
+  for (let line = match.line; line < match.endLine; line++) {
+    const newline = bytes.indexOf(NEWLINE_BYTE, lineStart);
+    if (newline < 0) return bytes.length;
+    lineStart = newline + 1;
+  }
+  return Math.min(bytes.length, lineStart + match.endColumn - 1);
 }
 
 /**

@@ -159,3 +159,21 @@ describe('a value a bound kept out of the report, on the line of another finding
     expect(finding.occurrences[0].snippet).toContain(`"SEARCH_PAT": "${flagValue}", "GH": "${repeated.slice(0, 4)}…${repeated.slice(-4)}"`);
   });
 });
+
+describe('a value found in decoded text, in a file a structural detector reads again', () => {
+  const env = new ScanEnv();
+  const fakes = fakeMaker('redaction-decoded');
+  const token = fakes.fake('github.pat.classic');
+  const encoded = Buffer.from(`GITHUB_TOKEN=${token}`).toString('base64');
+  const manifest = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'app' }, data: { password: Buffer.from(fakes.fake('generic.password.double-quoted')).toString('base64'), blob: encoded } };
+  env.write('k8s/secret.json', `${JSON.stringify(manifest)}\n`);
+  afterAll(() => env.cleanup());
+
+  it.each(['text', 'json', 'sarif'])('%s: no snippet shows its encoded run raw (the snippets are made again for the whole file)', (format) => {
+    const result = runCli(['scan', env.path('k8s'), '--decode', '1', '--format', format]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('github.pat.classic');
+    // Any 24 characters of the run would give much of the token back.
+    for (let at = 0; at + 24 <= encoded.length; at += 12) expect(result.stdout).not.toContain(encoded.slice(at, at + 24));
+  });
+});
