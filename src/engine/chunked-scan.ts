@@ -684,8 +684,12 @@ class GitBlobScanner implements ObjectReader {
   }
 }
 
-/** Structural detectors read whole files; past this size a file is not a config file of theirs. */
-const STRUCTURAL_MAX_BYTES = 1024 * 1024;
+/**
+ * Structural detectors read whole files; past this size a file is not a config file of theirs, and the
+ * pattern rules alone read it. `kubectl get secrets -A -o yaml` of a large cluster passes 1 MiB; each
+ * detector looks for its marker in the bytes (`Secret`) before it parses anything.
+ */
+const STRUCTURAL_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
  * Adds what structural detectors find in a file of their kind (an MCP config), judged on the whole
@@ -704,6 +708,9 @@ function withStructuralMatches(outcome: ItemOutcome, ruleset: CompiledRuleset, f
  * (each worker recompiled `scanFile`, the detector inlined, twice per scan for it).
  */
 function addStructuralMatches(outcome: Extract<ItemOutcome, { kind: 'scanned' }>, ruleset: CompiledRuleset, fileName: string, bytes: Buffer): ItemOutcome {
+  // The detectors parse UTF-8 (PowerShell 5's `>` writes UTF-16): such a file stays with the pattern
+  // rules, which read it decoded. Given it, a detector found nothing, and the rules it supersedes gave way.
+  if (utf16EncodingOf(bytes) !== undefined) return outcome;
   const isGeneric = (ruleId: string) => (ruleset.specificityOf.get(ruleId) ?? 0) > 0;
   const detected: RawMatch[] = [];
   // Pattern rules whose matches give way here: a detector that read the file judges those values itself.
