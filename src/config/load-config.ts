@@ -18,12 +18,13 @@
  *   thresholds:
  *     max_token_lifetime_hours: 720  # token TTL settings above this are standing access
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Node } from 'yaml';
 import { yamlLibrary } from '../parsers.js';
 import { SEVERITIES, type Severity } from '../ruleset/rule.js';
 import { UserError } from '../user-error.js';
+import { readSettingsFile } from './read-settings-file.js';
 
 export const CONFIG_FILE_NAMES = ['.sprawl.yml', '.sprawl.yaml', 'sprawl.config.yml', 'sprawl.config.yaml'] as const;
 
@@ -63,7 +64,7 @@ const TOP_LEVEL = new Set(['rules', 'paths', 'allow', 'baseline', 'fail_on', 'fi
 /** The config file's text; one that cannot be read (a folder, no permission) is the user's to mend, in one line. */
 function readConfigText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readSettingsFile(file, 4 * 1024 * 1024);
   } catch (error) {
     throw new UserError('config-invalid', `${file}: cannot read the config file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }

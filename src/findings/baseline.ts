@@ -6,10 +6,10 @@
  * sorted, so two people who baseline the same tree write byte-identical files, and a moved line, a renamed
  * file, a reformat or a rebase changes nothing.
  */
-import { readFileSync } from 'node:fs';
 import { matchesReportedPath, pathPatterns } from '../sources/path-patterns.js';
 import { UserError } from '../user-error.js';
 import { isSuppressed, type Finding } from './finding.js';
+import { readSettingsFile } from '../config/read-settings-file.js';
 
 export const BASELINE_VERSION = 1;
 
@@ -79,7 +79,7 @@ function normalise(baseline: Baseline): Baseline {
 export function readBaseline(file: string): Baseline {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readSettingsFile(file, 512 * 1024 * 1024);
   } catch (cause) {
     throw new UserError('config-invalid', `${file}: cannot read the baseline (${(cause as NodeJS.ErrnoException).code ?? 'error'})`);
   }

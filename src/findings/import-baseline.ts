@@ -13,12 +13,12 @@
  * sprawl's keyed fingerprints.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import RE2 from 're2';
 import { tomlLibrary } from '../parsers.js';
 import { UserError } from '../user-error.js';
 import type { Finding } from './finding.js';
+import { readSettingsFile } from '../config/read-settings-file.js';
 
 export type ImportFormat = 'gitleaksignore' | 'gitleaks-toml' | 'detect-secrets';
 
@@ -40,7 +40,7 @@ export function detectImportFormat(file: string): ImportFormat {
 export function importTriage(file: string, findings: readonly Finding[]): ImportResult {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readSettingsFile(file, 512 * 1024 * 1024);
   } catch (cause) {
     throw new UserError('config-invalid', `${file}: cannot read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`);
   }

@@ -4,7 +4,7 @@
  * `rules/x.yml:12: rule x.y: pattern does not compile (missing ')')`.
  * Patterns are compiled here once with RE2, only to check them; workers compile their own copies.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import RE2 from 're2';
@@ -16,6 +16,7 @@ import { UserError } from '../user-error.js';
 import { isKnownContext, KNOWN_CONTEXTS, renderContext } from './example-contexts.js';
 import { planPattern, precededByPattern } from './fast-pattern.js';
 import { LIFETIMES, NHI_TOP10, SEVERITIES, type Lifetime, type NegativeExample, type Rule, type RuleExample, type Severity } from './rule.js';
+import { readSettingsFile } from '../config/read-settings-file.js';
 
 /** The rules that ship with sprawl: `<package>/rules`. */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
@@ -80,7 +81,7 @@ export function loadRuleFile(file: string): Rule[] {
   const displayName = displayNameOf(file);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readSettingsFile(file, 16 * 1024 * 1024);
   } catch (cause) {
     throw new UserError('rules-not-found', `${displayName}: cannot read rule file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`);
   }

@@ -88,6 +88,14 @@ describe('usage and input errors exit 2 with one line naming the problem', () =>
     expect(result.stderr).toMatch(new RegExp(`^sprawl: ${rules.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: invalid YAML \\(.+\\)\\n$`));
   });
 
+  it('a config or a baseline that is a link to an endless device (it read until memory ran out, then aborted)', () => {
+    env.write('endless/a.txt', 'x=1\n');
+    symlinkSync('/dev/zero', env.path('endless/.sprawl.yml'));
+    expect(runCli(['scan', env.path('endless')])).toMatchObject({ exitCode: 2, stderr: `sprawl: ${env.path('endless/.sprawl.yml')}: cannot read the config file (not a regular file)\n` });
+    const emptyConfig = env.write('empty-config.yml', '');
+    expect(runCli(['scan', env.path('endless'), '--config', emptyConfig, '--baseline', '/dev/zero'])).toMatchObject({ exitCode: 2, stderr: 'sprawl: /dev/zero: cannot read the baseline (not a regular file)\n' });
+  });
+
   it('a folder given as the config file (it was an internal error, exit 3)', () => {
     env.write('config-folder/settings/readme.md', 'not a config\n');
     const result = runCli(['scan', env.path('config-folder'), '--config', env.path('config-folder/settings')]);
