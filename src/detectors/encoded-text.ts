@@ -18,8 +18,9 @@ import type { CompiledRuleset } from '../ruleset/compile-rules.js';
 const MIN_BASE64_RUN = 32;
 const MIN_HEX_RUN = 32;
 /** Bounds on the work per chunk: decoding must not cost more than the scan it extends. */
-const MAX_SPANS_PER_CHUNK = 1000;
-const MAX_DECODED_BYTES_PER_CHUNK = 256 * 1024;
+export const MAX_ENCODED_RUNS_PER_CHUNK = 1000;
+export const MAX_DECODED_KIB_PER_CHUNK = 256;
+const MAX_DECODED_BYTES_PER_CHUNK = MAX_DECODED_KIB_PER_CHUNK * 1024;
 /** A longer run is a blob (an inline image, a source map), not a credential's wrapping. */
 const MAX_SPAN_BYTES = 16 * 1024;
 const PRINTABLE_SAMPLE_BYTES = 256;
@@ -54,17 +55,24 @@ const SPAN_PATTERNS: readonly [RE2, Encoding][] = [
  * Matches found only after decoding, located at the encoded spans of `bytes`. Matches already found in
  * the plain text are not repeated.
  */
-export function findEncodedMatches(bytes: Buffer, ruleset: CompiledRuleset, options: { depth: number; acceptFrom?: number; acceptBefore?: number }): EncodedMatch[] {
+export function findEncodedMatches(
+  bytes: Buffer,
+  ruleset: CompiledRuleset,
+  options: { depth: number; acceptFrom?: number; acceptBefore?: number; /** Told when the bounds left runs undecoded. */ onCut?: () => void },
+): EncodedMatch[] {
   if (options.depth < 1) return [];
   const acceptFrom = options.acceptFrom ?? 0;
   const acceptBefore = options.acceptBefore ?? bytes.length;
   const found: EncodedMatch[] = [];
-  let spansLeft = MAX_SPANS_PER_CHUNK;
+  let spansLeft = MAX_ENCODED_RUNS_PER_CHUNK;
   let decodedBytesLeft = MAX_DECODED_BYTES_PER_CHUNK;
   // Collected before any decoding: the span patterns are shared, and the recursion below reuses them.
   const spans = [...encodedSpans(bytes)].filter((span) => span.start >= acceptFrom && span.start < acceptBefore && span.end - span.start <= MAX_SPAN_BYTES);
   for (const span of spans) {
-    if (spansLeft-- <= 0 || decodedBytesLeft <= 0) break;
+    if (spansLeft-- <= 0 || decodedBytesLeft <= 0) {
+      options.onCut?.();
+      break;
+    }
     const decoded = decode(bytes.toString('latin1', span.start, span.end), span.encoding);
     if (!decoded || !isMostlyPrintable(decoded)) continue;
     decodedBytesLeft -= decoded.length;

@@ -40,10 +40,10 @@ const NEWLINE = 0x0a;
  * Matches seen only inside encoded text. One the plain text already shows at the same place (a value
  * that is itself valid base64) is not repeated; the same value encoded elsewhere is another occurrence.
  */
-function newEncodedMatches(chunk: Buffer, ruleset: CompiledRuleset, depth: number, acceptFrom: number, acceptBefore: number, plain: readonly RawMatch[]): RawMatch[] {
+function newEncodedMatches(chunk: Buffer, ruleset: CompiledRuleset, depth: number, acceptFrom: number, acceptBefore: number, plain: readonly RawMatch[], onCut?: () => void): RawMatch[] {
   if (depth < 1) return [];
   const seen = new Set<string>();
-  return findEncodedMatches(chunk, ruleset, { depth, acceptFrom, acceptBefore }).filter((match) => {
+  return findEncodedMatches(chunk, ruleset, { depth, acceptFrom, acceptBefore, ...(onCut ? { onCut } : {}) }).filter((match) => {
     const key = `${match.ruleId}\0${match.secret}\0${match.secretStart}`;
     const shownPlain = plain.some((other) => other.ruleId === match.ruleId && other.secret === match.secret && other.secretStart < match.secretEnd && match.secretStart < other.secretEnd);
     if (shownPlain || seen.has(key)) return false;
@@ -404,7 +404,7 @@ export class ChunkedScan {
     const acceptBefore = isLastChunk ? filled : filled - OVERLAP_BYTES;
     const skipRules = this.limit.rulesToSkip;
     const plain = findMatches(chunk, this.ruleset, { acceptFrom, acceptBefore, skipRules });
-    const found = [...plain, ...newEncodedMatches(chunk, this.ruleset, this.ruleset.decodeDepth, acceptFrom, acceptBefore, plain)].sort(bySecretStart);
+    const found = [...plain, ...newEncodedMatches(chunk, this.ruleset, this.ruleset.decodeDepth, acceptFrom, acceptBefore, plain, () => this.limit.decodingCut())].sort(bySecretStart);
     const settled = this.held.length === 0 ? found : settleBoundary(this.held, found, this.ruleset);
     // The next chunk starts with this one's last bytes: its look-behind, then the overlap. It starts on a
     // character's first byte, so that the columns counted on either side of it count whole characters.

@@ -54,12 +54,20 @@ export class MatchLimit {
     return this.stopped.size > 0 ? this.stopped : undefined;
   }
 
+  /** More encoded runs met in a chunk than are decoded there (see encoded-text.ts): the rest were searched as they are. */
+  decodingCut(): void {
+    this.decodingWasCut = true;
+  }
+
+  private decodingWasCut = false;
+
   /** The rules that reached a bound, sorted, each with the bound it reached; undefined when none did. */
   get reached(): RuleLimit[] | undefined {
-    if (this.stopped.size === 0 && this.thinned.size === 0) return undefined;
-    const reached = [
+    if (this.stopped.size === 0 && this.thinned.size === 0 && !this.decodingWasCut) return undefined;
+    const reached: RuleLimit[] = [
       ...[...this.stopped].map((ruleId) => ({ ruleId, bound: 'values' as const })),
       ...[...this.thinned].filter((ruleId) => !this.stopped.has(ruleId)).map((ruleId) => ({ ruleId, bound: 'matches' as const })),
+      ...(this.decodingWasCut ? [{ ruleId: 'decoding', bound: 'decoding' as const }] : []),
     ];
     return reached.sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   }

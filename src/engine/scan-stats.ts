@@ -3,9 +3,10 @@
  * these counts reach the text summary, the JSON report and SARIF `toolExecutionNotifications`.
  */
 import { MAX_MATCHES_PER_RULE, MAX_VALUES_PER_RULE } from './match-limit.js';
+import { MAX_DECODED_KIB_PER_CHUNK, MAX_ENCODED_RUNS_PER_CHUNK } from '../detectors/encoded-text.js';
 
 /** Why an input was not (fully) scanned. */
-export type SkipReason = 'binary' | 'symlink' | 'unreadable' | 'worker-crash' | 'special-file' | 'lfs-pointer' | 'submodule' | 'shallow-history' | 'not-downloaded' | 'value-limit' | 'match-limit';
+export type SkipReason = 'binary' | 'symlink' | 'unreadable' | 'worker-crash' | 'special-file' | 'lfs-pointer' | 'submodule' | 'shallow-history' | 'not-downloaded' | 'value-limit' | 'match-limit' | 'decode-limit';
 
 /** `10,000`, written by hand: `toLocaleString` loads the locale data, 12-45 ms of every run's start. */
 const withCommas = (count: number) => String(count).replace(/\B(?=(\d{3})+$)/g, ',');
@@ -21,12 +22,13 @@ export const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
   'shallow-history': 'history not visible',
   'not-downloaded': 'not downloaded by a partial clone (fetch them, or clone without --filter, to scan them)',
   'value-limit': `more than ${withCommas(MAX_VALUES_PER_RULE)} different values of one rule (a credential dump): the first ${withCommas(MAX_VALUES_PER_RULE)} are reported, and the rest was not searched for that rule`,
+  'decode-limit': `more encoded text (base64, hex, percent) than is decoded per MiB (${withCommas(MAX_ENCODED_RUNS_PER_CHUNK)} runs, ${MAX_DECODED_KIB_PER_CHUNK} KiB): past it, runs were searched as they are, not decoded`,
   'match-limit': `more than ${withCommas(MAX_MATCHES_PER_RULE)} matches of one rule (a log that repeats a credential): past them, only values not met before in it are reported`,
 };
 
 /** Inputs read to their end, some rules stopped or thinned on the way (see match-limit.ts). */
 export function isScannedInPart(reason: SkipReason): boolean {
-  return reason === 'value-limit' || reason === 'match-limit';
+  return reason === 'value-limit' || reason === 'match-limit' || reason === 'decode-limit';
 }
 
 /**

@@ -153,6 +153,7 @@ function recordLimits(id: string, path: string, limits: readonly RuleLimit[], st
     const rules = limits.filter((limit) => limit.bound === bound).map((limit) => limit.ruleId);
     if (rules.length > 0) stats.skipped.push({ path, reason: bound === 'values' ? 'value-limit' : 'match-limit', detail: `${rules.join(', ')}${version}` });
   }
+  if (limits.some((limit) => limit.bound === 'decoding')) stats.skipped.push({ path, reason: 'decode-limit', ...(version ? { detail: version.trim() } : {}) });
 }
 
 /**

@@ -68,8 +68,9 @@ export interface EntrySkip {
 
 /** A rule that reached a bound in one input: `values` (no longer searched there) or `matches` (only new values kept). */
 export interface RuleLimit {
+  /** The rule, or `decoding` for the bound on encoded text decoded per chunk. */
   ruleId: string;
-  bound: 'values' | 'matches';
+  bound: 'values' | 'matches' | 'decoding';
 }
 
 export type ItemOutcome =

@@ -3,6 +3,7 @@
  * documented code (0 clean, 1 findings, 2 usage or input error), never with a stack trace.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHUNK_BYTES, OVERLAP_BYTES } from '../../src/engine/chunked-scan.js';
 import { MAX_MATCHES_PER_RULE, MAX_VALUES_PER_RULE } from '../../src/engine/match-limit.js';
+import { MAX_ENCODED_RUNS_PER_CHUNK } from '../../src/detectors/encoded-text.js';
 import { fakeMaker } from '../support/fakes.js';
 import { CLI_PATH, REPO_ROOT, runCli, ScanEnv, scanJson } from '../support/scan-env.js';
 
@@ -220,6 +222,15 @@ describe('inputs that must not break a scan', () => {
     const result = spawnSync(process.execPath, [path.join(app, 'dist', 'bundle', 'cli.js'), 'scan', env.path('broken-install-target')], { encoding: 'utf8' });
     expect(result.status).toBe(3);
     expect(result.stderr).toMatch(/^sprawl: internal error: the installation is incomplete \(Cannot find module '[^']*re2\.node'\); reinstall \(npm ci\) and run again\n$/);
+  });
+
+  it('a log with more encoded runs in a MiB than are decoded: reported as scanned in part, not silently', () => {
+    const token = fakes.fake('github.pat.classic');
+    // A base64 request id on every line (random bytes: they decode to binary), then a base64-wrapped token.
+    const requestIds = Array.from({ length: MAX_ENCODED_RUNS_PER_CHUNK + 1 }, (_, index) => `INFO req=${createHash('sha256').update(String(index)).digest().subarray(0, 30).toString('base64')} GET /items 200`);
+    const log = env.write('decode-bound/app.log', `${[...requestIds, `DEBUG headers=${Buffer.from(`Authorization: token ${token}`).toString('base64')}`].join('\n')}\n`);
+    const result = runCli(['logs', log, '--format', 'json']);
+    expect(JSON.parse(result.stdout).skipped).toEqual([{ path: expect.stringMatching(/app\.log$/), reason: 'decode-limit' }]);
   });
 
   it('a catastrophic-backtracking pattern runs in linear time under RE2', () => {
