@@ -16,9 +16,10 @@ export class FolderIgnores {
   /** Adds rules for the paths below `folder` (relative to the top, '' or '.' for the top itself). */
   add(folder: string, text: string): this {
     const key = folder === '.' ? '' : folder;
+    const patterns = subfoldersOnly(text);
     const rules = this.byFolder.get(key);
-    if (rules) rules.add(text);
-    else this.byFolder.set(key, pathPatterns(text));
+    if (rules) rules.add(patterns);
+    else this.byFolder.set(key, pathPatterns(patterns));
     return this;
   }
 
@@ -51,6 +52,16 @@ export class FolderIgnores {
       if (key === '') return false;
     }
   }
+}
+
+/**
+ * `dir/**\/` ignores, in git, the folders below `dir` but not `dir` itself, whose own files stay tracked;
+ * `ignore` lets the trailing `**\/` match no folder at all, and so leaves out `dir` and every file in it.
+ * Such a pattern (a negation too) is read as `dir/**\/*\/`, which matches the same folders as git does
+ * and not `dir`. Trailing blanks after it are dropped by the package either way.
+ */
+function subfoldersOnly(text: string): string {
+  return text.replace(/\/\*\*\/(?=[ \t]*\r?$)/gm, '/**/*/');
 }
 
 /**

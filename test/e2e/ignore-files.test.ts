@@ -53,6 +53,28 @@ describe('ignore files, as git reads them', () => {
   });
 });
 
+describe('`dir/**/` ignores the folders below dir, not dir itself, as git reads it', () => {
+  // `keep/` then `!pkg/**/`: a negation rewritten the same way still brings back the folders below pkg.
+  const ignoreFiles = { '.gitignore': 'config/**/\nkeep/\n!pkg/**/\n' };
+  const files = ['config/prod.env', 'config/cache/tmp.txt', 'config/cache/deep/x.txt', 'pkg/a.txt', 'pkg/keep/b.txt', 'pkg/x/keep/c.txt', 'keep/d.txt'];
+  const expected = ['config/prod.env', 'pkg/a.txt', 'pkg/keep/b.txt', 'pkg/x/keep/c.txt'];
+
+  it('in the working tree', () => {
+    const env = repoWith(ignoreFiles, files);
+    expect(gitTracks(env)).toEqual(expected);
+    expect(sprawlReads([env.root])).toEqual(expected);
+  });
+
+  it('in .sprawlignore files, read from the index (staged) and HEAD (git history)', () => {
+    const env = repoWith({ '.sprawlignore': ignoreFiles['.gitignore'] }, files);
+    expect(gitTracks(env, { ignoreFileName: '.sprawlignore' })).toEqual(expected);
+    env.git('add', '-A');
+    expect(commandReads(env, 'staged')).toEqual(expected);
+    env.git('commit', '-q', '--no-verify', '-m', 'everything');
+    expect(commandReads(env, 'git')).toEqual(expected);
+  });
+});
+
 describe('nested ignore files: the deepest folder whose rules say anything about a path decides', () => {
   const ignoreFiles = {
     '.gitignore': '*.env\n**/generated/\nbuild/\nlogs/\n!logs/keep.txt\n',
