@@ -4,11 +4,52 @@
  * the staged changes (from the index) and the history (from HEAD's tree) add the `.sprawlignore` files they
  * read from git.
  */
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
 import { pathPatterns } from './path-patterns.js';
 
 export const SPRAWLIGNORE = '.sprawlignore';
+
+/**
+ * An ignore file larger than this is not applied: it ignores nothing, so the scan reads more, never
+ * less (a part of it could cut a pattern, or a negation, in two). Real ones are a few KiB; the cap only
+ * keeps an endless file (a link to /dev/zero) or a huge one from taking the memory.
+ */
+export const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
+
+/**
+ * An ignore file's text, or undefined when there is none to apply: missing, unreadable, not a regular
+ * file, or larger than MAX_IGNORE_FILE_BYTES. git does not follow a `.gitignore` that is a symbolic link
+ * ("too many levels of symbolic links") and then ignores nothing by it; `followLink` is for
+ * `.git/info/exclude`, which git does follow (to a regular file only here: a device never ends).
+ */
+export function readIgnoreFile(file: string | Buffer, { followLink = false } = {}): string | undefined {
+  let fd: number;
+  try {
+    // O_NOFOLLOW refuses a link at the last step (ELOOP); it is not there on Windows, where the walk's own entry types refuse links.
+    fd = openSync(file, constants.O_RDONLY | (followLink ? 0 : (constants.O_NOFOLLOW ?? 0)));
+  } catch {
+    return undefined;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size > MAX_IGNORE_FILE_BYTES) return undefined;
+    // The size measured, not to an end that a file still growing would keep moving.
+    const bytes = Buffer.alloc(Math.min(stats.size, MAX_IGNORE_FILE_BYTES));
+    let length = 0;
+    while (length < bytes.length) {
+      const read = readSync(fd, bytes, length, bytes.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
+    return bytes.toString('utf8', 0, length);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export class FolderIgnores {
   private readonly byFolder = new Map<string, Ignore>();

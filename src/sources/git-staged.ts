@@ -15,7 +15,6 @@
  * from the index when it is staged there, else from the working copy). `.gitignore` does not: a staged
  * file is committed whether or not it is git-ignored (`git add -f`), so its secrets are committed too.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SkippedInput } from '../engine/scan-stats.js';
 import type { ScanInput } from '../engine/scan.js';
@@ -26,7 +25,7 @@ import type { Finding } from '../findings/finding.js';
 import type { Provenance } from './provenance.js';
 import { markAlreadyCommitted, type StagedVersion } from './staged-already-committed.js';
 import type { ScanItem } from './scan-item.js';
-import { SPRAWLIGNORE, FolderIgnores } from './folder-ignores.js';
+import { SPRAWLIGNORE, FolderIgnores, readIgnoreFile } from './folder-ignores.js';
 import { rawRowOf } from './git-raw-row.js';
 
 const MODE_SYMLINK = '120000';
@@ -160,14 +159,8 @@ async function readSprawlignores(repository: GitRepository, stagedPaths: readonl
   for (const folder of folders) {
     let text = staged.get(indexName(folder))?.toString('utf8');
     if (text === undefined) {
-      const file = path.join(repository.root, folder, SPRAWLIGNORE);
-      if (existsSync(file)) {
-        try {
-          text = readFileSync(file, 'utf8');
-        } catch {
-          // An unreadable ignore file ignores nothing, as in `scan`.
-        }
-      }
+      // A missing, unreadable, linked or oversized one ignores nothing, as in `scan`.
+      text = readIgnoreFile(path.join(repository.root, folder, SPRAWLIGNORE));
     }
     if (text !== undefined) ignores.add(folder, text);
   }

@@ -18,12 +18,12 @@
  * holds one folder's entries and the folders still to visit, however large the tree. A listing blocks
  * the main thread for the few milliseconds it takes; the workers have batches queued meanwhile.
  */
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { SkippedInput } from '../engine/scan-stats.js';
 import { UserError } from '../user-error.js';
 import { excludeMatcher } from './exclude-globs.js';
-import { FolderIgnores } from './folder-ignores.js';
+import { FolderIgnores, readIgnoreFile } from './folder-ignores.js';
 import type { Provenance } from './provenance.js';
 import type { ScanItem } from './scan-item.js';
 
@@ -237,7 +237,7 @@ class IgnoreRules {
   private readRulesAbove(): void {
     const top = repositoryTopOf(this.root);
     if (top === undefined) return;
-    this.readFile('', path.join(top, '.git', 'info', 'exclude'));
+    this.readFile('', path.join(top, '.git', 'info', 'exclude'), true);
     if (top === this.root) return;
     const names = path.relative(top, this.root).split(path.sep);
     const rootFolder = names.join('/');
@@ -256,18 +256,17 @@ class IgnoreRules {
     const key = folder === '' ? this.rootFromTop.slice(0, -1) : this.rootFromTop + folder;
     // A plain loop over the entries: a list of paths that was empty in most folders and held strings in a
     // few made V8 throw the optimised walk away at the first folder with an ignore file.
+    // Regular files only, as git reads them: a link is not followed (and is counted as skipped by the walk).
     for (const entry of entries) {
-      if (entry.name === IGNORE_FILE_NAMES[0] || entry.name === IGNORE_FILE_NAMES[1]) this.readFile(key, entry.raw ?? path.join(this.root, folder, entry.name));
+      if ((entry.name === IGNORE_FILE_NAMES[0] || entry.name === IGNORE_FILE_NAMES[1]) && entry.dirent.isFile()) this.readFile(key, entry.raw ?? path.join(this.root, folder, entry.name));
     }
   }
 
-  private readFile(folder: string, file: string | Buffer): void {
-    try {
-      // `add` takes a file's text (split into lines); an array would be taken as single patterns.
-      this.folders.add(folder, readFileSync(file, 'utf8'));
-    } catch {
-      // A missing or unreadable ignore file ignores nothing; the files it would hide are scanned.
-    }
+  /** A missing, unreadable, linked or oversized ignore file ignores nothing; the files it would hide are scanned. */
+  private readFile(folder: string, file: string | Buffer, followLink = false): void {
+    const text = readIgnoreFile(file, { followLink });
+    // `add` takes a file's text (split into lines); an array would be taken as single patterns.
+    if (text !== undefined) this.folders.add(folder, text);
   }
 
   /** gitignore semantics: the rules of the folders above apply, each to the path relative to it, the deepest deciding. */

@@ -3,10 +3,12 @@
  * token, so the occurrences of `sprawl scan` name exactly the files it read. What it reads must be what
  * git would track: the untracked files `git ls-files --others --exclude-standard` lists.
  */
+import { spawnSync } from 'node:child_process';
+import { rmSync, symlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fakeMaker } from '../support/fakes.js';
 import { GitScanEnv, ISOLATED_GIT_ENV, trackedEnvs } from '../support/git-repo.js';
-import { runCli, scanJson } from '../support/scan-env.js';
+import { CLI_PATH, runCli, scanJson } from '../support/scan-env.js';
 
 const repo = trackedEnvs(() => new GitScanEnv('sprawl-ignore-files-'));
 const token = fakeMaker('ignore-files').fake('github.pat.classic');
@@ -160,5 +162,53 @@ describe('a scan of a folder inside a repository honours the ignore files above 
     // Not by the top's `*.env` either, though it is not what ignores the folder.
     expect(gitTracks(env, { folder: 'a/b/src/generated' })).toEqual([]);
     expect(sprawlReads([env.path('a/b/src/generated')])).toEqual(['api.env', 'api.txt']);
+  });
+});
+
+describe('ignore files that are not regular files', () => {
+  /** `sprawl scan` under a memory and time limit: an ignore file read without end fails the test, not the machine. */
+  function cappedScan(cwd: string): { exitCode: number | null; paths: string[] } {
+    const result = spawnSync('sh', ['-c', 'ulimit -v 6000000; exec "$0" "$@"', process.execPath, CLI_PATH, 'scan', '.', '--format', 'json'], {
+      cwd, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+    });
+    return { exitCode: result.status, paths: result.status === 1 ? pathsIn(JSON.parse(result.stdout) as Report) : [] };
+  }
+
+  it('a .gitignore or .sprawlignore that is a symbolic link is not followed, as git does not (in the walk and above the root)', () => {
+    const env = repoWith({ 'shared-ignore': '*.env\n' }, ['prod.env', 'sub/app.env', 'sub/deeper/x.env']);
+    symlinkSync('shared-ignore', env.path('.gitignore'));
+    symlinkSync('../shared-ignore', env.path('sub/.sprawlignore'));
+    expect(gitTracks(env).filter((file) => file.endsWith('.env'))).toEqual(['prod.env', 'sub/app.env', 'sub/deeper/x.env']);
+    expect(sprawlReads([env.root])).toEqual(['prod.env', 'sub/app.env', 'sub/deeper/x.env']);
+    expect(sprawlReads([env.path('sub/deeper')])).toEqual(['x.env']);
+    expect(gitTracks(env, { ignoreFileName: '.sprawlignore' }).filter((file) => file.endsWith('.env'))).toEqual(['prod.env', 'sub/app.env', 'sub/deeper/x.env']);
+  });
+
+  it('.git/info/exclude that is a link to a regular file is followed, as git follows it', () => {
+    const env = repoWith({ 'shared-exclude': '*.env\n' }, ['prod.env', 'notes.txt']);
+    rmSync(env.path('.git/info/exclude'));
+    symlinkSync(env.path('shared-exclude'), env.path('.git/info/exclude'));
+    expect(gitTracks(env)).toEqual(['notes.txt', 'shared-exclude']);
+    expect(sprawlReads([env.root])).toEqual(['notes.txt']);
+  });
+
+  it.runIf(process.platform === 'linux')('an ignore file that is a link to /dev/zero ignores nothing, and the scan ends (it ate the memory until it aborted)', () => {
+    for (const ignoreFile of ['.gitignore', '.sprawlignore', 'sub/.gitignore', '.git/info/exclude']) {
+      const env = repoWith({}, ['prod.env', 'sub/app.env']);
+      rmSync(env.path(ignoreFile), { force: true });
+      symlinkSync('/dev/zero', env.path(ignoreFile));
+      expect({ ignoreFile, ...cappedScan(env.root) }).toEqual({ ignoreFile, exitCode: 1, paths: ['prod.env', 'sub/app.env'] });
+      if (ignoreFile === '.sprawlignore') {
+        // staged reads the working copy's .sprawlignore where the index holds none.
+        env.git('add', 'prod.env');
+        expect(commandReads(env, 'staged')).toEqual(['prod.env']);
+      }
+    }
+  });
+
+  it('an ignore file larger than 1 MiB is not applied: it ignores nothing, so nothing is missed', () => {
+    const env = repoWith({ '.gitignore': `*.env\n${'# filler\n'.repeat(150_000)}` }, ['prod.env', 'notes.txt']);
+    expect(gitTracks(env)).toEqual(['notes.txt']);
+    expect(sprawlReads([env.root])).toEqual(['notes.txt', 'prod.env']);
   });
 });
