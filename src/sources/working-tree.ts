@@ -109,7 +109,7 @@ class TreeWalk {
   private readonly ignoreRules: IgnoreRules;
   private readonly excluded: ReturnType<typeof excludeMatcher>;
   // Folders still to list, relative to the root; depth first, so that the stack stays as short as the tree is deep.
-  private readonly pending: Folder[] = [{ relative: '', raw: undefined }];
+  private readonly pending: Folder[];
 
   constructor(
     private readonly root: string,
@@ -117,6 +117,7 @@ class TreeWalk {
     private readonly skipped: SkippedInput[],
   ) {
     this.ignoreRules = new IgnoreRules(root, options.useIgnoreFiles ?? true);
+    this.pending = [{ relative: '', raw: undefined, rules: this.ignoreRules.atRoot }];
     this.excluded = excludeMatcher(options.exclude ?? []);
     this.rootPrefix = root.endsWith(path.sep) ? root : `${root}${path.sep}`;
   }
@@ -139,15 +140,15 @@ class TreeWalk {
     if (folder === undefined) return undefined;
     const { root, ignoreRules, excluded, skipped } = this;
     const entries = listFolder(root, folder, skipped);
-    ignoreRules.readFolder(folder.relative, entries);
+    const rules = ignoreRules.readFolder(folder, entries);
     const files: ScanItem[] = [];
     const subfolders: Folder[] = [];
     for (const { name, dirent, raw } of entries) {
       if (name === '.git') continue;
       const relativePath = folder.relative ? `${folder.relative}/${name}` : name;
       const isDirectory = dirent.isDirectory();
-      if (ignoreRules.isIgnored(relativePath, isDirectory) || excluded?.ignores(isDirectory ? `${relativePath}/` : relativePath)) continue;
-      if (isDirectory) subfolders.push({ relative: relativePath, raw });
+      if (rules.isIgnored(relativePath, isDirectory) || excluded?.ignores(isDirectory ? `${relativePath}/` : relativePath)) continue;
+      if (isDirectory) subfolders.push({ relative: relativePath, raw, rules });
       else if (dirent.isFile()) {
         const absolutePath = this.absolutePathOf(relativePath);
         files.push(raw ? { kind: 'file', id: relativePath, absolutePath, rawPath: raw } : { kind: 'file', id: relativePath, absolutePath });
@@ -161,10 +162,14 @@ class TreeWalk {
   }
 }
 
-/** A folder to list: its path relative to the root, and its absolute path as bytes where a name on the way is not valid UTF-8. */
+/**
+ * A folder to list: its path relative to the root, its absolute path as bytes where a name on the way is
+ * not valid UTF-8, and the ignore rules of the repository it lies in.
+ */
 interface Folder {
   relative: string;
   raw: Buffer | undefined;
+  rules: RepositoryRules;
 }
 
 /** A folder's entry: its name as text, and its absolute path as bytes where that text names no file (see `listFolder`). */
@@ -212,19 +217,41 @@ function listFolder(root: string, folder: Folder, skipped: SkippedInput[]): List
 }
 
 /**
- * The ignore files met so far, by the folder they apply to: relative to the top of the repository the
- * root lies in (the root's own path from there before the walk's paths), else to the root.
+ * The ignore files met so far, of one repository: the one the root lies in, or one inside the walk (a
+ * folder holding its own `.git`). Keyed by folder relative to that repository's top; `at` is where its
+ * rules start in the walk ('' for the root), `top` that folder's path from the repository's top ('' when
+ * it is the top, or in no repository).
  */
+class RepositoryRules {
+  constructor(
+    readonly folders: FolderIgnores,
+    private readonly at: string,
+    private readonly top: string,
+  ) {}
+
+  /** A path of the walk, at or below `at`, as a path from the repository's top. */
+  fromTop(relativePath: string): string {
+    const rest = this.at === '' ? relativePath : relativePath.slice(this.at.length + 1);
+    return this.top === '' ? rest : rest === '' ? this.top : `${this.top}/${rest}`;
+  }
+
+  /** gitignore semantics: the rules of the folders above apply, each to the path relative to it, the deepest deciding. */
+  isIgnored(relativePath: string, isDirectory: boolean): boolean {
+    // The walk enters no ignored folder, so the folders on the way need no second look.
+    return this.folders.isIgnoredInKeptFolder(this.fromTop(relativePath), isDirectory);
+  }
+}
+
+/** Reads the ignore files for the walk: those above the root first, then each folder's as it is listed. */
 class IgnoreRules {
-  private folders = new FolderIgnores();
-  /** The root's path from the repository's top, with a `/` after it; '' when the root is the top, or in no repository. */
-  private rootFromTop = '';
+  /** The rules the root's entries are filtered by. */
+  readonly atRoot: RepositoryRules;
 
   constructor(
     private readonly root: string,
     private readonly enabled: boolean,
   ) {
-    if (enabled) this.readRulesAbove();
+    this.atRoot = enabled ? this.readRulesAbove() : new RepositoryRules(new FolderIgnores(), '', '');
   }
 
   /**
@@ -234,46 +261,58 @@ class IgnoreRules {
    * dist`) is scanned all the same, by its own ignore files alone, as a file named on the command line
    * is scanned: the rules above would leave out everything asked for.
    */
-  private readRulesAbove(): void {
-    const top = repositoryTopOf(this.root);
-    if (top === undefined) return;
-    this.readFile('', path.join(top, '.git', 'info', 'exclude'), true);
-    if (top === this.root) return;
-    const names = path.relative(top, this.root).split(path.sep);
+  private readRulesAbove(): RepositoryRules {
+    const root = this.root;
+    const top = repositoryTopOf(root);
+    const folders = new FolderIgnores();
+    if (top === undefined) return new RepositoryRules(folders, '', '');
+    readFile(folders, '', infoExcludeOf(top), true);
+    if (top === root) return new RepositoryRules(folders, '', '');
+    const names = path.relative(top, root).split(path.sep);
     const rootFolder = names.join('/');
     // The folders from the top down to the root's parent: '', 'a', 'a/b' for a root at a/b/src.
     for (let depth = 0; depth < names.length; depth++) {
       const folder = names.slice(0, depth).join('/');
-      for (const name of IGNORE_FILE_NAMES) this.readFile(folder, path.join(top, folder, name));
+      for (const name of IGNORE_FILE_NAMES) readFile(folders, folder, path.join(top, folder, name));
     }
-    if (this.folders.isIgnored(rootFolder, true)) this.folders = new FolderIgnores();
-    else this.rootFromTop = `${rootFolder}/`;
+    if (folders.isIgnored(rootFolder, true)) return new RepositoryRules(new FolderIgnores(), '', '');
+    return new RepositoryRules(folders, '', rootFolder);
   }
 
-  /** Reads the ignore files of a folder being listed, before its entries are filtered. */
-  readFolder(folder: string, entries: readonly ListedEntry[]): void {
-    if (!this.enabled) return;
-    const key = folder === '' ? this.rootFromTop.slice(0, -1) : this.rootFromTop + folder;
+  /**
+   * Reads the ignore files of a folder being listed, before its entries are filtered; returns the rules
+   * to filter them by. A folder below the root holding a `.git` (folder, or file in a submodule) is a
+   * repository of its own, which git keeps apart: inside it only its own ignore files and its own
+   * `.git/info/exclude` apply, not those of the repository around it.
+   */
+  readFolder(folder: Folder, entries: readonly ListedEntry[]): RepositoryRules {
+    if (!this.enabled) return folder.rules;
+    let rules = folder.rules;
+    if (folder.relative !== '') {
+      for (const entry of entries) {
+        if (entry.name !== '.git') continue;
+        const absolute = path.join(this.root, folder.relative);
+        rules = new RepositoryRules(new FolderIgnores(), folder.relative, '');
+        readFile(rules.folders, '', infoExcludeOf(absolute), true);
+        break;
+      }
+    }
+    const key = rules.fromTop(folder.relative);
     // A plain loop over the entries: a list of paths that was empty in most folders and held strings in a
     // few made V8 throw the optimised walk away at the first folder with an ignore file.
     // Regular files only, as git reads them: a link is not followed (and is counted as skipped by the walk).
     for (const entry of entries) {
-      if ((entry.name === IGNORE_FILE_NAMES[0] || entry.name === IGNORE_FILE_NAMES[1]) && entry.dirent.isFile()) this.readFile(key, entry.raw ?? path.join(this.root, folder, entry.name));
+      if ((entry.name === IGNORE_FILE_NAMES[0] || entry.name === IGNORE_FILE_NAMES[1]) && entry.dirent.isFile()) readFile(rules.folders, key, entry.raw ?? path.join(this.root, folder.relative, entry.name));
     }
+    return rules;
   }
+}
 
-  /** A missing, unreadable, linked or oversized ignore file ignores nothing; the files it would hide are scanned. */
-  private readFile(folder: string, file: string | Buffer, followLink = false): void {
-    const text = readIgnoreFile(file, { followLink });
-    // `add` takes a file's text (split into lines); an array would be taken as single patterns.
-    if (text !== undefined) this.folders.add(folder, text);
-  }
-
-  /** gitignore semantics: the rules of the folders above apply, each to the path relative to it, the deepest deciding. */
-  isIgnored(relativePath: string, isDirectory: boolean): boolean {
-    // The walk enters no ignored folder, so the folders on the way need no second look.
-    return this.enabled && this.folders.isIgnoredInKeptFolder(this.rootFromTop + relativePath, isDirectory);
-  }
+/** A missing, unreadable, linked or oversized ignore file ignores nothing; the files it would hide are scanned. */
+function readFile(folders: FolderIgnores, folder: string, file: string | Buffer, followLink = false): void {
+  const text = readIgnoreFile(file, { followLink });
+  // `add` takes a file's text (split into lines); an array would be taken as single patterns.
+  if (text !== undefined) folders.add(folder, text);
 }
 
 /** The top of the git work tree a folder lies in: the nearest folder up from it (itself included) holding `.git`. */
@@ -282,4 +321,9 @@ function repositoryTopOf(folder: string): string | undefined {
     if (existsSync(path.join(candidate, '.git'))) return candidate;
     if (path.dirname(candidate) === candidate) return undefined;
   }
+}
+
+/** The clone's own exclude list of the work tree at `top`. */
+function infoExcludeOf(top: string): string {
+  return path.join(top, '.git', 'info', 'exclude');
 }

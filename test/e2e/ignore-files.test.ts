@@ -155,6 +155,19 @@ describe('a scan of a folder inside a repository honours the ignore files above 
     expect(sprawlReads([env.path('nested')])).toEqual(['app.env']);
   });
 
+  it('a repository inside the one scanned is read by its own ignore files and .git/info/exclude only, as its own git reads it', () => {
+    const env = inRepository();
+    env.git('init', '-q', 'nested');
+    env.write('nested/.git/info/exclude', 'drop.env\n');
+    // The outer `*.env` and `scratch/` (its info/exclude) would hide these; the inner repository tracks them.
+    for (const file of ['nested/scratch/x.env', 'nested/drop.env']) env.write(file, `GITHUB_TOKEN=${token}\n# ${file}\n`);
+    const inner = gitTracks(env, { folder: 'nested' });
+    expect(inner).toEqual(['app.env', 'scratch/x.env']);
+    // The outer git lists the inner repository as one entry, `nested/`.
+    const outer = gitTracks(env).filter((file) => !file.endsWith('/'));
+    expect(sprawlReads([env.root])).toEqual([...outer, ...inner.map((file) => `nested/${file}`)].sort());
+  });
+
   it('a folder git ignores, named for the scan, is scanned all the same, by its own ignore files only', () => {
     const env = inRepository();
     expect(gitTracks(env, { folder: 'build' })).toEqual([]);
