@@ -18,7 +18,7 @@
  * holds one folder's entries and the folders still to visit, however large the tree. A listing blocks
  * the main thread for the few milliseconds it takes; the workers have batches queued meanwhile.
  */
-import { accessSync, constants, existsSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { SkippedInput } from '../engine/scan-stats.js';
 import { UserError } from '../user-error.js';
@@ -259,10 +259,11 @@ class IgnoreRules {
    * list, `.git/info/exclude`, at the top; so a scan of a folder inside (`sprawl scan src`) reads them
    * too, each for the paths below its folder. A folder named for the scan that they ignore (`sprawl scan
    * dist`) is scanned all the same, by its own ignore files alone, as a file named on the command line
-   * is scanned: the rules above would leave out everything asked for.
+   * is scanned: the rules above would leave out everything asked for. The repository is looked for from
+   * the root's real path, as git finds it: from a link into a repository, its folders are the link's.
    */
   private readRulesAbove(): RepositoryRules {
-    const root = this.root;
+    const root = realPathOf(this.root);
     const top = repositoryTopOf(root);
     const folders = new FolderIgnores();
     if (top === undefined) return new RepositoryRules(folders, '', '');
@@ -313,6 +314,15 @@ function readFile(folders: FolderIgnores, folder: string, file: string | Buffer,
   const text = readIgnoreFile(file, { followLink });
   // `add` takes a file's text (split into lines); an array would be taken as single patterns.
   if (text !== undefined) folders.add(folder, text);
+}
+
+/** A path with its links resolved; as it is when that fails (the walk reports what it cannot list). */
+function realPathOf(absolute: string): string {
+  try {
+    return realpathSync(absolute);
+  } catch {
+    return absolute;
+  }
 }
 
 /** The top of the git work tree a folder lies in: the nearest folder up from it (itself included) holding `.git`. */

@@ -5,12 +5,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeMaker } from '../support/fakes.js';
 import { GitScanEnv, ISOLATED_GIT_ENV, trackedEnvs } from '../support/git-repo.js';
-import { CLI_PATH, runCli, scanJson } from '../support/scan-env.js';
+import { CLI_PATH, runCli, ScanEnv, scanJson } from '../support/scan-env.js';
 
 const repo = trackedEnvs(() => new GitScanEnv('sprawl-ignore-files-'));
+const elsewhere = trackedEnvs(() => new ScanEnv('sprawl-ignore-files-links-'));
 const token = fakeMaker('ignore-files').fake('github.pat.classic');
 const IGNORE_FILE = /(^|\/)\.(gitignore|sprawlignore)$/;
 
@@ -166,6 +168,15 @@ describe('a scan of a folder inside a repository honours the ignore files above 
     // The outer git lists the inner repository as one entry, `nested/`.
     const outer = gitTracks(env).filter((file) => !file.endsWith('/'));
     expect(sprawlReads([env.root])).toEqual([...outer, ...inner.map((file) => `nested/${file}`)].sort());
+  });
+
+  it('a root that is a symbolic link into the repository has the ignore files above its real path, as in git run there', () => {
+    const env = inRepository();
+    const link = elsewhere().path('src');
+    symlinkSync(env.path('a/b/src'), link);
+    expect(gitTracks(env, { folder: link })).toEqual(['config.txt', 'debug.log', 'keep.env', 'sub/inner.env']);
+    expect(sprawlReads([link])).toEqual(['config.txt', 'debug.log', 'keep.env', 'sub/inner.env']);
+    expect(sprawlReads(['src'], path.dirname(link))).toEqual(['config.txt', 'debug.log', 'keep.env', 'sub/inner.env']);
   });
 
   it('a folder git ignores, named for the scan, is scanned all the same, by its own ignore files only', () => {
