@@ -333,7 +333,18 @@ function repositoryTopOf(folder: string): string | undefined {
   }
 }
 
-/** The clone's own exclude list of the work tree at `top`. */
+/**
+ * The clone's own exclude list of the work tree at `top`: `.git/info/exclude`. Where `.git` is a file
+ * (`gitdir: <path>`, in a linked worktree or a submodule), in the git dir it names; a linked worktree's
+ * git dir names in `commondir` the main one, where git keeps `info/` for all its worktrees.
+ */
 function infoExcludeOf(top: string): string {
-  return path.join(top, '.git', 'info', 'exclude');
+  const dotGit = path.join(top, '.git');
+  // Read as an ignore file is: a regular file of modest size, or nothing.
+  const gitFile = readIgnoreFile(dotGit, { followLink: true });
+  const gitDir = gitFile === undefined ? undefined : /^gitdir: *(.+?)\s*$/m.exec(gitFile)?.[1];
+  if (gitDir === undefined) return path.join(dotGit, 'info', 'exclude');
+  const resolvedGitDir = path.resolve(top, gitDir);
+  const commonDir = readIgnoreFile(path.join(resolvedGitDir, 'commondir'), { followLink: true })?.trim();
+  return path.join(commonDir ? path.resolve(resolvedGitDir, commonDir) : resolvedGitDir, 'info', 'exclude');
 }

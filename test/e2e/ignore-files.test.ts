@@ -170,6 +170,16 @@ describe('a scan of a folder inside a repository honours the ignore files above 
     expect(sprawlReads([env.root])).toEqual([...outer, ...inner.map((file) => `nested/${file}`)].sort());
   });
 
+  it('a linked worktree inside it (.git a file) takes .git/info/exclude from the main clone, as git does', () => {
+    const env = inRepository();
+    env.git('commit', '-q', '--allow-empty', '--no-verify', '-m', 'init');
+    env.git('worktree', 'add', '-q', 'wt');
+    for (const file of ['wt/notes.txt', 'wt/scratch/a.txt']) env.write(file, `GITHUB_TOKEN=${token}\n# ${file}\n`);
+    expect(gitTracks(env, { folder: 'wt' })).toEqual(['notes.txt']);
+    expect(sprawlReads([env.path('wt')])).toEqual(['notes.txt']);
+    expect(sprawlReads([env.root]).filter((file) => file.startsWith('wt/'))).toEqual(['wt/notes.txt']);
+  });
+
   it('a root that is a symbolic link into the repository has the ignore files above its real path, as in git run there', () => {
     const env = inRepository();
     const link = elsewhere().path('src');
