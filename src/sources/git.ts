@@ -7,7 +7,7 @@
  * repository, a bad revision) becomes a one-line UserError; git is only ever asked to read, never to write.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { SimpleGit } from 'simple-git';
@@ -231,6 +231,16 @@ export class GitRepository {
       if (date) found.set(revision, { id, date });
     });
     return found;
+  }
+
+  /** The commits a merge in progress brings in: every line of MERGE_HEAD (an octopus merge has several). */
+  async mergeHeads(): Promise<string[]> {
+    const file = path.resolve(this.root, (await this.spawned(['rev-parse', '--git-path', 'MERGE_HEAD'])).trim());
+    try {
+      return readFileSync(file, 'utf8').split('\n').map((line) => line.trim()).filter((line) => /^[0-9a-f]{40,64}$/.test(line));
+    } catch {
+      return [];
+    }
   }
 
   /** Of these commits, those no other of them has in its history (`merge-base --independent`). */

@@ -93,11 +93,22 @@ async function committedVersions(repository: GitRepository, versions: ReadonlyMa
   const committed = new Map<string, CommittedVersion[]>();
   for (const [path, version] of versions) committed.set(path, version.previous ? [{ ref: 'HEAD', ...version.previous }] : []);
   // One `cat-file --batch-check` asks them all; a ref that does not exist answers "missing" for each path.
-  const asked = IN_PROGRESS_REFS.flatMap((ref) => [...versions.keys()].map((path) => ({ ref, commitId: ref, path })));
-  const found = await repository.blobIdsAt(asked);
-  asked.forEach(({ ref, path }, index) => {
-    if (found[index]) committed.get(path)!.push({ ref, path, blobId: found[index]! });
-  });
+  // `MERGE_HEAD:` (its tree) says whether a merge is in progress at all.
+  const paths = [...versions.keys()];
+  const record = async (asked: { ref: CommittedRef; commitId: string; path: string }[]) => {
+    const found = await repository.blobIdsAt(asked);
+    asked.forEach(({ ref, path }, index) => {
+      if (found[index] && path !== '') committed.get(path)!.push({ ref, path, blobId: found[index]! });
+    });
+    return found;
+  };
+  const probe = { ref: 'MERGE_HEAD' as const, commitId: 'MERGE_HEAD', path: '' };
+  const found = await record([...IN_PROGRESS_REFS.flatMap((ref) => paths.map((path) => ({ ref, commitId: ref as string, path }))), probe]);
+  // An octopus merge names several commits in MERGE_HEAD, of which `MERGE_HEAD` resolves to the first.
+  if (found[found.length - 1] !== '') {
+    const others = (await repository.mergeHeads()).slice(1);
+    if (others.length > 0) await record(others.flatMap((commitId) => paths.map((path) => ({ ref: 'MERGE_HEAD' as const, commitId, path }))));
+  }
   return committed;
 }
 

@@ -249,6 +249,23 @@ describe('sprawl staged', () => {
     expect(picked.report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => `${occurrence.path} ${occurrence.alreadyCommitted?.ref}`)).sort()).toEqual(['app.env CHERRY_PICK_HEAD', 'feature.env CHERRY_PICK_HEAD']);
   });
 
+  it('concluding an octopus merge: what every merged branch committed does not block', () => {
+    const env = repo();
+    const [first, second] = [fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic')];
+    env.stage('README.md', '# app\n');
+    env.git('commit', '-q', '--no-verify', '-m', 'base');
+    for (const [branch, token] of [['b1', first], ['b2', second]] as const) {
+      env.git('checkout', '-q', '-b', branch, 'main');
+      env.stage(`${branch}.py`, `TOKEN = "${token}"\n`);
+      env.git('commit', '-q', '--no-verify', '-m', branch);
+    }
+    env.git('checkout', '-q', 'main');
+    env.git('merge', '-q', '--no-commit', 'b1', 'b2');
+    const { exitCode, report } = env.staged();
+    expect(exitCode).toBe(0);
+    expect(report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => `${occurrence.path} ${occurrence.alreadyCommitted?.ref}`)).sort()).toEqual(['b1.py MERGE_HEAD', 'b2.py MERGE_HEAD']);
+  });
+
   it('a file of many committed secrets, edited: only the new token and the new copy block (all counted in one pass)', () => {
     const env = repo();
     const tokens = Array.from({ length: 40 }, () => fakes.fake('github.pat.classic'));
