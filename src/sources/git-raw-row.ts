@@ -36,3 +36,32 @@ export function rawRowIdsOf(record: string): [oldId: string, newId: string] | un
   if (afterOldMode < 0 || afterNewMode < 0 || afterOldId < 0 || afterNewId < 0) return undefined;
   return [record.slice(afterNewMode + 1, afterOldId), record.slice(afterOldId + 1, afterNewId)];
 }
+
+export interface RawChange {
+  mode: string;
+  blobId: string;
+  path: string;
+  /** The committed version this one replaces: a modified, type-changed or renamed file's (not a copy's). */
+  previous?: { blobId: string; path: string };
+}
+
+/**
+ * Parses `git diff --raw -z`: `:oldmode newmode oldid newid status` NUL `path` NUL, where a rename or
+ * copy (`R86`, `C100`) names two paths, the old one first.
+ */
+export function parseRawDiff(raw: string): RawChange[] {
+  const fields = raw.split('\0');
+  const changes: RawChange[] = [];
+  for (let at = 0; at + 1 < fields.length; ) {
+    const row = rawRowOf(fields[at]!);
+    if (!row) break;
+    const twoPaths = row.status === 'R' || row.status === 'C';
+    const oldPath = fields[at + 1]!;
+    const newPath = twoPaths ? fields[at + 2] : oldPath;
+    if (newPath === undefined) break;
+    const replaces = row.status === 'M' || row.status === 'T' || row.status === 'R';
+    changes.push({ mode: row.newMode, blobId: row.newId, path: newPath, ...(replaces ? { previous: { blobId: row.oldId, path: oldPath } } : {}) });
+    at += twoPaths ? 3 : 2;
+  }
+  return changes;
+}

@@ -26,7 +26,7 @@ import type { Provenance } from './provenance.js';
 import { markAlreadyCommitted, type StagedVersion } from './staged-already-committed.js';
 import type { ScanItem } from './scan-item.js';
 import { SPRAWLIGNORE, FolderIgnores, readIgnoreFile } from './folder-ignores.js';
-import { rawRowOf } from './git-raw-row.js';
+import { parseRawDiff } from './git-raw-row.js';
 
 const MODE_SYMLINK = '120000';
 const MODE_GITLINK = '160000';
@@ -107,35 +107,6 @@ async function* readEntries(repository: GitRepository, entries: readonly StagedE
       else yield { kind: 'bytes', id: stagedPath, bytes };
     }
   }
-}
-
-interface RawChange {
-  mode: string;
-  blobId: string;
-  path: string;
-  /** The committed version this one replaces: a modified, type-changed or renamed file's (not a copy's). */
-  previous?: { blobId: string; path: string };
-}
-
-/**
- * Parses `git diff --raw -z`: `:oldmode newmode oldid newid status` NUL `path` NUL, where a rename or
- * copy (`R86`, `C100`) names two paths, the old one first.
- */
-export function parseRawDiff(raw: string): RawChange[] {
-  const fields = raw.split('\0');
-  const changes: RawChange[] = [];
-  for (let at = 0; at + 1 < fields.length; ) {
-    const row = rawRowOf(fields[at]!);
-    if (!row) break;
-    const twoPaths = row.status === 'R' || row.status === 'C';
-    const oldPath = fields[at + 1]!;
-    const newPath = twoPaths ? fields[at + 2] : oldPath;
-    if (newPath === undefined) break;
-    const replaces = row.status === 'M' || row.status === 'T' || row.status === 'R';
-    changes.push({ mode: row.newMode, blobId: row.newId, path: newPath, ...(replaces ? { previous: { blobId: row.oldId, path: oldPath } } : {}) });
-    at += twoPaths ? 3 : 2;
-  }
-  return changes;
 }
 
 async function readSprawlignores(repository: GitRepository, stagedPaths: readonly string[]): Promise<FolderIgnores> {

@@ -18,7 +18,8 @@ import type { CommittedRef, Finding, Occurrence } from '../findings/finding.js';
 import { isSuppressed } from '../findings/finding.js';
 import { ALLOW_MARKER } from '../detectors/allow-comment.js';
 import { looksBinary, utf16EncodingOf } from '../engine/chunked-scan.js';
-import type { GitRepository } from './git.js';
+import { gitOutput, type GitRepository } from './git.js';
+import { parseRawDiff } from './git-raw-row.js';
 
 /** A staged path and, when it was in HEAD (modified, or renamed), the committed version to compare with. */
 export interface StagedVersion {
@@ -104,10 +105,24 @@ async function committedVersions(repository: GitRepository, versions: ReadonlyMa
   };
   const probe = { ref: 'MERGE_HEAD' as const, commitId: 'MERGE_HEAD', path: '' };
   const found = await record([...IN_PROGRESS_REFS.flatMap((ref) => paths.map((path) => ({ ref, commitId: ref as string, path }))), probe]);
-  // An octopus merge names several commits in MERGE_HEAD, of which `MERGE_HEAD` resolves to the first.
   if (found[found.length - 1] !== '') {
+    // An octopus merge names several commits in MERGE_HEAD, of which `MERGE_HEAD` resolves to the first.
     const others = (await repository.mergeHeads()).slice(1);
     if (others.length > 0) await record(others.flatMap((commitId) => paths.map((path) => ({ ref: 'MERGE_HEAD' as const, commitId, path }))));
+    // A file HEAD renamed that the merged branch edited is there under its old name: git's own rename
+    // pairing between the merged commit and the index says which.
+    const unpaired = paths.filter((path) => !committed.get(path)!.some((version) => version.ref === 'MERGE_HEAD'));
+    if (unpaired.length > 0) {
+      const renamed = new Map(
+        parseRawDiff(await gitOutput(repository.root, ['diff-index', '--cached', '--raw', '-z', '--no-abbrev', '--find-renames', '-l20000', 'MERGE_HEAD', '--']).catch(() => ''))
+          .filter((change) => change.previous && change.previous.path !== change.path)
+          .map((change) => [change.path, change.previous!]),
+      );
+      for (const path of unpaired) {
+        const before = renamed.get(path);
+        if (before) committed.get(path)!.push({ ref: 'MERGE_HEAD', ...before });
+      }
+    }
   }
   return committed;
 }

@@ -249,6 +249,25 @@ describe('sprawl staged', () => {
     expect(picked.report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => `${occurrence.path} ${occurrence.alreadyCommitted?.ref}`)).sort()).toEqual(['app.env CHERRY_PICK_HEAD', 'feature.env CHERRY_PICK_HEAD']);
   });
 
+  it('concluding a merge of a branch that edited a file HEAD renamed: compared with the file under its old name', () => {
+    const env = repo();
+    const token = fakes.fake('github.pat.classic');
+    const lines = 'a=1\nb=2\nc=3\nd=4\ne=5\n';
+    env.stage('config.py', lines);
+    env.git('commit', '-q', '--no-verify', '-m', 'base');
+    env.git('checkout', '-q', '-b', 'feature');
+    env.stage('config.py', `${lines}tok="${token}"\n`);
+    env.git('commit', '-q', '--no-verify', '-m', 'feature adds a token');
+    env.git('checkout', '-q', 'main');
+    env.git('mv', 'config.py', 'settings.py');
+    env.stage('settings.py', lines.replace('b=2', 'b=9'));
+    env.git('commit', '-q', '--no-verify', '-m', 'rename and edit');
+    env.git('merge', '-q', '--no-commit', 'feature');
+    const { exitCode, report } = env.staged();
+    expect(exitCode).toBe(0);
+    expect(report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => occurrence.alreadyCommitted))).toEqual([{ ref: 'MERGE_HEAD', path: 'config.py' }]);
+  });
+
   it('concluding an octopus merge: what every merged branch committed does not block', () => {
     const env = repo();
     const [first, second] = [fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic')];
