@@ -27,8 +27,11 @@ export const SECRET_DATA_RULE = 'kubernetes.secret-manifest';
 export const SECRET_STRING_DATA_RULE = 'kubernetes.secret-manifest.string-data';
 
 const MANIFEST_FILES = /\.(?:ya?ml|json)(?:\.[\w-]+)?$/i;
-/** `kind: Secret` is case-sensitive in Kubernetes: files without these bytes are not parsed at all. */
-const SECRET_KIND = Buffer.from('Secret');
+/**
+ * `kind: Secret` (YAML) or `"kind": "Secret"` (JSON), case-sensitive as Kubernetes reads it: a file
+ * without it is not parsed at all (a large YAML file that mentions the word in a comment cost seconds).
+ */
+const SECRET_KIND = /\bkind["']?\s*:\s*["']?Secret\b/;
 const SECRET_NAME = /pass|secret|token|key|pwd|credential|auth|dockercfg|dockerconfigjson|private|keystore|\.(?:jks|p12|pfx)$/i;
 const NOT_SECRET_NAME =
   /(?:^|[._-])(?:crt|cert|certificate|pub|public[._-]?key|ca[._-]?bundle)$|^(?:host(?:name)?|port|user(?:name)?|login|email|database|db|db[._-]?name|namespace|region|zone|endpoint|url|uri|server|address)$/i;
@@ -38,6 +41,33 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 /** As the pattern rules: shorter base64 holds at most 8 bytes (`admin`, a port). */
 const MIN_BASE64_CHARS = 12;
 const MAX_DEPTH = 8;
+
+/**
+ * A file's documents, parsed once for both rules that read it (`data` and `stringData`): the last file
+ * asked about is kept. `no-secret` when it names no Secret; undefined when a document does not parse (a
+ * Helm template), which may hold a Secret only the pattern rules can see: they keep the whole file then.
+ */
+function parsedManifests(bytes: Buffer): { text: string; documents: Document.Parsed[] } | 'no-secret' | undefined {
+  if (lastParsed?.bytes === bytes) return lastParsed.result;
+  const result = parse(bytes);
+  lastParsed = { bytes, result };
+  return result;
+}
+
+let lastParsed: { bytes: Buffer; result: ReturnType<typeof parse> } | undefined;
+
+function parse(bytes: Buffer): { text: string; documents: Document.Parsed[] } | 'no-secret' | undefined {
+  const text = bytes.toString('utf8');
+  if (!SECRET_KIND.test(text)) return 'no-secret';
+  let documents: Document.Parsed[];
+  try {
+    documents = yamlLibrary().parseAllDocuments(text) as Document.Parsed[];
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(documents) || documents.length === 0 || documents.some((document) => document.errors.length > 0)) return undefined;
+  return { text, documents };
+}
 
 export const kubernetesSecretDetector: StructuralDetector = {
   name: 'kubernetes-secret',
@@ -49,17 +79,10 @@ export const kubernetesSecretDetector: StructuralDetector = {
   ],
   appliesTo: (path) => MANIFEST_FILES.test(path),
   detect(bytes, ruleId) {
-    if (bytes.indexOf(SECRET_KIND) < 0) return [];
-    const text = bytes.toString('utf8');
-    let documents: Document.Parsed[];
-    try {
-      documents = yamlLibrary().parseAllDocuments(text) as Document.Parsed[];
-    } catch {
-      return undefined;
-    }
-    // A document that does not parse (a Helm template) may hold a Secret only the pattern rules can see:
-    // they keep the whole file then, as they did before this detector.
-    if (!Array.isArray(documents) || documents.length === 0 || documents.some((document) => document.errors.length > 0)) return undefined;
+    const parsed = parsedManifests(bytes);
+    if (parsed === 'no-secret') return [];
+    if (parsed === undefined) return undefined;
+    const { text, documents } = parsed;
     const section = ruleId === SECRET_STRING_DATA_RULE ? 'stringData' : 'data';
     const matches: RawMatch[] = [];
     for (const document of documents) {

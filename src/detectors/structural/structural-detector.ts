@@ -27,7 +27,7 @@ export interface StructuralDetector {
  * pattern detector gives them, and the detector's reasons as a valid verdict.
  */
 export function matchInText(text: string, start: number, value: string, ruleId: string, evidence: string, attributes?: Record<string, string>): RawMatch {
-  const secretStart = Buffer.byteLength(text.slice(0, start));
+  const secretStart = byteOffsetOf(text, start);
   return {
     ruleId,
     secretStart,
@@ -36,3 +36,19 @@ export function matchInText(text: string, start: number, value: string, ruleId: 
     verdict: { kind: 'valid', evidence, ...(attributes ? { attributes } : {}) },
   };
 }
+
+/**
+ * Where character `start` of `text` is in its UTF-8 bytes. A detector asks for its matches in order, in
+ * one text at a time: counted on from the last answer, not from the start of the text each time (a
+ * cluster's dump of thousands of Secrets took 42 s that way), and not at all for ASCII text.
+ */
+function byteOffsetOf(text: string, start: number): number {
+  if (counted?.text !== text) counted = { text, ascii: Buffer.byteLength(text) === text.length, char: 0, byte: 0 };
+  if (counted.ascii) return start;
+  if (start < counted.char) Object.assign(counted, { char: 0, byte: 0 });
+  counted.byte += Buffer.byteLength(text.slice(counted.char, start));
+  counted.char = start;
+  return counted.byte;
+}
+
+let counted: { text: string; ascii: boolean; char: number; byte: number } | undefined;
