@@ -457,7 +457,7 @@ function distinctLimits(limits: readonly RuleLimit[]): RuleLimit[] {
 }
 
 /** Gzip's magic number and its only compression method, deflate. */
-function isGzip(bytes: Buffer): boolean {
+export function isGzip(bytes: Buffer): boolean {
   return bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 0x08;
 }
 

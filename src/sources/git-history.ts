@@ -137,9 +137,9 @@ async function checkDate(repository: GitRepository, flag: '--since' | '--until',
   // A calendar date git reads as another day (it takes years from 1970 to 2099 only, and 1900-01-01 for
   // this year's first of January) would quietly narrow the scan: refused, saying how git read it.
   if (calendarDay !== undefined) {
-    const meant = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-    if (!Number.isFinite(meant)) throw notADate();
-    if (Math.abs(meant - seconds * 1000) > 36 * 3600 * 1000) {
+    // The day itself is what is checked: git reads more after it than JavaScript does ("noon", "10am", "CET").
+    const meant = Date.parse(`${calendarDay}T12:00:00Z`);
+    if (Math.abs(meant - seconds * 1000) > 48 * 3600 * 1000) {
       throw new UserError('usage', `${flag} ${value}: git would read it as ${new Date(seconds * 1000).toISOString().slice(0, 10)} (it takes years from 1970 to 2099)`);
     }
   }

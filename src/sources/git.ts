@@ -7,7 +7,7 @@
  * repository, a bad revision) becomes a one-line UserError; git is only ever asked to read, never to write.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { SimpleGit } from 'simple-git';
@@ -86,6 +86,8 @@ export class GitRepository {
     readonly isShallow: boolean,
     /** The commit HEAD pointed at when the repository was opened; empty before the first commit. */
     private readonly headCommitId: string,
+    /** This work tree's git dir (a linked worktree's own, where its rebase state lives). */
+    private readonly gitDir: string,
   ) {}
 
   /** simple-git, for the one-shot commands of `run`, made on the first. */
@@ -105,15 +107,15 @@ export class GitRepository {
       // One process: --show-cdup (the way up to the work tree's top) prints a line, perhaps empty, in a
       // work tree and nothing in a bare repository, where --show-toplevel would fail; then HEAD's commit,
       // which --revs-only leaves out, without failing, before the first commit.
-      lines = (await gitOutput(absolute, ['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--show-cdup', '--revs-only', 'HEAD^{commit}'])).split('\n');
+      lines = (await gitOutput(absolute, ['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--absolute-git-dir', '--show-cdup', '--revs-only', 'HEAD^{commit}'])).split('\n');
     } catch (error) {
       throw gitError(directory, error);
     }
-    const [bare = 'false', shallow = 'false'] = lines;
+    const [bare = 'false', shallow = 'false', gitDir = ''] = lines;
     const isBare = bare.trim() === 'true';
-    const [upToTop = '', headCommitId = ''] = isBare ? ['', lines[2]] : [lines[2], lines[3]];
+    const [upToTop = '', headCommitId = ''] = isBare ? ['', lines[3]] : [lines[3], lines[4]];
     const root = isBare ? absolute : path.resolve(absolute, upToTop.trim());
-    return new GitRepository(root, isBare, shallow.trim() === 'true', headCommitId.trim());
+    return new GitRepository(root, isBare, shallow.trim() === 'true', headCommitId.trim(), gitDir.trim());
   }
 
   /**
@@ -231,6 +233,11 @@ export class GitRepository {
       if (date) found.set(revision, { id, date });
     });
     return found;
+  }
+
+  /** Whether a rebase is in progress: git keeps its state in `rebase-merge` or `rebase-apply` in the git dir meanwhile. */
+  isRebasing(): boolean {
+    return existsSync(path.join(this.gitDir, 'rebase-merge')) || existsSync(path.join(this.gitDir, 'rebase-apply'));
   }
 
   /** The commits a merge in progress brings in: every line of MERGE_HEAD (an octopus merge has several). */

@@ -17,7 +17,8 @@
 import type { CommittedRef, Finding, Occurrence } from '../findings/finding.js';
 import { isSuppressed } from '../findings/finding.js';
 import { ALLOW_MARKER } from '../detectors/allow-comment.js';
-import { looksBinary, utf16EncodingOf } from '../engine/chunked-scan.js';
+import { archiveFormatOf } from '../engine/archive-entries.js';
+import { isGzip, looksBinary, utf16EncodingOf } from '../engine/chunked-scan.js';
 import { gitOutput, type GitRepository } from './git.js';
 import { parseRawDiff } from './git-raw-row.js';
 
@@ -104,7 +105,9 @@ async function committedVersions(repository: GitRepository, versions: ReadonlyMa
     return found;
   };
   const probe = { ref: 'MERGE_HEAD' as const, commitId: 'MERGE_HEAD', path: '' };
-  const found = await record([...IN_PROGRESS_REFS.flatMap((ref) => paths.map((path) => ({ ref, commitId: ref as string, path }))), probe]);
+  // git leaves REBASE_HEAD behind when a rebase ends: it counts only while one is in progress.
+  const refs = IN_PROGRESS_REFS.filter((ref) => ref !== 'REBASE_HEAD' || repository.isRebasing());
+  const found = await record([...refs.flatMap((ref) => paths.map((path) => ({ ref, commitId: ref as string, path }))), probe]);
   if (found[found.length - 1] !== '') {
     // An octopus merge names several commits in MERGE_HEAD, of which `MERGE_HEAD` resolves to the first.
     const others = (await repository.mergeHeads()).slice(1);
@@ -158,6 +161,8 @@ export class TextLines {
  * where these positions do not point into the blob: undefined, and the occurrence counts as new.
  */
 function textOf(bytes: Buffer): string | undefined {
+  // Told as the engine tells them, by their opening: a gzip header need hold no NUL byte early on.
+  if (isGzip(bytes) || archiveFormatOf(bytes) !== undefined) return undefined;
   const encoding = utf16EncodingOf(bytes);
   if (encoding) return new TextDecoder(encoding).decode(bytes);
   return looksBinary(bytes) ? undefined : bytes.toString('utf8');

@@ -257,6 +257,18 @@ describe('refs, merges and date windows that tell where a secret still is and wh
     expect(report.findings[0].occurrences[0].introducedIn.id).toBe(added);
   });
 
+  it('finds a branch tip that holds the secret though its committer date is older than the secret\'s', () => {
+    const skewed = new GitRepo(env.path('skewed'));
+    const token = fakes.fake('github.pat.classic');
+    skewed.write('README.md', '# app\n').commit('base', '2024-05-01T00:00:00Z');
+    skewed.git('checkout', '-q', '-b', 'feature');
+    skewed.write('app.env', `TOKEN=${token}\n`).commit('add', '2024-05-02T00:00:00Z');
+    const tip = skewed.write('notes.txt', 'x\n').commit('a commit made with a skewed clock', '2023-01-01T00:00:00Z');
+    skewed.git('checkout', '-q', 'main');
+    const { report } = scanGit([skewed.root]);
+    expect(report.findings[0].exposure).toMatchObject({ atHead: false, stillOn: ['feature'], lastCommitId: tip });
+  });
+
   it('lists a clone\'s origin/main once, not again as origin/HEAD', () => {
     const clone = env.path('refs-clone');
     execFileSync('git', ['clone', '-q', repo.root, clone]);
@@ -657,6 +669,8 @@ describe('errors', () => {
       [['--branch', ''], 'sprawl: --branch "": not a branch name\n'],
       [['--since', ''], 'sprawl: --since "": not a date git understands (try 2024-01-31 or "2 weeks ago")\n'],
     ];
+    // What git reads after a day is its own: taken as the day it names.
+    for (const date of ['2024-01-31 noon', '2024-01-31 10:00 CET', '2024-01-31T10:00:00+02:00']) expect(runCli(['git', repo.root, '--since', date]).exitCode).toBe(0);
     for (const [args, stderr] of cases) expect(runCli(['git', repo.root, ...args])).toMatchObject({ exitCode: 2, stdout: '', stderr });
     expect(repo.git('status', '--porcelain')).toBe('');
   });

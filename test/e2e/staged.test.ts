@@ -2,8 +2,8 @@
  * `sprawl staged` end to end: real repositories built with real `git` in temp dirs, the built binary,
  * generated fakes. What is scanned is the index (what `git commit` would record), never the working copy.
  */
-import { symlinkSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { symlinkSync, writeFileSync } from 'node:fs';
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { fakeMaker } from '../support/fakes.js';
 import { GitScanEnv, trackedEnvs } from '../support/git-repo.js';
@@ -283,6 +283,35 @@ describe('sprawl staged', () => {
     const { exitCode, report } = env.staged();
     expect(exitCode).toBe(0);
     expect(report.findings.flatMap((finding) => finding.occurrences.map((occurrence) => `${occurrence.path} ${occurrence.alreadyCommitted?.ref}`)).sort()).toEqual(['b1.py MERGE_HEAD', 'b2.py MERGE_HEAD']);
+  });
+
+  it('a new secret in a gzip file whose header holds no early NUL byte blocks; a rebase long finished excuses nothing', () => {
+    const env = repo();
+    const [old, fresh] = [fakes.fake('github.pat.classic'), fakes.fake('github.pat.classic')];
+    // A gzip member with an 8,100-byte extra field (FEXTRA): no NUL in its first 8,000 bytes.
+    const gzipWithExtra = (text: string) => {
+      const body = Buffer.from(text);
+      const extra = Buffer.alloc(8100, 0x41);
+      const header = Buffer.from([0x1f, 0x8b, 0x08, 0x04, 1, 1, 1, 1, 0x00, 0x03, extra.length & 0xff, extra.length >> 8]);
+      const trailer = Buffer.alloc(8);
+      trailer.writeUInt32LE(crc32(body), 0);
+      trailer.writeUInt32LE(body.length, 4);
+      return Buffer.concat([header, extra, deflateRawSync(body), trailer]);
+    };
+    env.stage('data.gz', gzipWithExtra(`token=${old}\n`));
+    env.stage('app.env', `TOKEN=${old}\n`);
+    env.git('commit', '-q', '--no-verify', '-m', 'base');
+    env.stage('data.gz', gzipWithExtra(`token=${old}\ntoken=${fresh}\n`));
+    expect(env.staged().exitCode).toBe(1);
+    env.git('reset', '-q');
+
+    // git leaves REBASE_HEAD behind when a rebase ends; without a rebase in progress it names nothing.
+    const holding = env.git('rev-parse', 'HEAD').trim();
+    env.stage('app.env', '# removed\n');
+    env.git('commit', '-q', '--no-verify', '-m', 'remove');
+    writeFileSync(env.path('.git/REBASE_HEAD'), `${holding}\n`);
+    env.stage('app.env', `TOKEN=${old}\n`);
+    expect(env.staged().exitCode).toBe(1);
   });
 
   it('a file of many committed secrets, edited: only the new token and the new copy block (all counted in one pass)', () => {

@@ -8,8 +8,6 @@ import type { Finding, Occurrence } from '../../findings/finding.js';
 import { exposureOf, olderFirst, removalsOf, stillHeldOn, type BlobEvent, type RefTip } from '../../findings/exposure.js';
 import type { GitRef, GitRepository } from '../../sources/git.js';
 import { blobEventsOf, type HistoryLog } from '../../sources/git-attribution.js';
-
-const MS_PER_DAY = 86_400_000;
 import type { HistoryListing } from '../../sources/git-history.js';
 
 export async function addExposure(findings: Finding[], history: HistoryListing, log: HistoryLog): Promise<void> {
@@ -99,8 +97,9 @@ async function removalsInHeadHistory(
  * blobs, or when the ref points at such a blob itself. The newest holding tip is its last commit.
  *
  * Refs are asked by the commit they point at, each commit once (a thousand tags on a few commits ask a
- * few), and only those not older than the secret, which cannot hold it (a day's grace for clocks). A ref
- * that points at no commit through one tag (a tag of a tag, of a tree) is asked by name.
+ * few). Not by date: committer dates need not grow along a history (`git am`, a skewed clock), so a tip
+ * older than the secret can hold it. A ref that points at no commit through one tag (a tag of a tag, of a
+ * tree) is asked by name.
  */
 async function nameRefsStillHolding(findings: readonly Finding[], blobsOf: ReadonlyMap<Finding, ReadonlySet<string>>, repository: GitRepository): Promise<void> {
   const notAtHead = findings.filter((finding) => finding.exposure && !finding.exposure.atHead);
@@ -108,12 +107,9 @@ async function nameRefsStillHolding(findings: readonly Finding[], blobsOf: Reado
   const refs = await repository.refs();
   const tipOf = (ref: GitRef) => ref.tip?.commitId ?? ref.name;
   const questions = new Map<string, { commitId: string; path: string }>();
-  const askedOf = new Map<Finding, GitRef[]>();
+  const tips = new Set(refs.map(tipOf));
   for (const finding of notAtHead) {
-    const since = Date.parse(finding.exposure!.firstCommit.date) - MS_PER_DAY;
-    const candidates = refs.filter((ref) => ref.tip === undefined || Date.parse(ref.tip.date) >= since);
-    askedOf.set(finding, candidates);
-    for (const tip of new Set(candidates.map(tipOf))) {
+    for (const tip of tips) {
       for (const path of finding.exposure!.paths) questions.set(`${tip}\0${path}`, { commitId: tip, path });
     }
   }
@@ -122,7 +118,7 @@ async function nameRefsStillHolding(findings: readonly Finding[], blobsOf: Reado
   const byName = await repository.commitsOf(refs.filter((ref) => ref.tip === undefined).map((ref) => ref.name));
   for (const finding of notAtHead) {
     const blobs = blobsOf.get(finding)!;
-    const holders = askedOf.get(finding)!.filter((ref) => blobs.has(ref.objectId) || finding.exposure!.paths.some((path) => blobs.has(found.get(`${tipOf(ref)}\0${path}`) ?? '')));
+    const holders = refs.filter((ref) => blobs.has(ref.objectId) || finding.exposure!.paths.some((path) => blobs.has(found.get(`${tipOf(ref)}\0${path}`) ?? '')));
     if (holders.length === 0) continue;
     const tips: RefTip[] = holders.flatMap((ref) => {
       const tip = ref.tip ?? byName.get(ref.name);
