@@ -32,6 +32,7 @@ const MANIFEST_FILES = /\.(?:ya?ml|json)(?:\.[\w-]+)?$/i;
  * without it is not parsed at all (a large YAML file that mentions the word in a comment cost seconds).
  */
 const SECRET_KIND = /\bkind["']?\s*:\s*["']?Secret\b/;
+const SECRET_WORD = Buffer.from('Secret');
 const SECRET_NAME = /pass|secret|token|key|pwd|credential|auth|dockercfg|dockerconfigjson|private|keystore|\.(?:jks|p12|pfx)$/i;
 const NOT_SECRET_NAME =
   /(?:^|[._-])(?:crt|cert|certificate|pub|public[._-]?key|ca[._-]?bundle)$|^(?:host(?:name)?|port|user(?:name)?|login|email|database|db|db[._-]?name|namespace|region|zone|endpoint|url|uri|server|address)$/i;
@@ -57,6 +58,8 @@ function parsedManifests(bytes: Buffer): { text: string; documents: Document.Par
 let lastParsed: { bytes: Buffer; result: ReturnType<typeof parse> } | undefined;
 
 function parse(bytes: Buffer): { text: string; documents: Document.Parsed[] } | 'no-secret' | undefined {
+  // The word first, in the bytes: most YAML and JSON files (every package.json) are not decoded at all.
+  if (bytes.indexOf(SECRET_WORD) < 0) return 'no-secret';
   const text = bytes.toString('utf8');
   if (!SECRET_KIND.test(text)) return 'no-secret';
   let documents: Document.Parsed[];
