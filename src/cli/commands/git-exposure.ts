@@ -120,11 +120,11 @@ async function nameRefsStillHolding(findings: readonly Finding[], blobsOf: Reado
     const blobs = blobsOf.get(finding)!;
     const holders = refs.filter((ref) => blobs.has(ref.objectId) || finding.exposure!.paths.some((path) => blobs.has(found.get(`${tipOf(ref)}\0${path}`) ?? '')));
     if (holders.length === 0) continue;
-    const tips: RefTip[] = holders.flatMap((ref) => {
+    const holdingTips: RefTip[] = holders.flatMap((ref) => {
       const tip = ref.tip ?? byName.get(ref.name);
       return tip ? [{ ref: ref.shortName, commitId: 'commitId' in tip ? tip.commitId : tip.id, date: tip.date }] : [];
     });
-    stillHeldOn(finding.exposure!, await newestFirst(tips, repository), holders.map((ref) => ref.shortName).sort());
+    stillHeldOn(finding.exposure!, await newestFirst(holdingTips, repository), holders.map((ref) => ref.shortName).sort());
   }
 }
 
