@@ -6,7 +6,7 @@
  * A secret the commit does not add (already in HEAD, see sources/staged-already-committed.ts) does not
  * block it, but is named in a note: it needs rotating whoever committed it.
  */
-import { isSuppressed, type Finding } from '../../findings/finding.js';
+import { isSuppressed, type Finding, type Occurrence } from '../../findings/finding.js';
 import { severityRank } from '../../findings/severity.js';
 import type { Severity } from '../../ruleset/rule.js';
 import { placeOf, printable } from '../../reporters/report.js';
@@ -40,17 +40,12 @@ export async function runStaged(directory: string, options: ScanCommandOptions):
 /** The few lines a person committing needs: where, which rule, and the way out for a false positive. */
 export function blockedMessage(findings: readonly Finding[], failOn: Severity | 'none'): string {
   const threshold = failOn === 'none' ? Infinity : severityRank(failOn);
-  const places = findings
-    .filter((finding) => !finding.suppressed && severityRank(finding.severity) >= threshold)
-    .flatMap((finding) =>
-      finding.occurrences.filter((occurrence) => !isSuppressed(occurrence)).map((occurrence) => `  ${printable(placeOf(occurrence))}:${occurrence.line}:${occurrence.column}  ${finding.rule.id} (${finding.severity})`),
-    )
-    .sort();
+  const blocking = findings.filter((finding) => !finding.suppressed && severityRank(finding.severity) >= threshold);
+  const places = placesWhere(blocking, (occurrence) => !isSuppressed(occurrence));
   const count = places.length;
   const lines = [
     `sprawl: ${count} secret${count === 1 ? '' : 's'} in the staged changes; the commit is blocked:`,
-    ...places.slice(0, MAX_LISTED),
-    ...(count > MAX_LISTED ? [`  … and ${count - MAX_LISTED} more`] : []),
+    ...listed(places),
     '  Remove it from the staged file (and rotate it if it is real). A false positive: add a `sprawl:allow`',
     '  comment on its line (e.g. `# sprawl:allow test fixture`) and stage the file again.',
   ];
@@ -59,20 +54,26 @@ export function blockedMessage(findings: readonly Finding[], failOn: Severity | 
 
 /** Secrets the commit leaves where they were: not its fault, but committed already, so worth a line. */
 export function alreadyCommittedNote(findings: readonly Finding[]): string {
-  const places = findings
-    .flatMap((finding) =>
-      finding.occurrences
-        .filter((occurrence) => occurrence.alreadyCommitted && !occurrence.allowed && !occurrence.baselined)
-        .map((occurrence) => `  ${printable(placeOf(occurrence))}:${occurrence.line}:${occurrence.column}  ${finding.rule.id} (${finding.severity})`),
-    )
-    .sort();
+  const places = placesWhere(findings, (occurrence) => occurrence.alreadyCommitted !== undefined && !occurrence.allowed && !occurrence.baselined);
   if (places.length === 0) return '';
   const count = places.length;
+  const them = count === 1 ? 'it' : 'them';
   const lines = [
-    `sprawl: note: ${count} secret${count === 1 ? ' is' : 's are'} already committed in files these changes touch (not blocking: the commit does not add ${count === 1 ? 'it' : 'them'}):`,
-    ...places.slice(0, MAX_LISTED),
-    ...(count > MAX_LISTED ? [`  … and ${count - MAX_LISTED} more`] : []),
-    `  Committed secrets stay in history: rotate ${count === 1 ? 'it' : 'them'}, then remove ${count === 1 ? 'it' : 'them'} (sprawl git shows since when).`,
+    `sprawl: note: ${count} secret${count === 1 ? ' is' : 's are'} already committed in files these changes touch (not blocking: the commit does not add ${them}):`,
+    ...listed(places),
+    `  Committed secrets stay in history: rotate ${them}, then remove ${them} (sprawl git shows since when).`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** `  path:line:column  rule (severity)` for each occurrence kept, sorted. */
+function placesWhere(findings: readonly Finding[], keep: (occurrence: Occurrence) => boolean): string[] {
+  return findings
+    .flatMap((finding) => finding.occurrences.filter(keep).map((occurrence) => `  ${printable(placeOf(occurrence))}:${occurrence.line}:${occurrence.column}  ${finding.rule.id} (${finding.severity})`))
+    .sort();
+}
+
+/** The first places, then how many more. */
+function listed(places: readonly string[]): string[] {
+  return [...places.slice(0, MAX_LISTED), ...(places.length > MAX_LISTED ? [`  … and ${places.length - MAX_LISTED} more`] : [])];
 }
